@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "chiso",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "chiso", targets: ["chiso"]),
+        .library(name: "ChiSo", targets: ["ChiSo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        /// libcsv (Debian `libcsv-dev`): the CSV tokenizer under chiso's reader.
+        .systemLibrary(name: "CLibCSV", pkgConfig: nil, providers: [.apt(["libcsv-dev"])]),
+        .target(
+            name: "ChiSo",
+            dependencies: [
+                "CLibCSV",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "chiso",
+            dependencies: ["ChiSo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        /// Deterministic generator of the fictional province's exports (samples/ and benchmarks).
+        .executableTarget(name: "chiso-samples", dependencies: ["ChiSo"]),
+        .testTarget(name: "ChiSoTests", dependencies: ["ChiSo"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ChiSo"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

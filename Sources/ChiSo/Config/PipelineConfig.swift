@@ -1,0 +1,207 @@
+import Foundation
+import Yams
+
+/// A tier of units (cấp), e.g. `tinh` "Sở, ban, ngành cấp tỉnh".
+public struct Tier: Sendable, Equatable {
+    public let key: String
+    public let label: String
+}
+
+/// The reporting period `[from, to]` (kỳ đánh giá) and its key.
+public struct Period: Sendable, Equatable {
+    public let key: String
+    public let from: Day
+    public let to: Day
+}
+
+/// Where the exports are and how to read them (SPEC 6a `sources`).
+public struct SourcesConfig: Sendable {
+    public var units: String
+    /// Globs, relative to the pipeline file, per source (dossiers, late, postal, digitized).
+    public var exports: [SourceKind: String]
+    public var targets: String?
+    public var external: String?
+    /// nil = detect per file.
+    public var delimiter: Delimiter?
+    public var maxBadRowRatio: Double
+    /// Pipeline-added header aliases per source and key.
+    public var aliases: [SourceKind: [String: [String]]]
+}
+
+/// A pipeline file (SPEC 6a): one movement and period.
+public struct PipelineConfig: Sendable {
+    /// The pipeline file as given on the command line.
+    public let path: String
+    /// Its folder: paths inside the file are relative to it.
+    public let directory: String
+    public let pipeline: String
+    public let title: String
+    public let period: Period
+    public let compareTo: String?
+    public let tiers: [Tier]
+    public let sources: SourcesConfig
+    /// SHA-256 of the file's bytes.
+    public let sha256: String
+
+    /// The tier a registry value names, by key or label (case, spaces and NFC/NFD ignored).
+    public func tier(matching text: String) -> Tier? {
+        let wanted = ByteText.normalizedKey(text)
+        return tiers.first { ByteText.normalizedKey($0.key) == wanted || ByteText.normalizedKey($0.label) == wanted }
+    }
+
+    /// Position of a tier key in the pipeline's order.
+    public func tierOrder(_ key: String) -> Int { tiers.firstIndex { $0.key == key } ?? tiers.count }
+
+    /// An absolute-or-cwd-relative path for a path written in the pipeline file.
+    public func resolve(_ relative: String) -> String {
+        relative.hasPrefix("/") ? relative : (directory.isEmpty ? relative : directory + "/" + relative)
+    }
+
+    /// The path as reports show it: relative to the pipeline file, `/`-separated.
+    public func display(_ resolved: String) -> String {
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        return !prefix.isEmpty && resolved.hasPrefix(prefix) ? String(resolved.dropFirst(prefix.count)) : resolved
+    }
+
+    /// Files matching a source glob, in ascending byte-wise order of their paths (SPEC 2.6).
+    public func files(matching pattern: String) -> [String] {
+        let full = resolve(pattern)
+        var g = glob_t()
+        defer { globfree(&g) }
+        guard glob(full, 0, nil, &g) == 0 else { return [] }
+        var paths: [String] = []
+        for i in 0..<Int(g.gl_pathc) {
+            if let p = g.gl_pathv[i] { paths.append(String(cString: p)) }
+        }
+        return paths.filter { !isDirectory($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+    }
+}
+
+/// Reads and checks a pipeline file.
+public enum PipelineLoader {
+    static let topKeys = ["pipeline", "title", "period", "compare_to", "tiers", "sources", "indices", "awards"]
+    static let sourceKeys = ["units", "dossiers", "late", "postal", "digitized", "targets", "external",
+                             "delimiter", "max_bad_row_ratio", "aliases"]
+
+    /// Loads `path`; throws ``ConfigError`` naming line and column for every mistake.
+    public static func load(path: String) throws -> (PipelineConfig, Node) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, "không đọc được tệp cấu hình")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, "tệp cấu hình không phải UTF-8")
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { throw ConfigError(file: path, "tệp cấu hình rỗng") }
+            root = node
+        } catch let error as YamlError {
+            throw yamlError(error, file: path)
+        }
+        let r = YAMLReader(file: path)
+        let top = try r.mapping(root, "pipeline", allowed: topKeys)
+
+        let key = try top.string("pipeline")
+        guard !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }),
+              !key.hasPrefix(".") else {
+            throw r.error(top.optional("pipeline"), "pipeline: chỉ dùng chữ, số, '-', '_' (là tên thư mục đầu ra)")
+        }
+        let title = try top.optionalString("title") ?? key
+
+        let periodNode = try top.required("period")
+        let pf = try r.mapping(periodNode, "period", allowed: ["key", "from", "to"])
+        let periodKey = try pf.string("key")
+        guard !periodKey.isEmpty, !periodKey.contains("/"), !periodKey.hasPrefix(".") else {
+            throw r.error(pf.optional("key"), "period.key: không được rỗng hay chứa '/'")
+        }
+        func date(_ k: String) throws -> Day {
+            let node = try pf.required(k)
+            guard let d = PortalDate.parseISO(try r.string(node, "period.\(k)")) else {
+                throw r.error(node, "period.\(k): cần ngày dạng yyyy-MM-dd")
+            }
+            return d
+        }
+        let from = try date("from"), to = try date("to")
+        guard from <= to else { throw r.error(pf.optional("to"), "period: 'to' phải không trước 'from'") }
+
+        let compareTo = try top.optionalString("compare_to")
+
+        let tierNodes = try r.sequence(try top.required("tiers"), "tiers")
+        guard !tierNodes.isEmpty else { throw r.error(top.optional("tiers"), "tiers: cần ít nhất một cấp") }
+        var tiers: [Tier] = []
+        for node in tierNodes {
+            let tf = try r.mapping(node, "tiers[]", allowed: ["key", "label"])
+            let tier = Tier(key: try tf.string("key"), label: try tf.optionalString("label") ?? tf.string("key"))
+            if tiers.contains(where: { $0.key == tier.key }) { throw r.error(node, "tiers: khóa '\(tier.key)' lặp lại") }
+            tiers.append(tier)
+        }
+
+        let sources = try loadSources(try top.required("sources"), r)
+        let directory = (path as NSString).deletingLastPathComponent
+        let config = PipelineConfig(
+            path: path, directory: directory, pipeline: key, title: title,
+            period: Period(key: periodKey, from: from, to: to), compareTo: compareTo,
+            tiers: tiers, sources: sources, sha256: Hashing.sha256(data))
+        return (config, root)
+    }
+
+    static func loadSources(_ node: Node, _ r: YAMLReader) throws -> SourcesConfig {
+        let sf = try r.mapping(node, "sources", allowed: sourceKeys)
+        var exports: [SourceKind: String] = [:]
+        for kind in [SourceKind.dossiers, .late, .postal, .digitized] {
+            if let v = try sf.optionalString(kind.rawValue) { exports[kind] = v }
+        }
+        guard exports[.dossiers] != nil else { throw r.error(node, "sources: thiếu khóa bắt buộc 'dossiers'") }
+        var delimiter: Delimiter?
+        if let d = sf.optional("delimiter") {
+            let text = try r.string(d, "sources.delimiter")
+            if text != "auto" {
+                guard let parsed = Delimiter(text: text) else {
+                    throw r.error(d, "sources.delimiter: dùng auto, \",\", \";\" hoặc \"\\t\"")
+                }
+                delimiter = parsed
+            }
+        }
+        var ratio = 0.01
+        if let n = sf.optional("max_bad_row_ratio") {
+            ratio = try r.double(n, "sources.max_bad_row_ratio")
+            guard ratio >= 0 && ratio <= 1 else { throw r.error(n, "sources.max_bad_row_ratio: cần từ 0 đến 1") }
+        }
+        var aliases: [SourceKind: [String: [String]]] = [:]
+        if let an = sf.optional("aliases") {
+            let kinds: [SourceKind] = [.units, .dossiers, .late, .postal, .digitized]
+            let af = try r.mapping(an, "sources.aliases", allowed: kinds.map(\.rawValue))
+            for kind in kinds {
+                guard let kn = af.optional(kind.rawValue) else { continue }
+                let keys = ColumnCatalog.columns(for: kind).map(\.key)
+                let kf = try r.mapping(kn, "sources.aliases.\(kind.rawValue)", allowed: keys)
+                var perKey: [String: [String]] = [:]
+                for k in keys {
+                    guard let names = kf.optional(k) else { continue }
+                    perKey[k] = try r.list(names, "sources.aliases.\(kind.rawValue).\(k)").map {
+                        try r.string($0, "sources.aliases.\(kind.rawValue).\(k)")
+                    }
+                }
+                aliases[kind] = perKey
+            }
+        }
+        return SourcesConfig(
+            units: try sf.string("units"), exports: exports,
+            targets: try sf.optionalString("targets"), external: try sf.optionalString("external"),
+            delimiter: delimiter, maxBadRowRatio: ratio, aliases: aliases)
+    }
+
+    static func yamlError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
+            return ConfigError(file: file, line: mark.line, column: mark.column, "YAML không hợp lệ: \(problem)")
+        default:
+            return ConfigError(file: file, "YAML không hợp lệ: \(error)")
+        }
+    }
+}

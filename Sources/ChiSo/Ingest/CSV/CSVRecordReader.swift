@@ -1,0 +1,271 @@
+import CLibCSV
+
+/// The field delimiters SPEC 2.1 allows.
+public enum Delimiter: UInt8, Sendable, CaseIterable {
+    case comma = 0x2C
+    case semicolon = 0x3B
+    case tab = 0x09
+
+    /// The delimiter as written in a pipeline file (`","`, `";"`, `"\t"`).
+    public init?(text: String) {
+        switch text {
+        case ",": self = .comma
+        case ";": self = .semicolon
+        case "\t", "\\t", "tab", "TAB": self = .tab
+        default: return nil
+        }
+    }
+}
+
+/// One record, valid only inside the callback that receives it: its fields
+/// point into the reader's buffer (no `String` is made per field).
+public struct CSVRecord {
+    /// Physical line (1-based) the record starts on.
+    public let line: Int
+    let bytes: UnsafeBufferPointer<UInt8>
+    let ends: UnsafeBufferPointer<Int>
+
+    /// Number of fields.
+    public var count: Int { ends.count }
+
+    /// The raw UTF-8 bytes of field `i`.
+    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = i == 0 ? 0 : ends[i - 1]
+        return UnsafeBufferPointer(rebasing: bytes[start..<ends[i]])
+    }
+
+    /// Field `i` as an NFC string (for headers, messages and slow paths only).
+    public func string(_ i: Int) -> String { ByteText.string(self[i]) }
+
+    /// True for a record SPEC 2.1 skips: one field, empty or only spaces and tabs.
+    var isBlank: Bool {
+        guard ends.count == 1 else { return false }
+        return self[0].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+}
+
+/// Reading statistics of one file.
+public struct CSVFileInfo: Sendable {
+    public var size = 0
+    public var sha256 = ""
+    public var encoding: SourceEncoding = .utf8
+    public var delimiter: Delimiter = .comma
+    public var records = 0
+}
+
+/// Streams a CSV file through libcsv in strict mode, as SPEC 2.1 reads it.
+///
+/// libcsv's sharp edges and what this reader does about each:
+/// - it chokes on a UTF-8 BOM and reads UTF-16 as NUL-filled bytes: the
+///   ``DecodingReader`` underneath strips the BOM, transcodes UTF-16 and
+///   rejects NUL and invalid UTF-8 with the byte offset;
+/// - it trims spaces: the space function is replaced by one that sees none;
+/// - it drops blank rows and reports no line numbers: the reader feeds libcsv
+///   one physical line at a time, counting LF, CRLF and lone CR, and notes the
+///   line on which each record begins;
+/// - in lenient mode a stray quote swallows the file: strict mode
+///   (`CSV_STRICT | CSV_STRICT_FINI`) turns it into a syntax error, and a
+///   field or record over `maxFieldBytes` stops the read.
+public final class CSVRecordReader {
+    /// Fields and records larger than this stop the read (`tooLong`).
+    public let maxFieldBytes: Int
+    let chunkSize: Int
+    /// `nil` means detect from the first non-blank line.
+    let delimiter: Delimiter?
+
+    public init(delimiter: Delimiter? = nil, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20) {
+        self.delimiter = delimiter
+        self.maxFieldBytes = maxFieldBytes
+        self.chunkSize = chunkSize
+    }
+
+    /// Reads `path`, calling `body` for every non-blank record, the header included.
+    @discardableResult
+    public func read(path: String, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
+        let source = try DecodingReader(path: path, chunkSize: chunkSize)
+        let state = ParseState(maxRecordBytes: maxFieldBytes * 4)
+        var info = CSVFileInfo()
+        defer { state.free() }
+
+        // Hold decoded bytes back until the first non-blank line is complete, to detect the delimiter.
+        var prefix: [UInt8] = []
+        var detected = delimiter
+        while detected == nil, let chunk = try source.next() {
+            prefix.append(contentsOf: chunk)
+            detected = DelimiterDetection.detect(prefix, final: false)
+            if detected == nil && prefix.count > maxFieldBytes * 4 {
+                throw CSVReadError.tooLong(line: 1, limit: maxFieldBytes)
+            }
+        }
+        let chosen = detected ?? DelimiterDetection.detect(prefix, final: true) ?? .comma
+        info.delimiter = chosen
+        csv_set_delim(&state.parser, chosen.rawValue)
+
+        var decodedOffset = 0
+        func feed(_ chunk: UnsafeBufferPointer<UInt8>) throws {
+            try state.feed(chunk, decodedOffset: decodedOffset, encoding: source.encoding, body)
+            decodedOffset += chunk.count
+        }
+        if !prefix.isEmpty { try prefix.withUnsafeBufferPointer { try feed($0) } }
+        while let chunk = try source.next() { try feed(chunk) }
+        try state.finish(body)
+
+        info.size = source.rawOffset
+        info.sha256 = source.digest()
+        info.encoding = source.encoding
+        info.records = state.records
+        if state.records == 0 { throw CSVReadError.noHeader }
+        return info
+    }
+}
+
+/// libcsv's parser plus the line bookkeeping around it.
+private final class ParseState {
+    var parser = csv_parser()
+    var fieldBytes: [UInt8] = []
+    var fieldEnds: [Int] = []
+    var recordDone = false
+    var line = 1
+    var previousWasCR = false
+    /// Line on which the record being parsed began.
+    var recordLine = 1
+    var records = 0
+    let maxRecordBytes: Int
+    var bomOffset = 0
+
+    init(maxRecordBytes: Int) {
+        self.maxRecordBytes = maxRecordBytes
+        csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
+        csv_set_space_func(&parser) { _ in 0 }
+        csv_set_blk_size(&parser, 4096)
+        fieldBytes.reserveCapacity(4096)
+        fieldEnds.reserveCapacity(64)
+    }
+
+    func free() { csv_free(&parser) }
+
+    private static let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { ptr, len, ctx in
+        let state = Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue()
+        if len > 0, let ptr {
+            state.fieldBytes.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: len))
+        }
+        state.fieldEnds.append(state.fieldBytes.count)
+    }
+
+    private static let onRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, ctx in
+        Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue().recordDone = true
+    }
+
+    /// Feeds one decoded chunk to libcsv, a physical line at a time.
+    func feed(_ chunk: UnsafeBufferPointer<UInt8>, decodedOffset: Int, encoding: SourceEncoding,
+              _ body: (CSVRecord) throws -> Void) throws {
+        guard let base = chunk.baseAddress else { return }
+        let n = chunk.count
+        var start = 0
+        var i = 0
+        while i < n {
+            let b = base[i]
+            i += 1
+            guard b == 0x0A || b == 0x0D else { continue }
+            try parse(base + start, i - start, offset: decodedOffset + start, encoding: encoding, body)
+            if b == 0x0D { line += 1; previousWasCR = true } else {
+                if !previousWasCR { line += 1 }
+                previousWasCR = false
+            }
+            start = i
+        }
+        if start < n {
+            try parse(base + start, n - start, offset: decodedOffset + start, encoding: encoding, body)
+            previousWasCR = false
+        }
+    }
+
+    private func parse(_ p: UnsafePointer<UInt8>, _ len: Int, offset: Int, encoding: SourceEncoding,
+                       _ body: (CSVRecord) throws -> Void) throws {
+        if parser.pstate == 0 { recordLine = line }  // ROW_NOT_BEGUN: a record may begin on this line
+        let ctx = Unmanaged.passUnretained(self).toOpaque()
+        let used = csv_parse(&parser, p, len, ParseState.onField, ParseState.onRecord, ctx)
+        if used < len {
+            let detail: String
+            if csv_error(&parser) == CSV_EPARSE {
+                let c = p[used]
+                detail = c == 0x22 ? "dấu ngoặc kép (\") nằm trong trường không đặt trong ngoặc kép"
+                    : "sau dấu ngoặc kép đóng chỉ được có dấu phân cách hoặc xuống dòng"
+            } else {
+                detail = String(cString: csv_strerror(csv_error(&parser)))
+            }
+            let fileOffset: Int? = encoding == .utf16LE || encoding == .utf16BE ? nil
+                : offset + used + (encoding == .utf8BOM ? 3 : 0)
+            throw CSVReadError.syntax(line: line, column: fieldEnds.count + 1, offset: fileOffset, detail: detail)
+        }
+        if parser.entry_pos > maxRecordBytes / 4 || fieldBytes.count > maxRecordBytes {
+            throw CSVReadError.tooLong(line: recordLine, limit: maxRecordBytes / 4)
+        }
+        if recordDone { try deliver(body) }
+    }
+
+    func finish(_ body: (CSVRecord) throws -> Void) throws {
+        let ctx = Unmanaged.passUnretained(self).toOpaque()
+        if parser.pstate == 0 { recordLine = line }
+        if csv_fini(&parser, ParseState.onField, ParseState.onRecord, ctx) != 0 {
+            throw CSVReadError.syntax(line: recordLine, column: fieldEnds.count + 1, offset: nil,
+                                      detail: "dấu ngoặc kép mở từ dòng \(recordLine) không được đóng trước khi hết tệp")
+        }
+        if recordDone { try deliver(body) }
+    }
+
+    private func deliver(_ body: (CSVRecord) throws -> Void) throws {
+        recordDone = false
+        defer {
+            fieldBytes.removeAll(keepingCapacity: true)
+            fieldEnds.removeAll(keepingCapacity: true)
+        }
+        try fieldBytes.withUnsafeBufferPointer { bytes in
+            try fieldEnds.withUnsafeBufferPointer { ends in
+                let record = CSVRecord(line: recordLine, bytes: bytes, ends: ends)
+                if record.isBlank { return }
+                records += 1
+                try body(record)
+            }
+        }
+    }
+}
+
+/// SPEC 2.1: count `,` `;` TAB outside quotes in the first non-blank line; the most frequent wins.
+enum DelimiterDetection {
+    /// The delimiter, or nil if the first non-blank line is not complete yet (and `final` is false).
+    static func detect(_ bytes: [UInt8], final: Bool) -> Delimiter? {
+        var counts = [0, 0, 0]
+        var inQuotes = false
+        var sawContent = false
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            i += 1
+            if inQuotes {
+                if b == 0x22 { inQuotes = false }
+                continue
+            }
+            switch b {
+            case 0x22: inQuotes = true; sawContent = true
+            case 0x0A, 0x0D:
+                if sawContent { return pick(counts) }
+            case 0x2C: counts[0] += 1; sawContent = true
+            case 0x3B: counts[1] += 1; sawContent = true
+            case 0x09: counts[2] += 1  // a tab alone does not make a line non-blank
+            case 0x20: break
+            default: sawContent = true
+            }
+            if !sawContent && (b == 0x0A || b == 0x0D) { counts = [0, 0, 0] }
+        }
+        return final ? pick(counts) : nil
+    }
+
+    private static func pick(_ counts: [Int]) -> Delimiter {
+        let best = counts.max() ?? 0
+        if best == 0 { return .comma }
+        if counts[0] == best { return .comma }
+        if counts[1] == best { return .semicolon }
+        return .tab
+    }
+}

@@ -1,0 +1,166 @@
+/// What reading one input file produced, for the manifest and the warehouse.
+public struct FileReport: Sendable, Codable {
+    public var source: SourceKind
+    /// Relative to the pipeline file.
+    public var file: String
+    public var size: Int
+    public var sha256: String
+    public var encoding: SourceEncoding
+    public var delimiter: String
+    /// Data records read (the header and blank lines excluded).
+    public var rows: Int
+    public var quarantined: Int
+    /// True when the file failed (SPEC 2.1): encoding, syntax, header, missing column or too many bad rows.
+    public var failed: Bool
+}
+
+/// The cells of one data row, trimmed on demand, by column index.
+public struct Row {
+    public let record: CSVRecord
+    /// The cell at `column`, trimmed; empty when the column is absent.
+    @inline(__always)
+    public func cell(_ column: Int?) -> UnsafeBufferPointer<UInt8> {
+        guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return ByteText.trimmed(record[column])
+    }
+
+    /// The cell as read (untrimmed), for findings.
+    public func raw(_ column: Int?) -> String {
+        guard let column else { return "" }
+        return record.string(column)
+    }
+
+    public var line: Int { record.line }
+}
+
+/// Reads one export or reference file the way every source does (SPEC 2.1): header, column
+/// lookup, field counts, one rejection per bad row, the bad-row ratio.
+struct ExportFileReader {
+    let source: SourceKind
+    let specs: [ColumnSpec]
+    let aliases: [String: [String]]
+    let delimiter: Delimiter?
+    let maxBadRowRatio: Double
+    var maxFieldBytes = 1 << 20
+
+    /// Reads `path`; `begin` gets the header's column map (and may reject the file by throwing a
+    /// ``RowRejection`` for a header problem), `row` parses one data row or throws its rejection.
+    /// Returns the file's report and its file-level and quarantine findings.
+    func read(path: String, display: String,
+              begin: (ColumnMap, [String]) throws -> Void = { _, _ in },
+              row: (Row) throws -> Void) -> (FileReport, [Finding]) {
+        var report = FileReport(source: source, file: display, size: 0, sha256: "", encoding: .utf8,
+                                delimiter: "", rows: 0, quarantined: 0, failed: false)
+        var map: ColumnMap?
+        var rejectedFile = false
+        let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes)
+        var local: [Finding] = []
+        do {
+            let info = try reader.read(path: path) { record in
+                guard let columns = map else {
+                    let header = (0..<record.count).map { record.string($0) }
+                    let m = ColumnMap(header: header, specs: specs, extraAliases: aliases)
+                    map = m
+                    if !m.missing.isEmpty {
+                        rejectedFile = true
+                        for key in m.missing {
+                            local.append(Finding(.error, .missingColumn, source: source, file: display, line: record.line,
+                                                 column: key, message: "Thiếu cột bắt buộc '\(key)' (tên cột chấp nhận: \(names(key))); không nạp tệp này"))
+                        }
+                        throw StopReading()
+                    }
+                    try begin(m, header)
+                    return
+                }
+                report.rows += 1
+                if let rejection = fieldCountProblem(record, expected: columns.headerCount) {
+                    // Column positions mean nothing in a row of the wrong width: no dossier or unit is named.
+                    report.quarantined += 1
+                    local.append(Finding(.error, rejection.code, source: source, file: display, line: record.line,
+                                         value: rejection.value, message: rejection.message))
+                    return
+                }
+                do {
+                    try row(Row(record: record))
+                } catch let rejection as RowRejection {
+                    report.quarantined += 1
+                    local.append(quarantine(rejection, line: record.line, record: record, columns: columns, display: display))
+                }
+            }
+            report.size = info.size
+            report.sha256 = info.sha256
+            report.encoding = info.encoding
+            report.delimiter = String(UnicodeScalar(info.delimiter.rawValue))
+        } catch is StopReading {
+            report.failed = true
+        } catch let error as CSVReadError {
+            report.failed = true
+            let code: FindingCode
+            switch error {
+            case .encoding: code = .encoding
+            case .syntax, .tooLong: code = .syntax
+            case .noHeader: code = .noHeader
+            case .io: code = .encoding
+            }
+            var message = error.message
+            if case let .encoding(offset, _) = error { message += " (byte \(offset))" }
+            if case let .syntax(_, _, offset?, _) = error { message += " (byte \(offset))" }
+            local.append(Finding(.error, code, source: source, file: display, line: error.line, message: message))
+        } catch let rejection as RowRejection {
+            // A header-level rejection from `begin`.
+            report.failed = true
+            local.append(Finding(.error, rejection.code, source: source, file: display, line: 1,
+                                 column: rejection.column, value: rejection.value, message: rejection.message))
+        } catch {
+            report.failed = true
+            local.append(Finding(.error, .encoding, source: source, file: display, line: nil, message: "\(error)"))
+        }
+        if !report.failed && !rejectedFile && report.rows > 0
+            && Double(report.quarantined) > maxBadRowRatio * Double(report.rows) {
+            report.failed = true
+            let pct = Double(report.quarantined) * 100 / Double(report.rows)
+            local.append(Finding(.error, .tooManyBadRows, source: source, file: display, line: nil,
+                                 value: "\(report.quarantined)/\(report.rows)",
+                                 message: "Tệp có \(report.quarantined) trên \(report.rows) dòng lỗi (\(Format.fixed2(pct))%), vượt ngưỡng max_bad_row_ratio = \(maxBadRowRatio); sửa dữ liệu rồi chạy lại"))
+        }
+        return (report, local)
+    }
+
+    private func names(_ key: String) -> String {
+        let spec = specs.first { $0.key == key }
+        return ((aliases[key] ?? []) + (spec?.aliases ?? []) + [key]).joined(separator: ", ")
+    }
+
+    private func quarantine(_ r: RowRejection, line: Int, record: CSVRecord, columns: ColumnMap,
+                            display: String) -> Finding {
+        let idCol = columns["dossier_id"]
+        let unitCol = columns["unit_code"]
+        let dossier = idCol.flatMap { $0 < record.count ? ByteText.string(ByteText.trimmed(record[$0])) : nil } ?? ""
+        let unit = unitCol.flatMap { $0 < record.count ? ByteText.unitCode(record.string($0)) : nil } ?? ""
+        return Finding(.error, r.code, source: source, file: display, line: line, column: r.column, value: r.value,
+                       dossierID: dossier, unitCode: unit, message: r.message)
+    }
+
+    private func fieldCountProblem(_ record: CSVRecord, expected: Int) -> RowRejection? {
+        if record.count < expected {
+            return RowRejection(code: .badFieldCount, column: "", value: "\(record.count)",
+                                message: "Dòng có \(record.count) cột, dòng tiêu đề có \(expected) cột")
+        }
+        if record.count > expected {
+            for i in expected..<record.count where record[i].count > 0 {
+                return RowRejection(code: .badFieldCount, column: "", value: "\(record.count)",
+                                    message: "Dòng có \(record.count) cột, nhiều hơn \(expected) cột của dòng tiêu đề")
+            }
+        }
+        return nil
+    }
+}
+
+private struct StopReading: Error {}
+
+extension RowRejection {
+    /// `missing_value` for a required column whose cell is empty after trimming.
+    static func missing(_ key: String) -> RowRejection {
+        RowRejection(code: .missingValue, column: key, value: "", message: "Thiếu giá trị bắt buộc ở cột '\(key)'")
+    }
+}

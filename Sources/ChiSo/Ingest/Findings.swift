@@ -1,0 +1,91 @@
+/// How serious a data-quality finding is (Mức độ).
+public enum Severity: String, Sendable, Codable, Comparable {
+    case error, warning, info
+
+    public static func < (a: Severity, b: Severity) -> Bool {
+        let order: [Severity] = [.error, .warning, .info]
+        return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+    }
+}
+
+/// The inputs a finding can come from, in the order `chat-luong-du-lieu.csv` lists them.
+public enum SourceKind: String, Sendable, Codable, CaseIterable, Comparable {
+    case units, dossiers, late, postal, digitized, targets, external
+
+    public static func < (a: SourceKind, b: SourceKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// Every finding code chiso reports, with its severity.
+public enum FindingCode: String, Sendable, Codable {
+    // File-level errors (the file fails).
+    case encoding, syntax, noHeader = "no_header", missingColumn = "missing_column"
+    case tooManyBadRows = "too_many_bad_rows"
+    // Row quarantines (errors).
+    case badFieldCount = "bad_field_count", missingValue = "missing_value", badDate = "bad_date"
+    case badBoolean = "bad_boolean", unknownUnit = "unknown_unit", badStatus = "bad_status"
+    case badChannel = "bad_channel", badDirection = "bad_direction", badDelivery = "bad_delivery"
+    case missingFinishedAt = "missing_finished_at", dateOrder = "date_order", badNumber = "bad_number"
+    // Warnings.
+    case badTrackingCode = "bad_tracking_code", orphanRecord = "orphan_record", unitMismatch = "unit_mismatch"
+    case lateListMismatch = "late_list_mismatch", lateUnlisted = "late_unlisted"
+    case postalChannelMismatch = "postal_channel_mismatch", unknownReferenceUnit = "unknown_reference_unit"
+    // Information.
+    case duplicateReplaced = "duplicate_replaced"
+}
+
+/// One line of `chat-luong-du-lieu.csv`.
+public struct Finding: Sendable, Equatable {
+    public var severity: Severity
+    public var code: FindingCode
+    public var source: SourceKind
+    /// Path relative to the pipeline file, `/`-separated.
+    public var file: String
+    public var line: Int?
+    /// The column's key (e.g. `received_at`), or empty.
+    public var column: String
+    /// The cell as read.
+    public var value: String
+    public var dossierID: String
+    public var unitCode: String
+    /// For people, in Vietnamese.
+    public var message: String
+
+    public init(_ severity: Severity, _ code: FindingCode, source: SourceKind, file: String, line: Int?,
+                column: String = "", value: String = "", dossierID: String = "", unitCode: String = "",
+                message: String) {
+        self.severity = severity
+        self.code = code
+        self.source = source
+        self.file = file
+        self.line = line
+        self.column = column
+        self.value = value
+        self.dossierID = dossierID
+        self.unitCode = unitCode
+        self.message = message
+    }
+
+    /// SPEC 7.1's order: source, file, line (empty last), code, dossier_id.
+    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.source != b.source { return a.source < b.source }
+        if a.file != b.file { return a.file.utf8.lexicographicallyPrecedes(b.file.utf8) }
+        switch (a.line, b.line) {
+        case let (x?, y?) where x != y: return x < y
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: break
+        }
+        if a.code != b.code { return a.code.rawValue.utf8.lexicographicallyPrecedes(b.code.rawValue.utf8) }
+        return a.dossierID.utf8.lexicographicallyPrecedes(b.dossierID.utf8)
+    }
+}
+
+/// A row that failed a rule: its one error finding (SPEC 2.1: the first failure).
+public struct RowRejection: Error, Sendable {
+    public var code: FindingCode
+    public var column: String
+    public var value: String
+    public var message: String
+}

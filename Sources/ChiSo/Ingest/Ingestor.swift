@@ -1,0 +1,148 @@
+/// Everything the ingest produced: valid dossiers with their links, per-file reports and findings.
+public struct IngestResult: Sendable {
+    public var store = DossierStore()
+    /// Every export file read, in reading order; `RowRef.file` indexes this list.
+    public var files: [FileReport] = []
+    public var findings: [Finding] = []
+    /// The sources that were configured (late_unlisted is checked only when `late` is).
+    public var configured: Set<SourceKind> = []
+
+    /// True when any file failed (the run then exits 1 and writes nothing but the findings).
+    public var failed: Bool { files.contains { $0.failed } }
+}
+
+/// Reads the four exports in order (dossiers first, so that the others can be linked as they stream).
+public struct Ingestor {
+    public let config: PipelineConfig
+    public let registry: UnitRegistry
+
+    public init(config: PipelineConfig, registry: UnitRegistry) {
+        self.config = config
+        self.registry = registry
+    }
+
+    /// The files of each configured export source; a glob that matches nothing is a configuration error.
+    public func sourceFiles() throws -> [(SourceKind, [String])] {
+        var result: [(SourceKind, [String])] = []
+        for kind in [SourceKind.dossiers, .late, .postal, .digitized] {
+            guard let pattern = config.sources.exports[kind] else { continue }
+            let files = config.files(matching: pattern)
+            if files.isEmpty {
+                throw ConfigError(file: config.path, "sources.\(kind.rawValue): mẫu '\(pattern)' không khớp tệp nào")
+            }
+            result.append((kind, files))
+        }
+        return result
+    }
+
+    public func run() throws -> IngestResult {
+        var result = IngestResult()
+        for (kind, files) in try sourceFiles() {
+            result.configured.insert(kind)
+            for path in files {
+                if kind == .dossiers { ingestDossiers(path, into: &result) } else { ingestLinked(kind, path, into: &result) }
+            }
+        }
+        return result
+    }
+
+    private func reader(_ kind: SourceKind) -> ExportFileReader {
+        ExportFileReader(source: kind, specs: ColumnCatalog.columns(for: kind),
+                         aliases: config.sources.aliases[kind] ?? [:],
+                         delimiter: config.sources.delimiter, maxBadRowRatio: config.sources.maxBadRowRatio)
+    }
+
+    private func ingestDossiers(_ path: String, into result: inout IngestResult) {
+        let display = config.display(path)
+        let fileIndex = result.files.count
+        var parser: DossierParser?
+        var store = result.store
+        result.store = DossierStore()  // moved out so that the closure can mutate it without copying
+        var findings: [Finding] = []
+        let registry = self.registry
+        let (report, readFindings) = reader(.dossiers).read(path: path, display: display, begin: { map, _ in
+            parser = DossierParser(columns: map)
+        }, row: { row in
+            let ref = RowRef(file: fileIndex, line: row.line)
+            let dossier = try parser!.parse(row, registry: registry, ref: ref)
+            let id = parser!.idCell(row)
+            if let previous = store.upsert(id: id, dossier) {
+                findings.append(Finding(.info, .duplicateReplaced, source: .dossiers, file: display, line: row.line,
+                                        column: "dossier_id", value: ByteText.string(id), dossierID: ByteText.string(id),
+                                        unitCode: registry.units[Int(dossier.unit)].code,
+                                        message: "Hồ sơ trùng mã; dòng này thay thế dòng \(previous.line)\(previous.file == ref.file ? "" : " của tệp trước")"))
+            }
+        })
+        result.store = store
+        result.files.append(report)
+        result.findings.append(contentsOf: readFindings)
+        result.findings.append(contentsOf: findings)
+    }
+
+    private func ingestLinked(_ kind: SourceKind, _ path: String, into result: inout IngestResult) {
+        let display = config.display(path)
+        let fileIndex = result.files.count
+        var parser: LinkedParser?
+        var store = result.store
+        result.store = DossierStore()
+        var findings: [Finding] = []
+        let registry = self.registry
+        let (report, readFindings) = reader(kind).read(path: path, display: display, begin: { map, _ in
+            parser = LinkedParser(kind: kind, columns: map)
+        }, row: { row in
+            let parsed = try parser!.parse(row)
+            let idCell = parser!.idCell(row)
+            let unitCell = parser!.unitCell(row)
+            func finding(_ severity: Severity, _ code: FindingCode, column: String = "dossier_id", value: String? = nil,
+                         _ message: String) {
+                findings.append(Finding(severity, code, source: kind, file: display, line: row.line, column: column,
+                                        value: value ?? ByteText.string(idCell), dossierID: ByteText.string(idCell),
+                                        unitCode: UnitCodeLookup.normalized(unitCell), message: message))
+            }
+            if let w = parsed.warning { finding(.warning, w.code, column: w.column, value: w.value, w.message) }
+            guard let index = store.index(of: idCell) else {
+                finding(.warning, .orphanRecord, "Không có hồ sơ hợp lệ nào mang mã này trong danh sách hồ sơ; dòng không được tính")
+                return
+            }
+            let ref = RowRef(file: fileIndex, line: row.line)
+            let dossierUnit = registry.units[Int(store.dossiers[index].unit)].code
+            let rowUnit = UnitCodeLookup.normalized(unitCell)
+            if rowUnit != dossierUnit {
+                finding(.warning, .unitMismatch, column: "unit_code", value: parser!.unitRaw(row),
+                        "Mã đơn vị \(rowUnit) khác đơn vị của hồ sơ (\(dossierUnit)); dùng đơn vị của hồ sơ")
+            }
+            var links = store.links[index]
+            var replaced: RowRef?
+            switch parsed.payload {
+            case let .late(apology):
+                replaced = links.late
+                links.late = ref
+                links.apology = apology
+            case let .postal(direction, delivery):
+                if direction == .intake {
+                    replaced = links.postalIntake
+                    links.postalIntake = ref
+                } else {
+                    replaced = links.postalReturn
+                    links.postalReturn = ref
+                    links.returnDelivered = delivery == .delivered
+                }
+            case let .digitized(inputs, reused, eResult, eSigned):
+                replaced = links.digitized
+                links.digitized = ref
+                links.digitizedInputs = inputs
+                links.reused = reused
+                links.eResult = eResult
+                links.eSigned = eSigned
+            }
+            store.links[index] = links
+            if let previous = replaced {
+                finding(.info, .duplicateReplaced, "Dòng trùng khóa; dòng này thay thế dòng \(previous.line)\(previous.file == ref.file ? "" : " của tệp trước")")
+            }
+        })
+        result.store = store
+        result.files.append(report)
+        result.findings.append(contentsOf: readFindings)
+        result.findings.append(contentsOf: findings)
+    }
+}

@@ -1,0 +1,50 @@
+/// `chiso validate`: the pipeline file, registry, references and every export's header, nothing written.
+public struct Validation {
+    public struct HeaderCheck: Sendable {
+        public var source: SourceKind
+        public var file: String
+        public var problem: String?
+    }
+
+    public let config: PipelineConfig
+
+    public init(config: PipelineConfig) { self.config = config }
+
+    /// Checks everything; throws configuration errors (exit 2), returns the per-file header checks.
+    public func run() throws -> [HeaderCheck] {
+        let registry = try UnitRegistry.load(config: config)
+        var ignored: [Finding] = []
+        for (kind, path) in [(SourceKind.targets, config.sources.targets), (.external, config.sources.external)] {
+            guard let path else { continue }
+            _ = try ReferenceTable.load(kind: kind, relativePath: path, config: config, registry: registry, findings: &ignored)
+        }
+        var checks: [HeaderCheck] = []
+        for (kind, files) in try Ingestor(config: config, registry: registry).sourceFiles() {
+            for path in files {
+                checks.append(HeaderCheck(source: kind, file: config.display(path), problem: headerProblem(kind, path)))
+            }
+        }
+        return checks
+    }
+
+    private struct Stop: Error {}
+
+    private func headerProblem(_ kind: SourceKind, _ path: String) -> String? {
+        var header: [String]?
+        do {
+            try CSVRecordReader(delimiter: config.sources.delimiter).read(path: path) { record in
+                header = (0..<record.count).map { record.string($0) }
+                throw Stop()
+            }
+        } catch is Stop {
+        } catch let error as CSVReadError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+        guard let header else { return CSVReadError.noHeader.message }
+        let map = ColumnMap(header: header, specs: ColumnCatalog.columns(for: kind),
+                            extraAliases: config.sources.aliases[kind] ?? [:])
+        return map.missing.isEmpty ? nil : "thiếu cột bắt buộc: \(map.missing.joined(separator: ", "))"
+    }
+}

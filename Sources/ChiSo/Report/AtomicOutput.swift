@@ -1,0 +1,61 @@
+import Foundation
+
+/// A set of output files replaced together: each is written to a temporary file in its target
+/// folder and flushed; only `commit()` renames them into place. A run that fails before `commit`
+/// leaves every previous file untouched.
+public final class AtomicOutput {
+    private var staged: [(temp: String, final: String)] = []
+    private var removals: [String] = []
+
+    public init() {}
+
+    /// Writes `bytes` to a temporary file beside `path` (creating folders) and flushes it to disk.
+    public func stage(_ bytes: [UInt8], to path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let temp = dir + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw OutputError(path: temp, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var written = 0
+        try bytes.withUnsafeBytes { buf in
+            while written < buf.count {
+                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                if n < 0 { throw OutputError(path: temp, reason: String(cString: strerror(errno))) }
+                written += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw OutputError(path: temp, reason: String(cString: strerror(errno))) }
+        staged.append((temp, path))
+    }
+
+    /// Removes `path` (a file or folder) at commit time.
+    public func remove(_ path: String) { removals.append(path) }
+
+    /// Renames every staged file into place, then performs the removals.
+    public func commit() throws {
+        for (temp, final) in staged where rename(temp, final) != 0 {
+            throw OutputError(path: final, reason: String(cString: strerror(errno)))
+        }
+        staged.removeAll()
+        for path in removals where FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
+        removals.removeAll()
+    }
+
+    /// Deletes the temporary files of an abandoned run.
+    public func discard() {
+        for (temp, _) in staged { unlink(temp) }
+        staged.removeAll()
+    }
+
+    deinit { discard() }
+}
+
+/// An output file could not be written.
+public struct OutputError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "không ghi được \(path): \(reason)" }
+}

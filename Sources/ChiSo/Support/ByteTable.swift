@@ -1,0 +1,115 @@
+/// A hash map from byte strings to small integer ids, with keys stored in one arena.
+///
+/// Lookups take the bytes of a field directly, so the hot path neither makes
+/// a `String` nor allocates per row. Ids are dense (0, 1, 2, ...) in order of
+/// first insertion.
+public struct ByteTable: Sendable {
+    private var arena: [UInt8] = []
+    /// Per id: start offset and length of its key in `arena`.
+    private var spans: [(start: Int, count: Int)] = []
+    private var hashes: [UInt64] = []
+    /// Open addressing slots holding id + 1 (0 = empty).
+    private var slots: [Int32]
+    private var mask: Int
+
+    public init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Number of distinct keys.
+    public var count: Int { spans.count }
+
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        // FNV-1a, then a final mix so that the low bits are usable.
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h ^= h >> 32
+        h = h &* 0xd6e8_feb8_6659_fd93
+        return h ^ (h >> 32)
+    }
+
+    /// The id of `key`, if present.
+    public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        let h = ByteTable.hash(key)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { return nil }
+            let id = Int(s - 1)
+            if hashes[id] == h && equals(id, key) { return id }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// The id of `key`, inserting it if absent; `inserted` tells which.
+    @discardableResult
+    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
+        let h = ByteTable.hash(key)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { break }
+            let id = Int(s - 1)
+            if hashes[id] == h && equals(id, key) { return (id, false) }
+            i = (i + 1) & mask
+        }
+        let id = spans.count
+        spans.append((arena.count, key.count))
+        arena.append(contentsOf: key)
+        hashes.append(h)
+        slots[i] = Int32(id + 1)
+        if spans.count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    /// Convenience for strings (configuration, tests).
+    @discardableResult
+    public mutating func insert(_ key: String) -> (id: Int, inserted: Bool) {
+        var k = key
+        return k.withUTF8 { insert($0) }
+    }
+
+    public func find(_ key: String) -> Int? {
+        var k = key
+        return k.withUTF8 { find($0) }
+    }
+
+    /// The key of `id` as a string.
+    public func key(_ id: Int) -> String {
+        let span = spans[id]
+        return arena.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count]), as: UTF8.self)
+        }
+    }
+
+    @inline(__always)
+    private func equals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let span = spans[id]
+        guard span.count == key.count else { return false }
+        return arena.withUnsafeBufferPointer { a in
+            guard let kb = key.baseAddress, let ab = a.baseAddress else { return key.isEmpty }
+            return memcmp(ab + span.start, kb, span.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = Array(repeating: 0, count: size)
+        mask = size - 1
+        for id in 0..<spans.count {
+            var i = Int(truncatingIfNeeded: hashes[id]) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = Int32(id + 1)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Command-line options of the generator (kept dependency-free on purpose).
+struct GeneratorArguments {
+    var out = "samples/hoa-phong"
+    var dossiers = 20_000
+    var seed: UInt64 = 2023
+    var layout = "province"
+    /// `sample`: the realistic mix of encodings, delimiters and bad rows; `bench`: the same
+    /// exports at scale, with the same mix.
+    var flavour = "sample"
+
+    static func parse(_ argv: [String]) -> GeneratorArguments {
+        var a = GeneratorArguments()
+        var i = 1
+        func value() -> String {
+            i += 1
+            guard i < argv.count else { fail("thiếu giá trị cho \(argv[i - 1])") }
+            return argv[i]
+        }
+        while i < argv.count {
+            switch argv[i] {
+            case "--out": a.out = value()
+            case "--dossiers": a.dossiers = Int(value()) ?? a.dossiers
+            case "--seed": a.seed = UInt64(value()) ?? a.seed
+            case "--layout": a.layout = value()
+            case "--flavour": a.flavour = value()
+            default: fail("tùy chọn không rõ: \(argv[i])")
+            }
+            i += 1
+        }
+        return a
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("chiso-samples: \(message)\n".utf8))
+    exit(2)
+}
+
+/// SplitMix64: small, fast and identical on every platform, so the samples are reproducible.
+struct SplitMix64 {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in 0..<n.
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+
+    /// True with probability p.
+    mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+}

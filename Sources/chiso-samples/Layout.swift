@@ -1,0 +1,72 @@
+/// A unit of the generated registry.
+struct GeneratedUnit {
+    let code: String
+    let name: String
+    let tier: String
+    let parent: String
+    /// Relative share of the dossiers.
+    let weight: Int
+    /// Probability that one of its dossiers is resolved late (some units are spotless).
+    let lateRate: Double
+    /// Probability that a new dossier is submitted online.
+    let onlineRate: Double
+}
+
+/// The unit structure of one fictional administration.
+struct Layout {
+    let name: String
+    let units: [GeneratedUnit]
+    /// Tier labels as the registry writes them (the pipeline matches them by key or label).
+    let tierLabels: [String: String]
+
+    static func named(_ name: String) -> Layout {
+        switch name {
+        case "province": return province()
+        default: fail("layout không rõ: \(name) (có: province)")
+        }
+    }
+
+    static let departmentNames = [
+        "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Công Thương", "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Giao thông vận tải", "Sở Xây dựng", "Sở Tài nguyên và Môi trường", "Sở Thông tin và Truyền thông",
+        "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ",
+        "Sở Giáo dục và Đào tạo", "Sở Y tế", "Sở Nội vụ", "Ban Quản lý các khu công nghiệp",
+    ]
+    static let districtNames = ["Thành phố Vân Khê", "Huyện Đồi Mây", "Huyện Bến Nguyệt", "Huyện Sông Trà",
+                                "Huyện Gò Sim", "Huyện Cát Vàng", "Thị xã Phong Điền Mới"]
+    static let communeStems = ["An", "Bình", "Cẩm", "Đông", "Hòa", "Khánh", "Lạc", "Minh", "Nghĩa", "Phước",
+                               "Quang", "Tân", "Thạnh", "Vĩnh", "Xuân", "Yên", "Hưng", "Long"]
+    static let communeTails = ["Hải", "Sơn", "Lâm", "Thủy", "Mỹ", "Trung", "Phú", "Hiệp"]
+
+    /// Tỉnh Hòa Phong: 16 departments, 7 district-level units, 8 communes each (56).
+    static func province() -> Layout {
+        var rng = SplitMix64(seed: 7)
+        var units: [GeneratedUnit] = []
+        for (i, name) in departmentNames.enumerated() {
+            units.append(GeneratedUnit(
+                code: String(format: "000.00.%02d.H99", 10 + i), name: "\(name) tỉnh Hòa Phong", tier: "Sở, ban, ngành",
+                parent: "", weight: 6 + rng.below(10), lateRate: i % 5 == 0 ? 0 : 0.004 + Double(rng.below(30)) / 1000,
+                onlineRate: 0.5 + Double(rng.below(45)) / 100))
+        }
+        var used = Set<String>()
+        for (d, district) in districtNames.enumerated() {
+            let districtCode = String(format: "000.%02d.30.H99", 40 + d)
+            units.append(GeneratedUnit(
+                code: districtCode, name: "UBND \(district)", tier: "UBND cấp huyện", parent: "", weight: 9 + rng.below(8),
+                lateRate: d % 3 == 1 ? 0 : 0.005 + Double(rng.below(25)) / 1000, onlineRate: 0.4 + Double(rng.below(40)) / 100))
+            for c in 0..<8 {
+                var name: String
+                repeat { name = "\(rng.pick(communeStems)) \(rng.pick(communeTails))" } while used.contains(name)
+                used.insert(name)
+                let kind = d == 0 ? "Phường" : (c == 0 ? "Thị trấn" : "Xã")
+                units.append(GeneratedUnit(
+                    code: String(format: "%03d.%02d.30.H99", 101 + c, 40 + d), name: "UBND \(kind) \(name), \(district)",
+                    tier: "UBND cấp xã", parent: districtCode, weight: 1 + rng.below(3),
+                    lateRate: c % 4 == 0 ? 0 : 0.003 + Double(rng.below(40)) / 1000,
+                    onlineRate: 0.3 + Double(rng.below(50)) / 100))
+            }
+        }
+        return Layout(name: "province", units: units,
+                      tierLabels: ["tinh": "Sở, ban, ngành", "huyen": "UBND cấp huyện", "xa": "UBND cấp xã"])
+    }
+}

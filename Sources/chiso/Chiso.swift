@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `chiso`: indicators, indices and award proposals from a province's public-service portal exports.
+struct Chiso: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chiso",
+        abstract: "Chỉ số: chỉ tiêu, chỉ số và đề xuất khen thưởng từ dữ liệu Cổng dịch vụ công.",
+        discussion: """
+        Exit codes: 0 thành công; 1 một tệp dữ liệu lỗi (xem chat-luong-du-lieu.csv); \
+        2 lỗi dòng lệnh hoặc cấu hình; 75 một lần chạy khác đang giữ khóa.
+        """,
+        subcommands: [RunCommand.self, ValidateCommand.self, InspectCommand.self])
+}

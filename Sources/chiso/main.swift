@@ -1,0 +1,33 @@
+import ArgumentParser
+import ChiSo
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// chiso's own entry point, so that usage errors exit 2 (SPEC 8) rather than ArgumentParser's 64.
+let code: Int32
+do {
+    var command = try Chiso.parseAsRoot()
+    try command.run()
+    code = 0
+} catch let exit as ExitCode {
+    code = exit.rawValue
+} catch let error as ConfigError {
+    Terminal.error("chiso: lỗi cấu hình: \(error.description)")
+    code = RunExit.configError.rawValue
+} catch let error as ConfigErrors {
+    Terminal.error("chiso: lỗi cấu hình:\n\(error.description)")
+    code = RunExit.configError.rawValue
+} catch let error as OutputError {
+    Terminal.error("chiso: \(error.description)")
+    code = RunExit.configError.rawValue
+} catch {
+    if Chiso.exitCode(for: error) == .success {
+        print(Chiso.fullMessage(for: error))
+        code = 0
+    } else {
+        Terminal.error(Chiso.fullMessage(for: error))
+        code = RunExit.configError.rawValue
+    }
+}
+exit(code)
