@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+@testable import ChiSo
+
+/// SPEC 2.1 reading rules, and each of libcsv's sharp edges handled by the reader.
+@Suite struct CSVRecordReaderTests {
+    let dir = TempDir()
+
+    @Test func utf8BOMIsRemovedBeforeTheHeader() throws {
+        let path = dir.write("bom.csv", [0xEF, 0xBB, 0xBF] + Array("Mã hồ sơ,b\n1,2\n".utf8))
+        let rows = try records(path)
+        #expect(rows.map(\.fields) == [["Mã hồ sơ", "b"], ["1", "2"]])
+    }
+
+    @Test func utf16LittleAndBigEndianWithBOMAreConverted() throws {
+        let text = "Mã,Tên\r\n1,Hòa Phong 𝔸\r\n"
+        var le: [UInt8] = [0xFF, 0xFE], be: [UInt8] = [0xFE, 0xFF]
+        for u in text.utf16 {
+            le += [UInt8(u & 0xFF), UInt8(u >> 8)]
+            be += [UInt8(u >> 8), UInt8(u & 0xFF)]
+        }
+        for bytes in [le, be] {
+            let rows = try records(dir.write("u16.csv", bytes), chunk: 8)
+            #expect(rows.map(\.fields) == [["Mã", "Tên"], ["1", "Hòa Phong 𝔸"]])
+            #expect(rows.map(\.line) == [1, 2])
+        }
+    }
+
+    @Test func utf16WithoutBOMIsANulEncodingErrorAtItsOffset() throws {
+        var bytes: [UInt8] = []
+        for u in "a,b\n".utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        #expect(throws: CSVReadError.encoding(offset: 1, detail: "ký tự NUL (tệp UTF-16 không có BOM?)")) {
+            try records(dir.write("nobom16.csv", bytes))
+        }
+    }
+
+    @Test func loneSurrogateInUTF16IsAnEncodingError() throws {
+        // BOM, 'a', then a low surrogate alone at byte offset 4.
+        let bytes: [UInt8] = [0xFF, 0xFE, 0x61, 0x00, 0x00, 0xDC, 0x0A, 0x00]
+        do {
+            _ = try records(dir.write("lone.csv", bytes))
+            Issue.record("expected an encoding error")
+        } catch let CSVReadError.encoding(offset, _) {
+            #expect(offset == 4)
+        }
+    }
+
+    @Test func invalidUTF8IsRejectedWithItsByteOffsetFromTheFileStart() throws {
+        // 3 BOM bytes + "a,b\n1," = 9 bytes, then an invalid byte.
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("a,b\n1,".utf8) + [0xC3, 0x28] + Array("\n".utf8)
+        for chunk in [4, 5, 1 << 20] {
+            do {
+                _ = try records(dir.write("bad8.csv", bytes), chunk: chunk)
+                Issue.record("expected an encoding error")
+            } catch let CSVReadError.encoding(offset, _) {
+                #expect(offset == 9)
+            }
+        }
+    }
+
+    @Test func overlongAndSurrogateUTF8FormsAreInvalid() throws {
+        for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
+            #expect(throws: CSVReadError.self) { try records(dir.write("x.csv", Array("a\n".utf8) + bad)) }
+        }
+    }
+
+    @Test func nfdTextIsNormalizedToNFC() throws {
+        let nfd = "Ho\u{0300}a"  // "Hòa" decomposed
+        let rows = try records(dir.write("nfd.csv", "a\n\(nfd)\n"))
+        #expect(rows[1].fields[0] == "Hòa")
+        #expect(rows[1].fields[0].unicodeScalars.count == 3)
+    }
+
+    @Test func strayQuoteInAnUnquotedFieldIsASyntaxErrorNotASwallowedFile() throws {
+        let path = dir.write("stray.csv", "a,b\n1,This \"q\" x\n2,3\n4,5\n")
+        do {
+            _ = try records(path)
+            Issue.record("expected a syntax error")
+        } catch let CSVReadError.syntax(line, column, offset, _) {
+            #expect(line == 2)
+            #expect(column == 2)
+            #expect(offset == 11)
+        }
+    }
+
+    @Test func textAfterAClosingQuoteIsASyntaxError() throws {
+        for text in ["a,b\n\"1\" ,2\n", "a,b\n\"1\"x,2\n"] {
+            #expect(throws: CSVReadError.self) { try records(dir.write("after.csv", text)) }
+        }
+    }
+
+    @Test func spacesBeforeAnOpeningQuoteMakeAnUnquotedFieldWithAQuote() throws {
+        #expect(throws: CSVReadError.self) { try records(dir.write("lead.csv", "a,b\n  \"x\",2\n")) }
+    }
+
+    @Test func quoteOpenAtTheEndOfTheFileIsASyntaxErrorNamingItsLine() throws {
+        do {
+            _ = try records(dir.write("open.csv", "a,b\n1,2\n3,\"never closed\n4,5\n"))
+            Issue.record("expected a syntax error")
+        } catch let CSVReadError.syntax(line, _, _, _) {
+            #expect(line == 3)
+        }
+    }
+
+    @Test func quotedFieldsKeepDoubledQuotesDelimitersAndLineEndsByteForByte() throws {
+        let rows = try records(dir.write("q.csv", "a,b,c\r\n\"x,\"\"y\"\"\",\"line1\r\nline2\",\"l1\nl2\"\r\nz,y,x\r\n"))
+        #expect(rows.map(\.fields) == [["a", "b", "c"], ["x,\"y\"", "line1\r\nline2", "l1\nl2"], ["z", "y", "x"]])
+        // Line ends inside quoted fields count: record 2 spans lines 2–4, the next starts on line 5.
+        #expect(rows.map(\.line) == [1, 2, 5])
+    }
+
+    @Test func lfCrlfAndLoneCrAllEndALine() throws {
+        let rows = try records(dir.write("ends.csv", "a,b\n1,2\r\n3,4\r5,6"))
+        #expect(rows.map(\.fields) == [["a", "b"], ["1", "2"], ["3", "4"], ["5", "6"]])
+        #expect(rows.map(\.line) == [1, 2, 3, 4])
+    }
+
+    @Test func blankLinesAreSkippedButCounted() throws {
+        let rows = try records(dir.write("blank.csv", "a,b\n\n   \n\t\n\"\"\n1,2\n\r\n,\n"))
+        // A line of delimiters only is a record of empty fields; blank lines (quoted or not) are skipped.
+        #expect(rows.map(\.fields) == [["a", "b"], ["1", "2"], ["", ""]])
+        #expect(rows.map(\.line) == [1, 6, 8])
+    }
+
+    @Test func spacesInsideUnquotedFieldsAreKept() throws {
+        let rows = try records(dir.write("sp.csv", "a,b\n  x  ,\ty\t\n"))
+        #expect(rows[1].fields == ["  x  ", "\ty\t"])
+    }
+
+    @Test func aLongFieldIsReadWholeAndOneOverTheCapStopsTheRead() throws {
+        let long = String(repeating: "é", count: 50_000)  // 100,000 bytes
+        let rows = try records(dir.write("long.csv", "a,b\n1,\"\(long)\"\n"), chunk: 4096)
+        #expect(rows[1].fields[1] == long)
+        do {
+            _ = try records(dir.write("long.csv", "a,b\n1,\"\(long)\"\n"), maxField: 10_000, chunk: 4096)
+            Issue.record("expected tooLong")
+        } catch let CSVReadError.tooLong(line, limit) {
+            #expect(line == 2)
+            #expect(limit == 10_000)
+        }
+    }
+
+    @Test func anUnclosedQuoteInABigFileStopsAtTheCapNotAtTheEndOfMemory() throws {
+        let body = String(repeating: "1,2\n", count: 20_000)
+        #expect(throws: CSVReadError.tooLong(line: 2, limit: 1000)) {
+            try records(dir.write("swallow.csv", "a,b\n\"oops,2\n" + body), maxField: 1000, chunk: 4096)
+        }
+    }
+
+    @Test func emptyFileAndBlankOnlyFileHaveNoHeader() throws {
+        #expect(throws: CSVReadError.noHeader) { try records(dir.write("empty.csv", "")) }
+        #expect(throws: CSVReadError.noHeader) { try records(dir.write("blanks.csv", "\n \r\n\n")) }
+        #expect(throws: CSVReadError.noHeader) { try records(dir.write("bomonly.csv", [0xEF, 0xBB, 0xBF])) }
+    }
+
+    @Test func headerOnlyIsAValidEmptyFile() throws {
+        let rows = try records(dir.write("header.csv", "a,b\r\n"))
+        #expect(rows.map(\.fields) == [["a", "b"]])
+    }
+
+    @Test func delimiterIsDetectedFromTheFirstNonBlankLineOutsideQuotes() throws {
+        let semicolon = try records(dir.write("d1.csv", "\n\"a,b,c\";d;e\n1;2;3\n"))
+        #expect(semicolon[0].fields == ["a,b,c", "d", "e"])
+        let tab = try records(dir.write("d2.csv", "a\tb\n1\t2\n"))
+        #expect(tab[1].fields == ["1", "2"])
+        // Ties go to ',' then ';' then TAB; none at all means ','.
+        let tie = try records(dir.write("d3.csv", "a,b;c\n1,2;3\n"))
+        #expect(tie[0].fields == ["a", "b;c"])
+        let tie2 = try records(dir.write("d4.csv", "a;b\tc\n"))
+        #expect(tie2[0].fields == ["a", "b\tc"])
+        let none = try records(dir.write("d5.csv", "abc\n1\n"))
+        #expect(none[1].fields == ["1"])
+        // A pipeline-set delimiter overrides detection.
+        let forced = try records(dir.write("d6.csv", "a,b;c\n"), delimiter: .semicolon)
+        #expect(forced[0].fields == ["a,b", "c"])
+    }
+
+    @Test func resultsDoNotDependOnWhereChunksEnd() throws {
+        // Multi-byte text, quoted newlines, CRLF and a BOM, read with chunk sizes that cut through all of them.
+        var text = "Mã hồ sơ;Tên đơn vị;Ghi chú\r\n"
+        for i in 0..<200 {
+            text += "HS-\(i);\"UBND Xã Hòa \(i), Huyện Đồi Mây\";\"dòng một\r\ndòng hai \(i)\"\r\n"
+            if i % 17 == 0 { text += "\r\n" }
+        }
+        let path = dir.write("chunks.csv", [0xEF, 0xBB, 0xBF] + Array(text.utf8))
+        let reference = try records(path)
+        #expect(reference.count == 201)
+        for chunk in [8, 9, 10, 13, 64, 1000] {
+            let got = try records(path, chunk: chunk)
+            #expect(got.map(\.fields) == reference.map(\.fields), "chunk \(chunk)")
+            #expect(got.map(\.line) == reference.map(\.line), "chunk \(chunk)")
+        }
+    }
+
+    @Test func fileInfoHasSizeHashEncodingAndDelimiter() throws {
+        let path = dir.write("info.csv", "a;b\n1;2\n")
+        let info = try CSVRecordReader().read(path: path) { _ in }
+        #expect(info.size == 8)
+        #expect(info.delimiter == .semicolon)
+        #expect(info.encoding == .utf8)
+        #expect(info.records == 2)
+        #expect(info.sha256 == Hashing.sha256(Data("a;b\n1;2\n".utf8)))
+    }
+}

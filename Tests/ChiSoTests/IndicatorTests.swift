@@ -1,0 +1,142 @@
+import Testing
+@testable import ChiSo
+
+/// SPEC 4, indicator by indicator, on a few inline dossiers. Period 2023-01-01 … 2023-12-31, as_of = to.
+@Suite struct IndicatorTests {
+    let dates = RunDates(from: day("2023-01-01"), to: day("2023-12-31"), asOf: day("2023-12-31"))
+
+    func d(_ r: String = "2023-03-01", due: String? = "2023-03-10", finished: String? = nil,
+           status: DossierStatus = .processing, channel: Channel = .direct, full: Bool = false,
+           fee: Bool = false, paid: Bool = false, unit: Int = 0) -> Dossier {
+        Dossier(unit: unit, received: day(r), due: due.map(day), finished: finished.map(day), status: status,
+                channel: channel, fullOnline: full, feeRequired: fee, paidOnline: paid, ref: RowRef(file: 0, line: 2))
+    }
+
+    func table(_ items: [(Dossier, DossierLinks)], units: Int = 1, checkLate: Bool = true) -> IndicatorTable {
+        computeIndicators(dossiers: items.map(\.0), links: items.map(\.1), unitCount: units, dates: dates,
+                          checkLateList: checkLate)
+    }
+
+    func links(_ edit: (inout DossierLinks) -> Void = { _ in }) -> DossierLinks {
+        var l = DossierLinks()
+        edit(&l)
+        return l
+    }
+
+    let ref = RowRef(file: 1, line: 7)
+
+    @Test func receivedCountsSplitIntoCarriedOverAndNewByChannel() {
+        let t = table([
+            (d("2022-12-20"), links()),                                  // carried over, direct
+            (d(channel: .online, full: true), links()),                  // new, online full
+            (d(channel: .online), links()),                              // new, online partial
+            (d(channel: .postal), links()),                              // new, postal
+            (d(), links()),                                              // new, direct
+            (d("2022-12-20", channel: .online), links()),                // carried over: not in received_online
+            (d(status: .withdrawn), links()),                            // excluded
+        ]).rows[0]
+        #expect(t[.receivedTotal] == 6)
+        #expect(t[.carriedOver] == 2)
+        #expect(t[.receivedNew] == 4)
+        #expect(t[.receivedOnline] == 2)
+        #expect(t[.receivedOnlineFull] == 1)
+        #expect(t[.receivedDirect] == 1)
+        #expect(t[.receivedPostal] == 1)
+    }
+
+    @Test func finishedAndOpenOutcomesAndLateTotal() {
+        let t = table([
+            (d(finished: "2023-03-05", status: .returned), links()),     // early
+            (d(finished: "2023-03-10", status: .resolved), links()),     // on time
+            (d(finished: "2023-03-11", status: .returned), links()),     // late
+            (d(due: nil, finished: "2023-08-01", status: .returned), links()), // on time, no deadline
+            (d(due: "2024-01-10"), links()),                             // open in time
+            (d(due: "2023-12-30"), links()),                             // open overdue
+            (d(due: "2023-12-31"), links()),                             // open in time: D = as_of
+        ]).rows[0]
+        #expect(t[.finishedTotal] == 4)
+        #expect(t[.finishedEarly] == 1)
+        #expect(t[.finishedOnTime] == 2)
+        #expect(t[.finishedLate] == 1)
+        #expect(t[.openTotal] == 3)
+        #expect(t[.openInTime] == 2)
+        #expect(t[.openOverdue] == 1)
+        #expect(t[.lateTotal] == 2)
+    }
+
+    @Test func lateApologizedNeedsALateRowWithApology() {
+        let t = table([
+            (d(finished: "2023-03-11", status: .returned), links { $0.late = ref; $0.apology = true }),
+            (d(finished: "2023-03-12", status: .returned), links { $0.late = ref; $0.apology = false }),
+            (d(due: "2023-06-01"), links { $0.late = ref; $0.apology = true }),
+            (d(finished: "2023-03-05", status: .returned), links { $0.late = ref; $0.apology = true }),  // not late
+        ])
+        #expect(t.rows[0][.lateTotal] == 3)
+        #expect(t.rows[0][.lateApologized] == 2)
+        #expect(t.warnings == [CrossCheck(kind: .lateListMismatch, dossier: 3, ref: ref)])
+    }
+
+    @Test func lateDossiersMissingFromTheLateListAreWarnedOnlyWhenTheListIsConfigured() {
+        let items = [(d(finished: "2023-03-11", status: .returned), links())]
+        #expect(table(items).warnings == [CrossCheck(kind: .lateUnlisted, dossier: 0, ref: RowRef(file: 0, line: 2))])
+        #expect(table(items, checkLate: false).warnings.isEmpty)
+    }
+
+    @Test func feesAndOnlinePaymentCountNewDossiersOnly() {
+        let t = table([
+            (d(fee: true), links()),
+            (d(channel: .online, paid: true), links()),
+            (d(channel: .online, fee: true, paid: true), links()),
+            (d("2022-12-01", fee: true, paid: true), links()),  // carried over
+        ]).rows[0]
+        #expect(t[.feeDossiers] == 3)
+        #expect(t[.paidOnline] == 2)
+    }
+
+    @Test func postalIntakeCountsNewAndReturnCountsFinished() {
+        let t = table([
+            (d(channel: .postal), links { $0.postalIntake = ref }),
+            (d("2022-12-01", channel: .postal), links { $0.postalIntake = ref }),  // carried over
+            (d(finished: "2023-03-05", status: .returned), links { $0.postalReturn = ref; $0.returnDelivered = true }),
+            (d(finished: "2023-03-05", status: .returned), links { $0.postalReturn = ref; $0.returnDelivered = false }),
+            (d(), links { $0.postalReturn = ref; $0.returnDelivered = true }),  // open: no return counted
+        ], checkLate: false)
+        let r = t.rows[0]
+        #expect(r[.postalIntake] == 1)
+        #expect(r[.postalReturn] == 2)
+        #expect(r[.postalReturnDelivered] == 1)
+        #expect(t.warnings.isEmpty)
+    }
+
+    @Test func postalIntakeForANonPostalDossierIsWarned() {
+        let t = table([(d(channel: .online), links { $0.postalIntake = ref })], checkLate: false)
+        #expect(t.rows[0][.postalIntake] == 1)
+        #expect(t.warnings == [CrossCheck(kind: .postalChannelMismatch, dossier: 0, ref: ref)])
+    }
+
+    @Test func digitizationIndicators() {
+        let t = table([
+            (d(), links { $0.digitizedInputs = true; $0.reused = true }),
+            (d("2022-12-01"), links { $0.digitizedInputs = true; $0.reused = true }),  // carried: not counted as new
+            (d(finished: "2023-03-05", status: .returned), links { $0.digitizedInputs = true; $0.eResult = true; $0.eSigned = true }),
+            (d(finished: "2023-03-05", status: .returned), links { $0.eResult = true }),
+            (d(), links { $0.eResult = true; $0.eSigned = true }),  // open: results not counted
+        ]).rows[0]
+        #expect(t[.digitizedInputs] == 2)
+        #expect(t[.reusedData] == 1)
+        #expect(t[.eResults] == 2)
+        #expect(t[.digitizedFull] == 1)
+        #expect(t[.eSignedResults] == 1)
+    }
+
+    @Test func eachUnitCountsOnlyItsOwnDossiers() {
+        let t = table([(d(unit: 0), links()), (d(unit: 2), links()), (d(unit: 2), links())], units: 3)
+        #expect(t.rows.map { $0[.receivedTotal] } == [1, 0, 2])
+    }
+
+    @Test func indicatorColumnsAreInSpecOrder() {
+        #expect(Indicator.allCases.first == .receivedTotal)
+        #expect(Indicator.allCases.last == .eSignedResults)
+        #expect(Indicator.allCases.count == 26)
+    }
+}
