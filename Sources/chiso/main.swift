@@ -6,6 +6,11 @@ import Glibc
 
 // chiso's own entry point, so that usage errors exit 2 (SPEC 8) rather than ArgumentParser's 64.
 let code: Int32
+if CommandLine.arguments.count == 1 {
+    // No subcommand is a usage error for cron's sake, not a request for help.
+    Terminal.error(Chiso.helpMessage())
+    exit(RunExit.configError.rawValue)
+}
 do {
     var command = try Chiso.parseAsRoot()
     try command.run()
