@@ -27,7 +27,6 @@ struct RunCommand: ParsableCommand {
     }
 
     private func report(_ result: RunResult) {
-        let errors = result.findings.filter { $0.severity == .error }
         let warnings = result.findings.filter { $0.severity == .warning }.count
         if result.exit == .success {
             let rows = result.files.reduce(0) { $0 + $1.rows }
@@ -37,13 +36,7 @@ struct RunCommand: ParsableCommand {
             return
         }
         Terminal.error("chiso: dữ liệu đầu vào lỗi; không ghi kết quả mới (kết quả cũ giữ nguyên).")
-        for file in result.files where file.failed {
-            let fileErrors = errors.filter { $0.file == file.file && ($0.line == nil || [.encoding, .syntax, .noHeader, .missingColumn, .tooManyBadRows].contains($0.code)) }
-            for f in fileErrors.prefix(5) {
-                let place = f.line.map { "\(file.file):\($0)" } ?? file.file
-                Terminal.error("\(place): \(f.code.rawValue): \(f.message)")
-            }
-        }
+        Terminal.reportFailedFiles(result.files, findings: result.findings)
         Terminal.error("Chi tiết từng dòng: \(result.written.first ?? "")")
     }
 }

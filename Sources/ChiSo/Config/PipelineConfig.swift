@@ -40,6 +40,8 @@ public struct PipelineConfig: Sendable {
     public let compareTo: String?
     public let tiers: [Tier]
     public let sources: SourcesConfig
+    public let indices: [IndexConfig]
+    public let awards: [AwardConfig]
     /// SHA-256 of the file's bytes.
     public let sha256: String
 
@@ -47,6 +49,28 @@ public struct PipelineConfig: Sendable {
     public func tier(matching text: String) -> Tier? {
         let wanted = ByteText.normalizedKey(text)
         return tiers.first { ByteText.normalizedKey($0.key) == wanted || ByteText.normalizedKey($0.label) == wanted }
+    }
+
+    /// Every `target.KEY` / `external.KEY` the pipeline uses, by source, with the place it is used.
+    public func referenceKeys() -> [SourceKind: Set<String>] {
+        var out: [SourceKind: Set<String>] = [:]
+        func add(_ names: [String]) {
+            for n in names {
+                if n.hasPrefix("target.") { out[.targets, default: []].insert(String(n.dropFirst(7))) }
+                if n.hasPrefix("external.") { out[.external, default: []].insert(String(n.dropFirst(9))) }
+            }
+        }
+        for index in indices { for c in index.components { add(c.numerator.names + c.denominator.names) } }
+        for award in awards {
+            for condition in award.eligible {
+                switch condition {
+                case let .all(p): add(p.lhs.names + p.rhs.names)
+                case let .any(ps): for p in ps { add(p.lhs.names + p.rhs.names) }
+                }
+            }
+            add(award.tieBreak.map(\.name))
+        }
+        return out
     }
 
     /// Position of a tier key in the pipeline's order.
@@ -142,12 +166,41 @@ public enum PipelineLoader {
         }
 
         let sources = try loadSources(try top.required("sources"), r)
+        let scoring = ScoringLoader(r: r, tiers: tiers)
+        let indices = try top.optional("indices").map { try scoring.indices($0) } ?? []
+        let awards = try top.optional("awards").map { try scoring.awards($0, indices: indices) } ?? []
+        try checkReferencesConfigured(indices: indices, awards: awards, sources: sources, top: top, r: r)
         let directory = (path as NSString).deletingLastPathComponent
         let config = PipelineConfig(
             path: path, directory: directory, pipeline: key, title: title,
             period: Period(key: periodKey, from: from, to: to), compareTo: compareTo,
-            tiers: tiers, sources: sources, sha256: Hashing.sha256(data))
+            tiers: tiers, sources: sources, indices: indices, awards: awards, sha256: Hashing.sha256(data))
         return (config, root)
+    }
+
+    /// `target.KEY` / `external.KEY` need their reference file configured (their keys are checked
+    /// against its header when the run starts, before any stage).
+    static func checkReferencesConfigured(indices: [IndexConfig], awards: [AwardConfig], sources: SourcesConfig,
+                                          top: MappingFields, r: YAMLReader) throws {
+        var names: [String] = []
+        for index in indices {
+            for c in index.components { names += c.numerator.names + c.denominator.names }
+        }
+        for award in awards {
+            for condition in award.eligible {
+                switch condition {
+                case let .all(p): names += p.lhs.names + p.rhs.names
+                case let .any(ps): for p in ps { names += p.lhs.names + p.rhs.names }
+                }
+            }
+            names += award.tieBreak.map(\.name)
+        }
+        if sources.targets == nil, let name = names.first(where: { $0.hasPrefix("target.") }) {
+            throw r.error(top.optional("sources"), "'\(name)' được dùng nhưng sources.targets chưa khai báo")
+        }
+        if sources.external == nil, let name = names.first(where: { $0.hasPrefix("external.") }) {
+            throw r.error(top.optional("sources"), "'\(name)' được dùng nhưng sources.external chưa khai báo")
+        }
     }
 
     static func loadSources(_ node: Node, _ r: YAMLReader) throws -> SourcesConfig {

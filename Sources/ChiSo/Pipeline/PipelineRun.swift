@@ -35,6 +35,40 @@ public struct RunResult: Sendable {
     public var written: [String]
 }
 
+/// Everything a run computed, before anything is written.
+public struct Evaluation: Sendable {
+    public let config: PipelineConfig
+    public let dates: RunDates
+    public let registry: UnitRegistry
+    public let references: [SourceKind: ReferenceTable]
+    public let ingest: IngestResult
+    public var table: IndicatorTable
+    /// Per index key, one score per registry unit.
+    public var scores: [String: [UnitScore]]
+    /// Per award key, the decisions in output order.
+    public var decisions: [String: [AwardDecision]]
+    public var findings: [Finding]
+    public var stages: [Manifest.Stage]
+
+    /// Every input file read: registry, references, exports.
+    public var files: [FileReport] {
+        [registry.file] + references.keys.sorted().compactMap { references[$0]?.file } + ingest.files
+    }
+}
+
+/// Times stages for the manifest and the log.
+struct StageClock {
+    var stages: [Manifest.Stage] = []
+
+    mutating func time<T>(_ name: String, rows: ((T) -> Int)? = nil, _ body: () throws -> T) rethrows -> T {
+        let t0 = Date()
+        let value = try body()
+        stages.append(Manifest.Stage(name: name, status: "ok", seconds: (Date().timeIntervalSince(t0) * 1000).rounded() / 1000,
+                                     fingerprint: "", rows: rows?(value)))
+        return value
+    }
+}
+
 /// The imperative shell around the pure rules: reads, computes, writes (SPEC 2–4, 7.1).
 public struct PipelineRun {
     public let config: PipelineConfig
@@ -50,67 +84,125 @@ public struct PipelineRun {
         options.outDirectory + "/" + config.pipeline + "/" + config.period.key
     }
 
-    /// Runs the pipeline. Throws ``ConfigError``/``ConfigErrors`` for exit-2 problems.
-    public func run() throws -> RunResult {
-        let started = Date()
+    /// Reads and computes everything without writing (also what `explain` shows).
+    /// Throws ``ConfigError``/``ConfigErrors`` for exit-2 problems.
+    public func evaluate() throws -> Evaluation {
         guard let dates = RunDates(period: config.period, asOf: options.asOf) else {
             throw ConfigError(file: "--as-of", "ngày as_of trước ngày bắt đầu kỳ (\(PortalDate.iso(config.period.from)))")
         }
-        var stages: [Manifest.Stage] = []
-        func timed<T>(_ name: String, rows: ((T) -> Int)? = nil, _ body: () throws -> T) rethrows -> T {
-            let t0 = Date()
-            let value = try body()
-            stages.append(Manifest.Stage(name: name, status: "ok", seconds: (Date().timeIntervalSince(t0) * 1000).rounded() / 1000,
-                                         fingerprint: "", rows: rows?(value)))
-            return value
-        }
-
-        let registry = try timed("ingest.units", rows: { $0.units.count }) { try UnitRegistry.load(config: config) }
+        var clock = StageClock()
+        let registry = try clock.time("ingest.units", rows: { $0.units.count }) { try UnitRegistry.load(config: config) }
         var findings: [Finding] = []
-        var references: [SourceKind: ReferenceTable] = [:]
-        for (kind, path) in [(SourceKind.targets, config.sources.targets), (.external, config.sources.external)] {
-            guard let path else { continue }
-            references[kind] = try timed("ingest.\(kind.rawValue)") {
-                try ReferenceTable.load(kind: kind, relativePath: path, config: config, registry: registry, findings: &findings)
-            }
+        let references = try clock.time("ingest.references", rows: { $0.values.reduce(0) { $0 + ($1.file?.rows ?? 0) } }) {
+            try PipelineRun.loadReferences(config: config, registry: registry, findings: &findings)
         }
         let ingestor = Ingestor(config: config, registry: registry)
         _ = try ingestor.sourceFiles()  // configuration errors (empty globs) before reading anything
-        let ingest = try timed("ingest", rows: { $0.files.reduce(0) { $0 + $1.rows } }) { try ingestor.run() }
+        let ingest = try clock.time("ingest", rows: { $0.files.reduce(0) { $0 + $1.rows } }) { try ingestor.run() }
         findings += ingest.findings
-        var files = [registry.file] + references.keys.sorted().compactMap { references[$0]?.file } + ingest.files
-
-        let output = AtomicOutput()
-        let dir = outputDirectory
+        var evaluation = Evaluation(config: config, dates: dates, registry: registry, references: references,
+                                    ingest: ingest, table: IndicatorTable(rows: [], warnings: []), scores: [:],
+                                    decisions: [:], findings: findings, stages: [])
         if ingest.failed {
-            try output.stage(Reports.findings(findings, style: options.headerStyle).bytes,
-                             to: dir + "/loi/chat-luong-du-lieu.csv")
-            try output.commit()
-            return RunResult(exit: .dataError, outputDirectory: dir, files: files, findings: findings,
-                             stages: stages, written: [dir + "/loi/chat-luong-du-lieu.csv"])
+            evaluation.stages = clock.stages
+            return evaluation
         }
-
-        let table = timed("normalize", rows: { (_: IndicatorTable) in ingest.store.dossiers.count }) {
+        let table = clock.time("normalize", rows: { (_: IndicatorTable) in ingest.store.dossiers.count }) {
             computeIndicators(dossiers: ingest.store.dossiers, links: ingest.store.links, unitCount: registry.units.count,
                               dates: dates, checkLateList: ingest.configured.contains(.late))
         }
-        findings += crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
-
-        let written = try timed("report") { () -> [String] in
-            let chiTieu = dir + "/chi-tieu.csv"
-            let quality = dir + "/chat-luong-du-lieu.csv"
-            try output.stage(Reports.indicators(table, registry: registry, config: config, style: options.headerStyle).bytes, to: chiTieu)
-            try output.stage(Reports.findings(findings, style: options.headerStyle).bytes, to: quality)
-            return [chiTieu, quality]
+        evaluation.table = table
+        evaluation.findings += crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
+        let facts = UnitFacts(indicators: table.rows, targets: references[.targets], external: references[.external])
+        evaluation.scores = clock.time("indices", rows: { (_: [String: [UnitScore]]) in config.indices.count * registry.units.count }) {
+            Dictionary(uniqueKeysWithValues: config.indices.map { index in
+                (index.key, computeIndex(index, units: registry.units, facts: facts, previousRanks: [:]))
+            })
         }
-        files = files.filter { !$0.file.isEmpty }
+        evaluation.decisions = clock.time("awards", rows: { (d: [String: [AwardDecision]]) in d.values.reduce(0) { $0 + $1.count } }) {
+            Dictionary(uniqueKeysWithValues: config.awards.map { award in
+                let index = config.indices.first { $0.key == award.index }!
+                let context = PredicateContext(index: index, facts: facts, scores: evaluation.scores[index.key]!)
+                return (award.key, selectAward(award, context: context, units: registry.units, tierOrder: config.tierOrder))
+            })
+        }
+        evaluation.stages = clock.stages
+        return evaluation
+    }
+
+    /// Runs the pipeline and writes the outputs. Throws ``ConfigError``/``ConfigErrors`` for exit-2 problems.
+    public func run() throws -> RunResult {
+        let started = Date()
+        var evaluation = try evaluate()
+        var clock = StageClock(stages: evaluation.stages)
+        let output = AtomicOutput()
+        let dir = outputDirectory
+        let files = evaluation.files
+        if evaluation.ingest.failed {
+            try output.stage(Reports.findings(evaluation.findings, style: options.headerStyle).bytes,
+                             to: dir + "/loi/chat-luong-du-lieu.csv")
+            try output.commit()
+            return RunResult(exit: .dataError, outputDirectory: dir, files: files, findings: evaluation.findings,
+                             stages: evaluation.stages, written: [dir + "/loi/chat-luong-du-lieu.csv"])
+        }
+        let registry = evaluation.registry
+        let style = options.headerStyle
+        let written = try clock.time("report") { () -> [String] in
+            var paths: [String] = []
+            func stage(_ csv: OfficeCSV, _ name: String) throws {
+                try output.stage(csv.bytes, to: dir + "/" + name)
+                paths.append(dir + "/" + name)
+            }
+            try stage(Reports.indicators(evaluation.table, registry: registry, config: config, style: style), "chi-tieu.csv")
+            for index in config.indices {
+                try stage(Reports.index(index, scores: evaluation.scores[index.key]!, registry: registry, config: config,
+                                        style: style), "chi-so-\(index.key).csv")
+            }
+            for award in config.awards {
+                try stage(Reports.award(evaluation.decisions[award.key]!, scores: evaluation.scores[award.index]!,
+                                        registry: registry, style: style), "khen-thuong-\(award.key).csv")
+            }
+            try stage(Reports.findings(evaluation.findings, style: style), "chat-luong-du-lieu.csv")
+            return paths
+        }
+        evaluation.stages = clock.stages
         let manifestPath = dir + "/manifest.json"
-        let manifest = makeManifest(started: started, dates: dates, files: files, stages: stages, findings: findings)
+        let manifest = makeManifest(started: started, dates: evaluation.dates, files: files, stages: evaluation.stages,
+                                    findings: evaluation.findings)
         try output.stage(try manifest.encoded(), to: manifestPath)
         output.remove(dir + "/loi")
+        // Outputs of indices or awards removed from the pipeline file would otherwise linger.
+        for stale in staleOutputs(in: dir, keeping: written) { output.remove(stale) }
         try output.commit()
-        return RunResult(exit: .success, outputDirectory: dir, files: files, findings: findings, stages: stages,
-                         written: written + [manifestPath])
+        return RunResult(exit: .success, outputDirectory: dir, files: files, findings: evaluation.findings,
+                         stages: evaluation.stages, written: written + [manifestPath])
+    }
+
+    /// Reads `targets` and `external` and checks that they have every key the pipeline uses.
+    public static func loadReferences(config: PipelineConfig, registry: UnitRegistry,
+                                      findings: inout [Finding]) throws -> [SourceKind: ReferenceTable] {
+        var references: [SourceKind: ReferenceTable] = [:]
+        let used = config.referenceKeys()
+        for (kind, path) in [(SourceKind.targets, config.sources.targets), (.external, config.sources.external)] {
+            guard let path else { continue }
+            let table = try ReferenceTable.load(kind: kind, relativePath: path, config: config, registry: registry,
+                                                findings: &findings)
+            let missing = (used[kind] ?? []).filter { !table.has($0) }.sorted()
+            if !missing.isEmpty {
+                let prefix = kind == .targets ? "target" : "external"
+                throw ConfigError(file: config.display(config.resolve(path)), line: 1,
+                                  "thiếu cột \(missing.joined(separator: ", ")) mà \(config.path) dùng (\(prefix).KEY); tệp có: \(table.keys.joined(separator: ", "))")
+            }
+            references[kind] = table
+        }
+        return references
+    }
+
+    /// `chi-so-*.csv` and `khen-thuong-*.csv` in `dir` that this run does not write.
+    func staleOutputs(in dir: String, keeping: [String]) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { ($0.hasPrefix("chi-so-") || $0.hasPrefix("khen-thuong-")) && $0.hasSuffix(".csv") }
+            .map { dir + "/" + $0 }.filter { !keeping.contains($0) }
     }
 
     func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {

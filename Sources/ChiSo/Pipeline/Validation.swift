@@ -14,10 +14,7 @@ public struct Validation {
     public func run() throws -> [HeaderCheck] {
         let registry = try UnitRegistry.load(config: config)
         var ignored: [Finding] = []
-        for (kind, path) in [(SourceKind.targets, config.sources.targets), (.external, config.sources.external)] {
-            guard let path else { continue }
-            _ = try ReferenceTable.load(kind: kind, relativePath: path, config: config, registry: registry, findings: &ignored)
-        }
+        _ = try PipelineRun.loadReferences(config: config, registry: registry, findings: &ignored)
         var checks: [HeaderCheck] = []
         for (kind, files) in try Ingestor(config: config, registry: registry).sourceFiles() {
             for path in files {

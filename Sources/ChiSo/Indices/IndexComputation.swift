@@ -1,0 +1,108 @@
+/// One component's figures for one unit. `rate` and `points` are nil when it is not applicable.
+public struct ComponentResult: Sendable, Equatable {
+    /// nil when the expression could not be evaluated (division by zero, a missing reference value).
+    public var numerator: Double?
+    public var denominator: Double?
+    public var rate: Double?
+    public var points: Double?
+
+    public var isApplicable: Bool { points != nil }
+}
+
+/// One unit's result on one index (SPEC 5). All rounding happens in the shown values.
+public struct UnitScore: Sendable, Equatable {
+    public var unit: Int
+    public var components: [ComponentResult]
+    /// Unrounded score; nil when the unit has none (redistribute with nothing applicable).
+    public var score: Double?
+    public var band: String?
+    public var rank: Int?
+    public var prevRank: Int?
+
+    /// `round2(score)`, the value ranks, bands and predicates use.
+    public var shownScore: Double? { score.map(Format.round2) }
+
+    /// `prev_rank − rank` (positive = moved up).
+    public var rankChange: Int? {
+        guard let rank, let prevRank else { return nil }
+        return prevRank - rank
+    }
+}
+
+/// Values a unit has for the names expressions use: indicators, `target.KEY`, `external.KEY`.
+public struct UnitFacts: Sendable {
+    public let indicators: [IndicatorRow]
+    public let targets: ReferenceTable?
+    public let external: ReferenceTable?
+
+    public init(indicators: [IndicatorRow], targets: ReferenceTable? = nil, external: ReferenceTable? = nil) {
+        self.indicators = indicators
+        self.targets = targets
+        self.external = external
+    }
+
+    /// The value of an indicator or reference name for `unit`; nil = no value.
+    public func value(_ name: String, unit: Int) -> Double? {
+        if name.hasPrefix("target.") { return targets?.value(unit: unit, key: String(name.dropFirst(7))) }
+        if name.hasPrefix("external.") { return external?.value(unit: unit, key: String(name.dropFirst(9))) }
+        guard let indicator = Indicator(rawValue: name) else { return nil }
+        return Double(indicators[unit][indicator])
+    }
+}
+
+/// Computes an index for every unit: components, score, band and rank within the tier (SPEC 5).
+/// Pure: the registry, the facts and last period's ranks (by unit code) in; scores out, in registry order.
+public func computeIndex(_ index: IndexConfig, units: [Unit], facts: UnitFacts,
+                         previousRanks: [String: Int] = [:]) -> [UnitScore] {
+    var scores: [UnitScore] = units.indices.map { u in
+        let components = index.components.map { c -> ComponentResult in
+            let lookup = { (name: String) in facts.value(name, unit: u) }
+            let num = c.numerator.evaluate(lookup)
+            let den = c.denominator.evaluate(lookup)
+            guard let n = num, let d = den, d != 0 else {
+                return ComponentResult(numerator: num, denominator: den, rate: nil, points: nil)
+            }
+            let rate = n / d
+            let points = c.points * min(1.0, max(0.0, rate) / c.fullAt)
+            return ComponentResult(numerator: n, denominator: d, rate: rate, points: points)
+        }
+        return UnitScore(unit: u, components: components, score: score(index, components), band: nil, rank: nil,
+                         prevRank: previousRanks[units[u].code])
+    }
+    // Competition ranking ("1224") within each tier on the shown score.
+    var byTier: [String: [Double]] = [:]
+    for s in scores { if let shown = s.shownScore { byTier[units[s.unit].tier, default: []].append(shown) } }
+    for key in byTier.keys { byTier[key]!.sort(by: >) }
+    for i in scores.indices {
+        guard let shown = scores[i].shownScore else { continue }
+        scores[i].band = index.bands.first { $0.min <= shown }?.label
+        let sorted = byTier[units[scores[i].unit].tier]!
+        // 1 + the number of units of the tier with a strictly higher score.
+        var lo = 0, hi = sorted.count
+        while lo < hi { let mid = (lo + hi) / 2; if sorted[mid] > shown { lo = mid + 1 } else { hi = mid } }
+        scores[i].rank = 1 + lo
+    }
+    return scores
+}
+
+/// SPEC 5's score, literally: `(Σ points / Σ P) * scale`, sums in component order.
+func score(_ index: IndexConfig, _ results: [ComponentResult]) -> Double? {
+    var earned = 0.0
+    var possible = 0.0
+    var applicable = 0
+    for (c, r) in zip(index.components, results) {
+        if let p = r.points {
+            earned += p
+            possible += c.points
+            applicable += 1
+        } else {
+            switch index.notApplicable {
+            case .redistribute: break
+            case .full: earned += c.points; possible += c.points
+            case .zero: possible += c.points
+            }
+        }
+    }
+    if index.notApplicable == .redistribute && applicable == 0 { return nil }
+    return (earned / possible) * index.scale
+}

@@ -1,0 +1,59 @@
+/// `chi-so-INDEX.csv` and `khen-thuong-AWARD.csv` (SPEC 7.1), as bytes.
+extension Reports {
+    /// Rows ordered by tier (pipeline order), then rank (empty last), then unit code.
+    static func rankedOrder(_ scores: [UnitScore], registry: UnitRegistry, config: PipelineConfig) -> [Int] {
+        registry.units.indices.sorted { a, b in
+            let ua = registry.units[a], ub = registry.units[b]
+            let ta = config.tierOrder(ua.tier), tb = config.tierOrder(ub.tier)
+            if ta != tb { return ta < tb }
+            switch (scores[a].rank, scores[b].rank) {
+            case let (x?, y?) where x != y: return x < y
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return ua.code.utf8.lexicographicallyPrecedes(ub.code.utf8)
+            }
+        }
+    }
+
+    /// `chi-so-INDEX.csv`: each component's numerator, denominator, rate (%) and points, then the score.
+    public static func index(_ index: IndexConfig, scores: [UnitScore], registry: UnitRegistry,
+                             config: PipelineConfig, style: HeaderStyle) -> OfficeCSV {
+        var header = style == .keys ? ["unit_code", "unit_name", "tier"] : ["Mã đơn vị", "Tên đơn vị", "Cấp"]
+        for c in index.components {
+            header += style == .keys
+                ? ["\(c.key).numerator", "\(c.key).denominator", "\(c.key).rate", "\(c.key).points"]
+                : ["\(c.label): tử số", "\(c.label): mẫu số", "\(c.label): tỷ lệ (%)", "\(c.label): điểm"]
+        }
+        header += style == .keys ? ["score", "band", "rank", "prev_rank", "rank_change"]
+            : ["Tổng điểm", "Xếp loại", "Xếp hạng", "Xếp hạng kỳ trước", "Thay đổi thứ hạng"]
+        var csv = OfficeCSV(header: header)
+        for u in rankedOrder(scores, registry: registry, config: config) {
+            let unit = registry.units[u], s = scores[u]
+            var row = [unit.code, unit.name, unit.tier]
+            for r in s.components {
+                row += [r.numerator.map(Format.amount) ?? "", r.denominator.map(Format.amount) ?? "",
+                        r.rate.map { Format.fixed2($0 * 100) } ?? "", r.points.map(Format.fixed2) ?? ""]
+            }
+            row += [s.score.map(Format.fixed2) ?? "", s.band ?? "", s.rank.map(String.init) ?? "",
+                    s.prevRank.map(String.init) ?? "", s.rankChange.map(String.init) ?? ""]
+            csv.append(row)
+        }
+        return csv
+    }
+
+    /// `khen-thuong-AWARD.csv`: every unit of the award's groups with its decision and reasons.
+    public static func award(_ decisions: [AwardDecision], scores: [UnitScore], registry: UnitRegistry,
+                             style: HeaderStyle) -> OfficeCSV {
+        var csv = OfficeCSV(header: style == .keys
+            ? ["tier", "unit_code", "unit_name", "score", "rank", "eligible", "selected", "position", "individuals", "reasons"]
+            : ["Cấp", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Xếp hạng", "Đủ điều kiện", "Được đề nghị",
+               "Thứ tự đề nghị", "Số cá nhân đề nghị", "Lý do"])
+        for d in decisions {
+            let unit = registry.units[d.unit], s = scores[d.unit]
+            csv.append([unit.tier, unit.code, unit.name, s.score.map(Format.fixed2) ?? "", s.rank.map(String.init) ?? "",
+                        Format.boolean(d.eligible), Format.boolean(d.selected), d.position.map(String.init) ?? "",
+                        d.individuals.map(String.init) ?? "", d.reasons])
+        }
+        return csv
+    }
+}
