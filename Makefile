@@ -25,9 +25,14 @@ test: deps
 	$(SWIFT) test
 
 # Regenerates samples/ from the deterministic generator (the committed files are its output).
+GEN := .build/release/chiso-samples
 samples: deps
 	$(SWIFT) build -c release --product chiso-samples
-	.build/release/chiso-samples --out samples/hoa-phong --dossiers 20000 --seed $(SAMPLES_SEED)
+	$(GEN) --out samples/hoa-phong --layout province --dossiers 20000 --seed $(SAMPLES_SEED) --from 2022-11-15 --to 2023-11-30
+	$(GEN) --out samples/hoa-phong-2024 --layout province --dossiers 8000 --seed 2024 --from 2024-01-01 --to 2024-12-31
+	$(GEN) --out samples/doi-may --layout district --dossiers 6000 --seed 41 --from 2023-01-01 --to 2023-12-31
+	$(GEN) --out samples/van-khe --layout city --dossiers 5000 --seed 50 --from 2024-01-01 --to 2024-12-31
+	$(GEN) --out samples/so-ldtbxh --layout department --dossiers 3000 --seed 19 --from 2023-01-01 --to 2023-12-31
 
 clean:
 	rm -rf .build out var

@@ -9,6 +9,9 @@ struct GeneratorArguments {
     /// `sample`: the realistic mix of encodings, delimiters and bad rows; `bench`: the same
     /// exports at scale, with the same mix.
     var flavour = "sample"
+    /// The period the exports cover: dossiers are received from 75 days before `from` to `to`.
+    var from = "2022-11-15"
+    var to = "2023-11-30"
 
     static func parse(_ argv: [String]) -> GeneratorArguments {
         var a = GeneratorArguments()
@@ -25,6 +28,8 @@ struct GeneratorArguments {
             case "--seed": a.seed = UInt64(value()) ?? a.seed
             case "--layout": a.layout = value()
             case "--flavour": a.flavour = value()
+            case "--from": a.from = value()
+            case "--to": a.to = value()
             default: fail("tùy chọn không rõ: \(argv[i])")
             }
             i += 1

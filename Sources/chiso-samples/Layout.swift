@@ -22,7 +22,10 @@ struct Layout {
     static func named(_ name: String) -> Layout {
         switch name {
         case "province": return province()
-        default: fail("layout không rõ: \(name) (có: province)")
+        case "district": return district()
+        case "city": return city()
+        case "department": return department()
+        default: fail("layout không rõ: \(name) (có: province, district, city, department)")
         }
     }
 
@@ -68,5 +71,70 @@ struct Layout {
         }
         return Layout(name: "province", units: units,
                       tierLabels: ["tinh": "Sở, ban, ngành", "huyen": "UBND cấp huyện", "xa": "UBND cấp xã"])
+    }
+
+    /// Huyện Đồi Mây (fictional): its specialised offices and its communes.
+    static func district() -> Layout {
+        var rng = SplitMix64(seed: 11)
+        let offices = ["Văn phòng HĐND và UBND huyện", "Phòng Tư pháp", "Phòng Tài nguyên và Môi trường", "Phòng Kinh tế và Hạ tầng",
+                       "Phòng Lao động - Thương binh và Xã hội", "Phòng Văn hóa và Thông tin", "Phòng Nội vụ",
+                       "Phòng Tài chính - Kế hoạch", "Phòng Nông nghiệp và Phát triển nông thôn"]
+        var units: [GeneratedUnit] = []
+        for (i, name) in offices.enumerated() {
+            units.append(GeneratedUnit(code: String(format: "%03d.41.30.H99", 1 + i), name: "\(name) huyện Đồi Mây",
+                                       tier: "Phòng chuyên môn", parent: "000.41.30.H99", weight: 3 + rng.below(8),
+                                       lateRate: i % 3 == 0 ? 0 : 0.004 + Double(rng.below(25)) / 1000,
+                                       onlineRate: 0.5 + Double(rng.below(45)) / 100))
+        }
+        var used = Set<String>()
+        for c in 0..<12 {
+            var name: String
+            repeat { name = "\(rng.pick(communeStems)) \(rng.pick(communeTails))" } while used.contains(name)
+            used.insert(name)
+            units.append(GeneratedUnit(code: String(format: "%03d.41.30.H99", 101 + c), name: "UBND \(c == 0 ? "Thị trấn" : "Xã") \(name)",
+                                       tier: "UBND cấp xã", parent: "000.41.30.H99", weight: 2 + rng.below(4),
+                                       lateRate: c % 3 == 1 ? 0 : 0.003 + Double(rng.below(35)) / 1000,
+                                       onlineRate: 0.3 + Double(rng.below(55)) / 100))
+        }
+        return Layout(name: "district", units: units, tierLabels: ["phong": "Phòng chuyên môn", "xa": "UBND cấp xã"])
+    }
+
+    /// Thành phố Vân Khê (fictional): its wards.
+    static func city() -> Layout {
+        var rng = SplitMix64(seed: 13)
+        var units: [GeneratedUnit] = []
+        var used = Set<String>()
+        for w in 0..<16 {
+            var name: String
+            repeat { name = "\(rng.pick(communeStems)) \(rng.pick(communeTails))" } while used.contains(name)
+            used.insert(name)
+            units.append(GeneratedUnit(code: String(format: "%03d.50.30.H99", 201 + w), name: "UBND Phường \(name)",
+                                       tier: "UBND phường", parent: "000.50.30.H99", weight: 2 + rng.below(5),
+                                       lateRate: w % 4 == 0 ? 0 : 0.002 + Double(rng.below(30)) / 1000,
+                                       onlineRate: 0.5 + Double(rng.below(45)) / 100))
+        }
+        return Layout(name: "city", units: units, tierLabels: ["phuong": "UBND phường"])
+    }
+
+    /// Sở Lao động - Thương binh và Xã hội tỉnh Hòa Phong (fictional): its offices and public service units.
+    static func department() -> Layout {
+        var rng = SplitMix64(seed: 17)
+        let offices = ["Văn phòng Sở", "Phòng Kế hoạch - Tài chính", "Phòng Lao động - Việc làm - Giáo dục nghề nghiệp",
+                       "Phòng Người có công", "Phòng Bảo trợ xã hội", "Phòng Trẻ em và Bình đẳng giới", "Thanh tra Sở"]
+        let centres = ["Trung tâm Dịch vụ việc làm", "Cơ sở Bảo trợ xã hội tổng hợp", "Trung tâm Điều dưỡng người có công"]
+        var units: [GeneratedUnit] = []
+        for (i, name) in offices.enumerated() {
+            units.append(GeneratedUnit(code: String(format: "000.%02d.19.H99", 1 + i), name: name, tier: "Phòng thuộc Sở",
+                                       parent: "000.00.19.H99", weight: 2 + rng.below(8),
+                                       lateRate: i % 3 == 0 ? 0 : 0.005 + Double(rng.below(25)) / 1000,
+                                       onlineRate: 0.45 + Double(rng.below(50)) / 100))
+        }
+        for (i, name) in centres.enumerated() {
+            units.append(GeneratedUnit(code: String(format: "000.%02d.19.H99", 20 + i), name: name, tier: "Đơn vị sự nghiệp",
+                                       parent: "000.00.19.H99", weight: 2 + rng.below(6),
+                                       lateRate: i == 1 ? 0 : 0.004 + Double(rng.below(20)) / 1000,
+                                       onlineRate: 0.4 + Double(rng.below(50)) / 100))
+        }
+        return Layout(name: "department", units: units, tierLabels: ["phong": "Phòng thuộc Sở", "don_vi": "Đơn vị sự nghiệp"])
     }
 }

@@ -91,11 +91,11 @@ struct ProvinceGenerator {
     let out: String
     let flavour: String
 
-    /// Dossiers are received from here to the export date; the sample pipeline's period is
-    /// 2022-11-15 … 2023-11-30, so some are carried over and some finished before it.
-    let firstDay = PortalDate.day(year: 2022, month: 9, day: 1)
-    let lastDay = PortalDate.day(year: 2023, month: 11, day: 30)
-    let exportDay = PortalDate.day(year: 2023, month: 12, day: 5)
+    /// Dossiers are received from 75 days before the period to its end, so that some are carried
+    /// over and some finished before it; the export is made 5 days after the period.
+    let firstDay: Day
+    let lastDay: Day
+    let exportDay: Day
 
     let procedures: [Procedure] = [
         Procedure(code: "1.001612", name: "Đăng ký thành lập doanh nghiệp tư nhân", field: "Thành lập và hoạt động doanh nghiệp", days: 3, fee: true),
@@ -112,8 +112,11 @@ struct ProvinceGenerator {
         Procedure(code: "1.008901", name: "Công nhận \"Gia đình văn hóa\"", field: "Văn hóa cơ sở", days: 7, fee: false),
     ]
 
-    init(layout: Layout, seed: UInt64, dossierCount: Int, outDirectory: String, flavour: String) {
+    init(layout: Layout, seed: UInt64, dossierCount: Int, outDirectory: String, flavour: String, from: Day, to: Day) {
         self.layout = layout
+        firstDay = from - 75
+        lastDay = to
+        exportDay = to + 5
         rng = SplitMix64(seed: seed)
         self.dossierCount = dossierCount
         out = outDirectory
@@ -130,7 +133,38 @@ struct ProvinceGenerator {
         try writeLate(dossiers)
         try writePostal(dossiers)
         try writeDigitized(dossiers)
+        try writeReferences()
         print("chiso-samples: \(layout.units.count) đơn vị, \(dossiers.count) hồ sơ -> \(out)")
+    }
+
+    /// `chi-tieu-giao.csv` (targets, in percent) and `chi-so-khac.csv` (indices measured elsewhere,
+    /// with ',' as the decimal mark as Vietnamese Excel writes it, and each unit's rank in its tier).
+    private mutating func writeReferences() throws {
+        let t = try CSVFileWriter(path: out + "/chi-tieu-giao.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n"))
+        t.row(["Mã đơn vị", "online_rate", "online_payment_rate"])
+        for u in layout.units { t.row([u.code, String([50, 60, 70, 80][rng.below(4)]), String([30, 40, 50][rng.below(3)])]) }
+        t.close()
+        var par: [Double] = [], dti: [Double] = []
+        for _ in layout.units {
+            par.append(Double(7000 + rng.below(2800)) / 100)
+            dti.append(Double(4000 + rng.below(5500)) / 100)
+        }
+        func ranks(_ values: [Double]) -> [Int] {
+            layout.units.indices.map { i in
+                1 + layout.units.indices.filter { layout.units[$0].tier == layout.units[i].tier && values[$0] > values[i] }.count
+            }
+        }
+        let parRank = ranks(par), dtiRank = ranks(dti)
+        let e = try CSVFileWriter(path: out + "/chi-so-khac.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ";", lineEnd: "\r\n"))
+        e.row(["Mã đơn vị", "par_index", "par_rank", "dti", "dti_rank", "sipas", "dan_van"])
+        for (i, u) in layout.units.enumerated() {
+            func comma(_ v: Double) -> String { String(format: "%.2f", v).replacingOccurrences(of: ".", with: ",") }
+            // One unit has no DTI assessment yet: an empty cell is no value.
+            let noDTI = i == layout.units.count - 1
+            e.row([u.code, comma(par[i]), String(parRank[i]), noDTI ? "" : comma(dti[i]), noDTI ? "" : String(dtiRank[i]),
+                   comma(Double(8000 + rng.below(1900)) / 100), comma(Double(6000 + rng.below(3900)) / 100)])
+        }
+        e.close()
     }
 
     private func writeRegistry() throws {
@@ -285,21 +319,25 @@ struct ProvinceGenerator {
         let reasons = ["Hồ sơ phải lấy ý kiến nhiều cơ quan", "Chờ kết quả xác minh, thẩm định thực địa",
                        "Cán bộ xử lý nghỉ phép", "Hệ thống liên thông gặp sự cố"]
         var mismatches = 0
+        var rows = 0
         for (n, d) in list.enumerated() {
             let u = layout.units[d.unit]
             if isLate(d) {
                 guard rng.chance(0.95) else { continue }
                 let days = (d.finished ?? lastDay) - (d.due ?? lastDay)
                 w.row([d.id, u.code, u.name, String(days), rng.pick(reasons), rng.chance(0.6) ? "Có" : "Không"])
+                rows += 1
             } else if flavour == "sample" && mismatches < 3 && n % 1009 == 5 && d.finished != nil {
                 mismatches += 1
                 w.row([d.id, u.code, u.name, "1", rng.pick(reasons), "Không"])
+                rows += 1
             }
         }
         if flavour == "sample" {
             w.row(["HP-KHONG-CO-01", layout.units[1].code, "x", "3", "x", "Có"])
             w.row(["HP-KHONG-CO-02", layout.units[2].code, "x", "3", "x", "Có"])
-            w.row([list[0].id, layout.units[list[0].unit].code, "x", "3", "x", "có thể"])
+            // A bad row only where the list is long enough to stay under the 1% bad-row ratio.
+            if rows >= 200 { w.row([list[0].id, layout.units[list[0].unit].code, "x", "3", "x", "có thể"]) }
         }
         w.close()
     }
@@ -338,13 +376,16 @@ struct ProvinceGenerator {
     private mutating func writeDigitized(_ list: [GeneratedDossier]) throws {
         let w = try CSVFileWriter(path: out + "/so-hoa/so-hoa.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n"))
         w.row(["Mã hồ sơ", "Mã đơn vị", "Có số hóa TPHS", "Tái sử dụng", "Kết quả điện tử", "Ký số"])
-        for (n, d) in list.enumerated() where d.status != 1 && d.status != 3 && d.status != 7 && rng.chance(0.88) {
+        for (n, d) in list.enumerated() where d.status != 1 && d.status != 3 && d.status != 7 {
+            // Units that are never late also digitize and e-sign every result: the plans' "100%" units.
+            let exemplary = layout.units[d.unit].lateRate == 0
+            guard rng.chance(0.88) || exemplary else { continue }
             let finished = d.finished != nil
-            let eResult = finished && rng.chance(0.82)
+            let eResult = finished && (rng.chance(0.82) || exemplary)
             // Now and then the export names the receiving unit instead of the resolving one.
             let unit = flavour == "sample" && n % 2003 == 7 ? (d.unit + 1) % layout.units.count : d.unit
-            w.row([d.id, layout.units[unit].code, rng.chance(0.9) ? "Có" : "Không", rng.chance(0.35) ? "x" : "",
-                   eResult ? "Có" : "Không", eResult && rng.chance(0.9) ? "Có" : "Không"])
+            w.row([d.id, layout.units[unit].code, rng.chance(0.9) || exemplary ? "Có" : "Không", rng.chance(0.35) ? "x" : "",
+                   eResult ? "Có" : "Không", eResult && (rng.chance(0.9) || exemplary) ? "Có" : "Không"])
         }
         if flavour == "sample" { w.row([list[5].id, layout.units[list[5].unit].code, "2", "", "", ""]) }
         w.close()
