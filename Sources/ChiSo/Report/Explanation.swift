@@ -67,6 +67,23 @@ public enum Explanation {
                 continue
             }
             let quota = award.groups[d.group].quota.map { "tối đa \($0)" } ?? "không giới hạn"
+            let index = config.indices.first { $0.key == award.index }!
+            let context = PredicateContext(index: index, facts: UnitFacts(indicators: e.table.rows, targets: e.references[.targets],
+                                                                          external: e.references[.external]),
+                                           scores: e.scores[index.key]!)
+            func show(_ p: Predicate, _ indent: String) {
+                let mark = context.holds(p, unit: u) ? "[đạt]      " : "[không đạt]"
+                line("\(indent)\(mark) \(p.source)   (\(context.describe(p.lhs, unit: u)) \(p.op.rawValue) \(context.describe(p.rhs, unit: u)))")
+            }
+            if !award.eligible.isEmpty { line("  \(award.label): điều kiện") }
+            for condition in award.eligible {
+                switch condition {
+                case let .all(p): show(p, "    ")
+                case let .any(ps):
+                    line("    một trong các điều kiện:")
+                    for p in ps { show(p, "      ") }
+                }
+            }
             if d.selected {
                 line("  \(award.label): ĐƯỢC ĐỀ NGHỊ, thứ tự \(d.position!) (\(quota))"
                      + (d.individuals.map { ", kèm \($0) cá nhân" } ?? ""))
