@@ -9,10 +9,13 @@ SAMPLES_SEED ?= 2023
 
 all: build
 
+# libcsv-dev: the CSV tokenizer; libsqlite3-dev: the warehouse (through GRDB).
+DEBS := libcsv-dev libsqlite3-dev
 deps:
-	@dpkg -s libcsv-dev >/dev/null 2>&1 || { \
-	  echo "Installing libcsv-dev ..."; \
-	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y libcsv-dev; }
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing ..."; \
+	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
 
 build: deps
 	$(SWIFT) build -c release --product chiso

@@ -9,5 +9,5 @@ struct Chiso: ParsableCommand {
         Exit codes: 0 thành công; 1 một tệp dữ liệu lỗi (xem chat-luong-du-lieu.csv); \
         2 lỗi dòng lệnh hoặc cấu hình; 75 một lần chạy khác đang giữ khóa.
         """,
-        subcommands: [RunCommand.self, ValidateCommand.self, ExplainCommand.self, InspectCommand.self])
+        subcommands: [RunCommand.self, StatusCommand.self, ValidateCommand.self, ExplainCommand.self, InspectCommand.self])
 }

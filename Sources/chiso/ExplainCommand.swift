@@ -10,6 +10,7 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
     @Argument(help: "Mã đơn vị.") var unit: String
     @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd).") var asOf: String?
+    @Option(help: "Kho dữ liệu SQLite (cho thứ hạng kỳ trước).") var db: String = "var/chiso.sqlite"
 
     func run() throws {
         var asOfDay: Day?
@@ -18,7 +19,11 @@ struct ExplainCommand: ParsableCommand {
             asOfDay = d
         }
         let (config, _) = try PipelineLoader.load(path: pipeline)
-        let evaluation = try PipelineRun(config: config, options: RunOptions(asOf: asOfDay)).evaluate()
+        let warehouse = try Warehouse(readingFrom: db)
+        let evaluation = try PipelineRun(config: config, options: RunOptions(asOf: asOfDay)).evaluate { index in
+            guard let previous = config.compareTo else { return [:] }
+            return try warehouse.loadRanks(pipeline: config.pipeline, period: previous, index: index)
+        }
         if evaluation.ingest.failed {
             Terminal.reportFailedFiles(evaluation.files, findings: evaluation.findings)
             Terminal.error("chiso: dữ liệu đầu vào lỗi; chạy 'chiso run' để có danh sách lỗi đầy đủ.")

@@ -1,42 +1,104 @@
 import ArgumentParser
 import ChiSo
+import Foundation
 
-/// `chiso run PIPELINE.yaml`: ingest, normalize and write the Office CSVs.
+/// `chiso run PIPELINE.yaml`: the stages that are not up to date, over the warehouse.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Chạy pipeline: đọc dữ liệu, tính chỉ tiêu, ghi các tệp CSV.")
+        commandName: "run", abstract: "Chạy pipeline: các giai đoạn chưa cập nhật, trên kho dữ liệu SQLite.")
 
     @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
     @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd); mặc định: ngày cuối kỳ.") var asOf: String?
+    @Option(name: .customLong("stage"), help: "Chỉ chạy các giai đoạn này (cách nhau bởi dấu phẩy), từ kết quả đã lưu.") var stage: String?
+    @Option(name: .customLong("from"), help: "Chạy giai đoạn này và mọi giai đoạn sau nó.") var from: String?
+    @Flag(help: "Chạy lại cả những giai đoạn đã cập nhật.") var force = false
+    @Flag(name: .customLong("dry-run"), help: "Chỉ in những gì sẽ chạy và vì sao; không thay đổi gì.") var dryRun = false
+    @Option(help: "Kho dữ liệu SQLite.") var db: String = "var/chiso.sqlite"
     @Option(help: "Thư mục đầu ra.") var out: String = "out"
     @Option(name: .customLong("header-style"), help: "Tiêu đề cột: vi (tiếng Việt) hoặc keys.") var headerStyle: String = "vi"
 
-    func run() throws {
-        guard let style = HeaderStyle(rawValue: headerStyle) else {
-            throw ConfigError(file: "--header-style", "dùng vi hoặc keys")
-        }
-        var asOfDay: Day?
-        if let asOf {
-            guard let d = PortalDate.parseISO(asOf) else { throw ConfigError(file: "--as-of", "cần ngày dạng yyyy-MM-dd") }
-            asOfDay = d
-        }
-        let (config, _) = try PipelineLoader.load(path: pipeline)
-        let result = try PipelineRun(config: config, options: RunOptions(asOf: asOfDay, outDirectory: out, headerStyle: style)).run()
-        report(result)
-        if result.exit != .success { throw ExitCode(result.exit.rawValue) }
+    func validate() throws {
+        if stage != nil && from != nil { throw ValidationError("--stage và --from không dùng cùng nhau") }
     }
 
-    private func report(_ result: RunResult) {
-        let warnings = result.findings.filter { $0.severity == .warning }.count
-        if result.exit == .success {
-            let rows = result.files.reduce(0) { $0 + $1.rows }
-            let quarantined = result.files.reduce(0) { $0 + $1.quarantined }
-            print("chiso: \(result.files.count) tệp, \(rows) dòng, \(quarantined) dòng lỗi bị loại, \(warnings) cảnh báo")
-            for path in result.written { print("  \(path)") }
+    func run() throws {
+        var options = StageOptions()
+        guard let style = HeaderStyle(rawValue: headerStyle) else { throw ConfigError(file: "--header-style", "dùng vi hoặc keys") }
+        options.headerStyle = style
+        options.asOf = try parseDay(asOf, "--as-of")
+        options.outDirectory = out
+        options.force = force
+        options.only = stage.map { $0.split(separator: ",").map(String.init) }
+        options.from = from
+        options.command = CommandLine.arguments.joined(separator: " ")
+        let (config, root) = try PipelineLoader.load(path: pipeline)
+
+        if dryRun {
+            let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(readingFrom: db))
+            for p in try runner.plan() {
+                print("\(pad(p.stage.rawValue, 17)) \(p.run ? "chạy   " : "bỏ qua ") \(p.reason)")
+            }
             return
         }
-        Terminal.error("chiso: dữ liệu đầu vào lỗi; không ghi kết quả mới (kết quả cũ giữ nguyên).")
+        let lock: RunLock
+        do { lock = try RunLock(warehouse: db) } catch let held as RunLock.Held {
+            Terminal.error("chiso: \(held.description)")
+            throw ExitCode(RunExit.locked.rawValue)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(path: db))
+        let progress = ProgressLog(prefix: "\(config.pipeline)/\(config.period.key)", outputDirectory: runner.outputDirectory)
+        runner.onStage = progress.stage
+        let result = try runner.run(try runner.plan())
+        if result.exit == .success {
+            progress.finish(result)
+            return
+        }
+        Terminal.error("chiso: dữ liệu đầu vào lỗi; không ghi kết quả mới (kho dữ liệu và kết quả cũ giữ nguyên).")
         Terminal.reportFailedFiles(result.files, findings: result.findings)
         Terminal.error("Chi tiết từng dòng: \(result.written.first ?? "")")
+        throw ExitCode(result.exit.rawValue)
+    }
+}
+
+/// `yyyy-MM-dd` from the command line.
+func parseDay(_ text: String?, _ option: String) throws -> Day? {
+    guard let text else { return nil }
+    guard let d = PortalDate.parseISO(text) else { throw ConfigError(file: option, "cần ngày dạng yyyy-MM-dd") }
+    return d
+}
+
+func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+
+/// One line per stage: on a terminal with rows, MB and rate; otherwise a plain log line (cron mail).
+final class ProgressLog {
+    let prefix: String
+    let outputDirectory: String
+    let terminal = Terminal.stderrIsTerminal
+
+    init(prefix: String, outputDirectory: String) {
+        self.prefix = prefix
+        self.outputDirectory = outputDirectory
+    }
+
+    func stage(_ r: StageReport) {
+        let rows = r.rows.map { "\($0) dòng" } ?? ""
+        var extra = ""
+        if r.ran, let bytes = r.bytes, bytes > 0 {
+            let mb = Double(bytes) / 1_048_576
+            extra = String(format: "  %.1f MB  %.1f MB/s", mb, r.seconds > 0 ? mb / r.seconds : 0)
+        }
+        if terminal {
+            let status = r.ran ? "chạy   " : "bỏ qua "
+            Terminal.error("  \(pad(r.stage.rawValue, 17)) \(status) \(pad(rows, 13))\(extra)  \(String(format: "%.2f s", r.seconds))  \(r.ran ? r.reason : "")")
+        } else {
+            Terminal.error("chiso \(prefix) \(r.stage.rawValue) \(r.ran ? "ran" : "skipped") rows=\(r.rows.map(String.init) ?? "-") seconds=\(String(format: "%.3f", r.seconds))\(r.ran ? " reason=\"\(r.reason)\"" : "")")
+        }
+    }
+
+    func finish(_ result: RunResult) {
+        guard isatty(1) != 0 else { return }
+        print("chiso: kết quả ở \(outputDirectory)/")
+        for path in result.written { print("  \(path)") }
     }
 }

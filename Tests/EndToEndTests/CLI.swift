@@ -22,8 +22,13 @@ enum CLI {
         var stderr: String
     }
 
+    /// Runs chiso; a `run` without `--db` gets a warehouse of its own, so that tests never share one.
     @discardableResult
     static func run(_ arguments: [String], cwd: String = CLI.root) throws -> Result {
+        var arguments = arguments
+        if arguments.first == "run" && !arguments.contains("--db") {
+            arguments += ["--db", NSTemporaryDirectory() + "chiso-e2e-db-" + UUID().uuidString + "/chiso.sqlite"]
+        }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments

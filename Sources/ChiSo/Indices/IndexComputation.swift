@@ -6,6 +6,13 @@ public struct ComponentResult: Sendable, Equatable {
     public var rate: Double?
     public var points: Double?
 
+    public init(numerator: Double? = nil, denominator: Double? = nil, rate: Double? = nil, points: Double? = nil) {
+        self.numerator = numerator
+        self.denominator = denominator
+        self.rate = rate
+        self.points = points
+    }
+
     public var isApplicable: Bool { points != nil }
 }
 

@@ -15,7 +15,7 @@ public struct FileReport: Sendable, Codable {
 }
 
 /// The cells of one data row, trimmed on demand, by column index.
-public struct Row {
+public struct ExportRow {
     public let record: CSVRecord
     /// The cell at `column`, trimmed; empty when the column is absent.
     @inline(__always)
@@ -48,7 +48,7 @@ struct ExportFileReader {
     /// Returns the file's report and its file-level and quarantine findings.
     func read(path: String, display: String,
               begin: (ColumnMap, [String]) throws -> Void = { _, _ in },
-              row: (Row) throws -> Void) -> (FileReport, [Finding]) {
+              row: (ExportRow) throws -> Void) -> (FileReport, [Finding]) {
         var report = FileReport(source: source, file: display, size: 0, sha256: "", encoding: .utf8,
                                 delimiter: "", rows: 0, quarantined: 0, failed: false)
         var map: ColumnMap?
@@ -81,7 +81,7 @@ struct ExportFileReader {
                     return
                 }
                 do {
-                    try row(Row(record: record))
+                    try row(ExportRow(record: record))
                 } catch let rejection as RowRejection {
                     report.quarantined += 1
                     local.append(quarantine(rejection, line: record.line, record: record, columns: columns, display: display))

@@ -52,7 +52,7 @@ public struct Ingestor {
                          delimiter: config.sources.delimiter, maxBadRowRatio: config.sources.maxBadRowRatio)
     }
 
-    private func ingestDossiers(_ path: String, into result: inout IngestResult) {
+    func ingestDossiers(_ path: String, into result: inout IngestResult) {
         let display = config.display(path)
         let fileIndex = result.files.count
         var parser: DossierParser?
@@ -79,7 +79,7 @@ public struct Ingestor {
         result.findings.append(contentsOf: findings)
     }
 
-    private func ingestLinked(_ kind: SourceKind, _ path: String, into result: inout IngestResult) {
+    func ingestLinked(_ kind: SourceKind, _ path: String, into result: inout IngestResult) {
         let display = config.display(path)
         let fileIndex = result.files.count
         var parser: LinkedParser?

@@ -84,9 +84,10 @@ public struct PipelineRun {
         options.outDirectory + "/" + config.pipeline + "/" + config.period.key
     }
 
-    /// Reads and computes everything without writing (also what `explain` shows).
+    /// Reads and computes everything in memory, writing nothing (what `explain` shows).
+    /// - Parameter previousRanks: last period's ranks by index key, when a warehouse has them.
     /// Throws ``ConfigError``/``ConfigErrors`` for exit-2 problems.
-    public func evaluate() throws -> Evaluation {
+    public func evaluate(previousRanks: (String) throws -> [String: Int] = { _ in [:] }) throws -> Evaluation {
         guard let dates = RunDates(period: config.period, asOf: options.asOf) else {
             throw ConfigError(file: "--as-of", "ngày as_of trước ngày bắt đầu kỳ (\(PortalDate.iso(config.period.from)))")
         }
@@ -114,9 +115,10 @@ public struct PipelineRun {
         evaluation.table = table
         evaluation.findings += crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
         let facts = UnitFacts(indicators: table.rows, targets: references[.targets], external: references[.external])
+        let previous = try Dictionary(uniqueKeysWithValues: config.indices.map { ($0.key, try previousRanks($0.key)) })
         evaluation.scores = clock.time("indices", rows: { (_: [String: [UnitScore]]) in config.indices.count * registry.units.count }) {
             Dictionary(uniqueKeysWithValues: config.indices.map { index in
-                (index.key, computeIndex(index, units: registry.units, facts: facts, previousRanks: [:]))
+                (index.key, computeIndex(index, units: registry.units, facts: facts, previousRanks: previous[index.key]!))
             })
         }
         evaluation.decisions = clock.time("awards", rows: { (d: [String: [AwardDecision]]) in d.values.reduce(0) { $0 + $1.count } }) {
@@ -130,61 +132,13 @@ public struct PipelineRun {
         return evaluation
     }
 
-    /// Runs the pipeline and writes the outputs. Throws ``ConfigError``/``ConfigErrors`` for exit-2 problems.
-    public func run() throws -> RunResult {
-        let started = Date()
-        var evaluation = try evaluate()
-        var clock = StageClock(stages: evaluation.stages)
-        let output = AtomicOutput()
-        let dir = outputDirectory
-        let files = evaluation.files
-        if evaluation.ingest.failed {
-            try output.stage(Reports.findings(evaluation.findings, style: options.headerStyle).bytes,
-                             to: dir + "/loi/chat-luong-du-lieu.csv")
-            try output.commit()
-            return RunResult(exit: .dataError, outputDirectory: dir, files: files, findings: evaluation.findings,
-                             stages: evaluation.stages, written: [dir + "/loi/chat-luong-du-lieu.csv"])
-        }
-        let registry = evaluation.registry
-        let style = options.headerStyle
-        let written = try clock.time("report") { () -> [String] in
-            var paths: [String] = []
-            func stage(_ csv: OfficeCSV, _ name: String) throws {
-                try output.stage(csv.bytes, to: dir + "/" + name)
-                paths.append(dir + "/" + name)
-            }
-            try stage(Reports.indicators(evaluation.table, registry: registry, config: config, style: style), "chi-tieu.csv")
-            for index in config.indices {
-                try stage(Reports.index(index, scores: evaluation.scores[index.key]!, registry: registry, config: config,
-                                        style: style), "chi-so-\(index.key).csv")
-            }
-            for award in config.awards {
-                try stage(Reports.award(evaluation.decisions[award.key]!, scores: evaluation.scores[award.index]!,
-                                        registry: registry, style: style), "khen-thuong-\(award.key).csv")
-            }
-            try stage(Reports.findings(evaluation.findings, style: style), "chat-luong-du-lieu.csv")
-            return paths
-        }
-        evaluation.stages = clock.stages
-        let manifestPath = dir + "/manifest.json"
-        let manifest = makeManifest(started: started, dates: evaluation.dates, files: files, stages: evaluation.stages,
-                                    findings: evaluation.findings)
-        try output.stage(try manifest.encoded(), to: manifestPath)
-        output.remove(dir + "/loi")
-        // Outputs of indices or awards removed from the pipeline file would otherwise linger.
-        for stale in staleOutputs(in: dir, keeping: written) { output.remove(stale) }
-        try output.commit()
-        return RunResult(exit: .success, outputDirectory: dir, files: files, findings: evaluation.findings,
-                         stages: evaluation.stages, written: written + [manifestPath])
-    }
-
-    /// Reads `targets` and `external` and checks that they have every key the pipeline uses.
-    public static func loadReferences(config: PipelineConfig, registry: UnitRegistry,
-                                      findings: inout [Finding]) throws -> [SourceKind: ReferenceTable] {
+    /// Reads `targets` and `external` (or only `only`) and checks that they have every key the pipeline uses.
+    public static func loadReferences(config: PipelineConfig, registry: UnitRegistry, findings: inout [Finding],
+                                      only: SourceKind? = nil) throws -> [SourceKind: ReferenceTable] {
         var references: [SourceKind: ReferenceTable] = [:]
         let used = config.referenceKeys()
         for (kind, path) in [(SourceKind.targets, config.sources.targets), (.external, config.sources.external)] {
-            guard let path else { continue }
+            guard let path, only == nil || only == kind else { continue }
             let table = try ReferenceTable.load(kind: kind, relativePath: path, config: config, registry: registry,
                                                 findings: &findings)
             let missing = (used[kind] ?? []).filter { !table.has($0) }.sorted()
@@ -226,24 +180,5 @@ public struct PipelineRun {
                                message: "Có lượt BCCI tiếp nhận hồ sơ nhưng kênh nộp của hồ sơ không phải BCCI")
             }
         }
-    }
-
-    func makeManifest(started: Date, dates: RunDates, files: [FileReport], stages: [Manifest.Stage],
-                      findings: [Finding]) -> Manifest {
-        let iso = ISO8601DateFormatter()
-        var counts: [String: Int] = [:]
-        for f in findings { counts[f.severity.rawValue, default: 0] += 1 }
-        let inputHash = Hashing.sha256(files.map(\.sha256).joined(separator: "\n"))
-        let stamped = stages.map { s -> Manifest.Stage in
-            var s = s
-            s.fingerprint = Hashing.sha256([ChiSoVersion.current, config.sha256, inputHash, s.name].joined(separator: "\n"))
-            return s
-        }
-        return Manifest(
-            tool: "chiso", version: ChiSoVersion.current, pipeline: config.pipeline,
-            pipelineFile: (config.path as NSString).lastPathComponent, pipelineSHA256: config.sha256,
-            period: ["key": config.period.key, "from": PortalDate.iso(config.period.from), "to": PortalDate.iso(config.period.to)],
-            asOf: PortalDate.iso(dates.asOf), startedAt: iso.string(from: started), status: "ok",
-            inputs: files.map(Manifest.input), stages: stamped, findings: counts)
     }
 }

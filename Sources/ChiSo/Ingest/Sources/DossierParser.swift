@@ -17,9 +17,9 @@ struct DossierParser {
                        level = 7, fee = 8, paid = 9
 
     /// The dossier id cell (trimmed) of a row.
-    func idCell(_ row: Row) -> UnsafeBufferPointer<UInt8> { row.cell(col[Self.id]) }
+    func idCell(_ row: ExportRow) -> UnsafeBufferPointer<UInt8> { row.cell(col[Self.id]) }
 
-    mutating func parse(_ row: Row, registry: UnitRegistry, ref: RowRef) throws -> Dossier {
+    mutating func parse(_ row: ExportRow, registry: UnitRegistry, ref: RowRef) throws -> Dossier {
         let spec = ColumnCatalog.dossiers
         let col = self.col
         func reject(_ i: Int, _ code: FindingCode, _ message: String) -> RowRejection {
@@ -76,7 +76,7 @@ struct DossierParser {
                        fullOnline: full, feeRequired: fee, paidOnline: paid, ref: ref)
     }
 
-    private func optionalDate(_ row: Row, _ i: Int, _ reject: (Int, FindingCode, String) -> RowRejection) throws -> Day? {
+    private func optionalDate(_ row: ExportRow, _ i: Int, _ reject: (Int, FindingCode, String) -> RowRejection) throws -> Day? {
         let cell = row.cell(col[i])
         if cell.isEmpty { return nil }
         guard let d = PortalDate.parse(cell) else {
@@ -85,7 +85,7 @@ struct DossierParser {
         return d
     }
 
-    private mutating func bool(_ row: Row, _ i: Int, _ reject: (Int, FindingCode, String) -> RowRejection) throws -> Bool {
+    private mutating func bool(_ row: ExportRow, _ i: Int, _ reject: (Int, FindingCode, String) -> RowRejection) throws -> Bool {
         let cell = row.cell(col[i])
         if cell.isEmpty { return false }
         guard let b = boolean.match(cell) else {

@@ -28,11 +28,11 @@ struct LinkedParser {
         col = specs.map { columns[$0.key] }
     }
 
-    func idCell(_ row: Row) -> UnsafeBufferPointer<UInt8> { row.cell(col[0]) }
-    func unitCell(_ row: Row) -> UnsafeBufferPointer<UInt8> { row.cell(col[1]) }
-    func unitRaw(_ row: Row) -> String { row.raw(col[1]) }
+    func idCell(_ row: ExportRow) -> UnsafeBufferPointer<UInt8> { row.cell(col[0]) }
+    func unitCell(_ row: ExportRow) -> UnsafeBufferPointer<UInt8> { row.cell(col[1]) }
+    func unitRaw(_ row: ExportRow) -> String { row.raw(col[1]) }
 
-    mutating func parse(_ row: Row) throws -> LinkedRow {
+    mutating func parse(_ row: ExportRow) throws -> LinkedRow {
         if idCell(row).isEmpty { throw RowRejection.missing("dossier_id") }
         if unitCell(row).isEmpty { throw RowRejection.missing("unit_code") }
         switch kind {
@@ -71,11 +71,11 @@ struct LinkedParser {
         }
     }
 
-    private func reject(_ row: Row, _ i: Int, _ code: FindingCode, _ message: String) -> RowRejection {
+    private func reject(_ row: ExportRow, _ i: Int, _ code: FindingCode, _ message: String) -> RowRejection {
         RowRejection(code: code, column: specs[i].key, value: row.raw(col[i]), message: message)
     }
 
-    private mutating func bool(_ row: Row, _ i: Int) throws -> Bool {
+    private mutating func bool(_ row: ExportRow, _ i: Int) throws -> Bool {
         let cell = row.cell(col[i])
         if cell.isEmpty { return false }
         guard let b = boolean.match(cell) else {

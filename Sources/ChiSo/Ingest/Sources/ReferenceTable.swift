@@ -14,6 +14,12 @@ public struct ReferenceTable: Sendable {
         keys = values.keys.sorted()
     }
 
+    /// A table with its keys in header order (as the warehouse stores it).
+    public init(keys: [String], values: [String: [Int: Double]]) {
+        self.keys = keys
+        self.values = values
+    }
+
     public func value(unit: Int, key: String) -> Double? { values[key]?[unit] }
 
     public func has(_ key: String) -> Bool { values[key] != nil }

@@ -1,0 +1,135 @@
+import Yams
+
+/// The stages of a run, in order (SPEC 8). The graph is data: each stage names what it reads.
+public enum Stage: String, CaseIterable, Sendable, Comparable {
+    case ingestUnits = "ingest.units"
+    case ingestTargets = "ingest.targets"
+    case ingestExternal = "ingest.external"
+    case ingestDossiers = "ingest.dossiers"
+    case ingestLate = "ingest.late"
+    case ingestPostal = "ingest.postal"
+    case ingestDigitized = "ingest.digitized"
+    case normalize, indices, awards, report
+
+    public static func < (a: Stage, b: Stage) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    public var isIngest: Bool { rawValue.hasPrefix("ingest.") }
+
+    /// The export or reference source an ingest stage reads.
+    public var source: SourceKind? {
+        switch self {
+        case .ingestUnits: return .units
+        case .ingestTargets: return .targets
+        case .ingestExternal: return .external
+        case .ingestDossiers: return .dossiers
+        case .ingestLate: return .late
+        case .ingestPostal: return .postal
+        case .ingestDigitized: return .digitized
+        default: return nil
+        }
+    }
+
+    /// What the stage reads (before filtering out unconfigured sources).
+    var upstream: [Stage] {
+        switch self {
+        case .ingestUnits: return []
+        case .ingestTargets, .ingestExternal, .ingestDossiers: return [.ingestUnits]
+        case .ingestLate, .ingestPostal, .ingestDigitized: return [.ingestDossiers]
+        case .normalize: return [.ingestUnits, .ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized]
+        case .indices: return [.ingestUnits, .normalize, .ingestTargets, .ingestExternal]
+        case .awards: return [.indices, .normalize, .ingestTargets, .ingestExternal]
+        case .report: return [.ingestUnits, .ingestTargets, .ingestExternal, .ingestDossiers, .ingestLate, .ingestPostal,
+                              .ingestDigitized, .normalize, .indices, .awards]
+        }
+    }
+}
+
+/// The stages a pipeline has (only configured sources) and how they depend on each other.
+public struct StageGraph: Sendable {
+    public let stages: [Stage]
+
+    public init(config: PipelineConfig) {
+        stages = Stage.allCases.filter { stage in
+            switch stage {
+            case .ingestTargets: return config.sources.targets != nil
+            case .ingestExternal: return config.sources.external != nil
+            case .ingestLate, .ingestPostal, .ingestDigitized: return config.sources.exports[stage.source!] != nil
+            default: return true
+            }
+        }
+    }
+
+    public func upstream(of stage: Stage) -> [Stage] { stage.upstream.filter(stages.contains) }
+
+    /// `stage` and every stage that reads it, directly or not.
+    public func downstream(from stage: Stage) -> [Stage] {
+        var set: Set<Stage> = [stage]
+        for s in stages where s > stage && upstream(of: s).contains(where: set.contains) { set.insert(s) }
+        return stages.filter(set.contains)
+    }
+
+    /// Resolves names from the command line: a stage, or `ingest` for every ingest stage.
+    public func resolve(_ names: [String]) throws -> [Stage] {
+        var out: [Stage] = []
+        for raw in names {
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            if name == "ingest" { out += stages.filter(\.isIngest); continue }
+            guard let s = Stage(rawValue: name) else {
+                throw ConfigError(file: "--stage", "không có giai đoạn '\(name)' (có: ingest, \(stages.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard stages.contains(s) else {
+                throw ConfigError(file: "--stage", "giai đoạn '\(name)' không có trong pipeline này (nguồn chưa khai báo)")
+            }
+            out.append(s)
+        }
+        return stages.filter(out.contains)
+    }
+}
+
+/// A stage's fingerprint: the SHA-256 of its named inputs.
+public struct Fingerprint: Sendable, Equatable {
+    public let inputs: [String: String]
+    public var value: String {
+        Hashing.sha256(inputs.keys.sorted().map { "\($0)\t\(inputs[$0]!)" }.joined(separator: "\n"))
+    }
+
+    /// Names of inputs that differ from `previous` (added, removed or changed).
+    public func changes(since previous: [String: String]) -> [String] {
+        Set(inputs.keys).union(previous.keys).filter { inputs[$0] != previous[$0] }.sorted()
+    }
+}
+
+/// The sections of a pipeline file, re-serialized so that formatting and comments do not count.
+public struct PipelineSections: Sendable {
+    let sections: [String: String]
+
+    public init(root: Node) {
+        var out: [String: String] = [:]
+        if let mapping = root.mapping {
+            for (k, v) in mapping {
+                guard let key = k.string else { continue }
+                if key == "sources", let sources = v.mapping {
+                    for (sk, sv) in sources {
+                        guard let name = sk.string else { continue }
+                        if name == "aliases", let aliases = sv.mapping {
+                            for (ak, av) in aliases { out["sources.aliases.\(ak.string ?? "")"] = PipelineSections.text(av) }
+                        } else {
+                            out["sources.\(name)"] = PipelineSections.text(sv)
+                        }
+                    }
+                } else {
+                    out[key] = PipelineSections.text(v)
+                }
+            }
+        }
+        sections = out
+    }
+
+    static func text(_ node: Node) -> String {
+        (try? Yams.serialize(node: node)) ?? ""
+    }
+
+    public subscript(_ name: String) -> String { sections[name] ?? "" }
+}

@@ -1,0 +1,549 @@
+import Foundation
+import Yams
+
+/// Options of `chiso run` that control stages (SPEC 8).
+public struct StageOptions: Sendable {
+    public var asOf: Day?
+    public var outDirectory = "out"
+    public var headerStyle = HeaderStyle.vi
+    /// Rerun stages even when up to date.
+    public var force = false
+    /// `--stage`: run only these, from the persisted upstream.
+    public var only: [String]?
+    /// `--from`: run this stage and everything downstream.
+    public var from: String?
+    public var command = "chiso run"
+
+    public init() {}
+}
+
+/// One stage of the plan: run or skip, and why.
+public struct PlannedStage: Sendable {
+    public let stage: Stage
+    public let run: Bool
+    public let reason: String
+    public let fingerprint: Fingerprint
+    /// The last successful run, if any.
+    public let previous: StageState?
+}
+
+/// A stage's line in the log.
+public struct StageReport: Sendable {
+    public let stage: Stage
+    public let fingerprint: String
+    public let ran: Bool
+    public let reason: String
+    public let seconds: Double
+    public let rows: Int?
+    public let bytes: Int?
+}
+
+/// Runs a pipeline as a graph of stages over the warehouse: plans from fingerprints, skips what is up to
+/// date, runs the rest, each stage committing in one transaction (SPEC 7.2, 8).
+public final class StageRunner {
+    public let config: PipelineConfig
+    public let options: StageOptions
+    public let warehouse: Warehouse
+    public let graph: StageGraph
+    public let key: PeriodKey
+    public let dates: RunDates
+    let sections: PipelineSections
+    /// Called once per finished stage (ran or skipped).
+    public var onStage: (StageReport) -> Void = { _ in }
+
+    // What this run computed, so later stages need not reload it.
+    private var registry: UnitRegistry?
+    private var references: [SourceKind: ReferenceTable]?
+    private var ingest: IngestResult?
+    private var table: IndicatorTable?
+    private var scores: [String: [UnitScore]] = [:]
+    private var decisions: [String: [AwardDecision]] = [:]
+    private var fileHashes: [String: (sha256: String, size: Int)] = [:]
+
+    public init(config: PipelineConfig, root: Node, options: StageOptions, warehouse: Warehouse) throws {
+        self.config = config
+        self.options = options
+        self.warehouse = warehouse
+        graph = StageGraph(config: config)
+        key = PeriodKey(pipeline: config.pipeline, period: config.period.key)
+        guard let dates = RunDates(period: config.period, asOf: options.asOf) else {
+            throw ConfigError(file: "--as-of", "ngày as_of trước ngày bắt đầu kỳ (\(PortalDate.iso(config.period.from)))")
+        }
+        self.dates = dates
+        sections = PipelineSections(root: root)
+    }
+
+    /// `OUT/PIPELINE/PERIOD`.
+    public var outputDirectory: String { options.outDirectory + "/" + config.pipeline + "/" + config.period.key }
+
+    // MARK: Planning
+
+    private func hash(_ path: String) throws -> (sha256: String, size: Int) {
+        if let h = fileHashes[path] { return h }
+        let h = try warehouse.fileHash(path)
+        fileHashes[path] = h
+        return h
+    }
+
+    private func sourceFiles(_ stage: Stage) throws -> [String] {
+        switch stage {
+        case .ingestUnits: return [config.resolve(config.sources.units)]
+        case .ingestTargets: return [config.resolve(config.sources.targets!)]
+        case .ingestExternal: return [config.resolve(config.sources.external!)]
+        default:
+            let pattern = config.sources.exports[stage.source!]!
+            let files = config.files(matching: pattern)
+            if files.isEmpty {
+                throw ConfigError(file: config.path, "sources.\(stage.source!.rawValue): mẫu '\(pattern)' không khớp tệp nào")
+            }
+            return files
+        }
+    }
+
+    /// The named inputs of each stage, upstream fingerprints included.
+    public func fingerprints() throws -> [Stage: Fingerprint] {
+        var out: [Stage: Fingerprint] = [:]
+        for stage in graph.stages {
+            var inputs: [String: String] = ["tool": ChiSoVersion.current]
+            for up in graph.upstream(of: stage) { inputs["upstream \(up.rawValue)"] = out[up]!.value }
+            switch stage {
+            case .ingestUnits, .ingestTargets, .ingestExternal, .ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized:
+                for path in try sourceFiles(stage) {
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        throw ConfigError(file: config.path, "không có tệp \(config.display(path))")
+                    }
+                    inputs["file \(config.display(path))"] = try hash(path).sha256
+                }
+                let source = stage.source!.rawValue
+                inputs["sources.\(source)"] = sections["sources.\(source)"]
+                inputs["sources.delimiter"] = sections["sources.delimiter"]
+                if stage == .ingestUnits { inputs["tiers"] = sections["tiers"] }
+                if ![.ingestUnits, .ingestTargets, .ingestExternal].contains(stage) {
+                    inputs["sources.max_bad_row_ratio"] = sections["sources.max_bad_row_ratio"]
+                }
+                if stage != .ingestTargets && stage != .ingestExternal {
+                    inputs["sources.aliases.\(source)"] = sections["sources.aliases.\(source)"]
+                }
+            case .normalize:
+                inputs["period"] = "\(PortalDate.iso(dates.from))..\(PortalDate.iso(dates.to))"
+                inputs["as_of"] = PortalDate.iso(dates.asOf)
+            case .indices:
+                inputs["indices"] = sections["indices"]
+                inputs["tiers"] = sections["tiers"]
+                if let previous = config.compareTo {
+                    inputs["compare_to"] = previous
+                    for index in config.indices {
+                        let ranks = try warehouse.loadRanks(pipeline: config.pipeline, period: previous, index: index.key)
+                        inputs["prev_rank \(index.key)"] = Hashing.sha256(ranks.keys.sorted().map { "\($0)=\(ranks[$0]!)" }.joined(separator: ","))
+                    }
+                }
+            case .awards:
+                inputs["awards"] = sections["awards"]
+                inputs["indices"] = sections["indices"]
+                inputs["tiers"] = sections["tiers"]
+            case .report:
+                inputs["header_style"] = options.headerStyle.rawValue
+                inputs["out"] = outputDirectory
+                inputs["title"] = sections["title"]
+            }
+            out[stage] = Fingerprint(inputs: inputs)
+        }
+        return out
+    }
+
+    /// Decides, stage by stage, what runs and why.
+    public func plan() throws -> [PlannedStage] {
+        let prints = try fingerprints()
+        let states = try warehouse.stageStates(key)
+        var selected: Set<Stage>?
+        if let only = options.only { selected = Set(try graph.resolve(only)) }
+        if let from = options.from {
+            guard let s = try graph.resolve([from]).first else { throw ConfigError(file: "--from", "không có giai đoạn '\(from)'") }
+            selected = Set(graph.downstream(from: s))
+        }
+        if let selected {
+            // Selected stages run from the persisted state of everything upstream of them.
+            for stage in graph.stages where selected.contains(stage) {
+                for up in graph.upstream(of: stage) where !selected.contains(up) && states[up.rawValue] == nil {
+                    throw ConfigError(file: config.path, "giai đoạn \(stage.rawValue) cần kết quả của \(up.rawValue), nhưng kho dữ liệu \(warehouse.path) chưa có cho \(config.pipeline)/\(config.period.key); chạy 'chiso run \(config.path)' trước (hoặc thêm --stage \(up.rawValue))")
+                }
+            }
+        }
+        var planned: [PlannedStage] = []
+        var running: Set<Stage> = []
+        for stage in graph.stages {
+            let fp = prints[stage]!
+            let previous = states[stage.rawValue]
+            var reason: String?
+            if let selected {
+                reason = selected.contains(stage) ? (options.from != nil ? "--from" : "--stage") : nil
+            } else if options.force {
+                reason = "--force"
+            } else if let previous {
+                if previous.fingerprint != fp.value {
+                    let changed = fp.changes(since: previous.inputs)
+                    let upstreamRuns = graph.upstream(of: stage).filter(running.contains)
+                    reason = upstreamRuns.isEmpty || changed.contains(where: { !$0.hasPrefix("upstream ") })
+                        ? "thay đổi: " + changed.map(describe).joined(separator: ", ")
+                        : "giai đoạn trước chạy lại: " + upstreamRuns.map(\.rawValue).joined(separator: ", ")
+                } else if stage == .report, let missing = missingOutputs().first {
+                    reason = "thiếu tệp đầu ra \(missing)"
+                }
+            } else {
+                reason = "chưa chạy lần nào"
+            }
+            if reason != nil { running.insert(stage) }
+            planned.append(PlannedStage(stage: stage, run: reason != nil, reason: reason ?? "không đổi", fingerprint: fp,
+                                        previous: previous))
+        }
+        return planned
+    }
+
+    private func describe(_ input: String) -> String {
+        input.hasPrefix("upstream ") ? String(input.dropFirst(9)) : input
+    }
+
+    /// Output files the report stage writes that are not on disk.
+    func missingOutputs() -> [String] {
+        let names = ["chi-tieu.csv", "chat-luong-du-lieu.csv", "manifest.json"] + config.indices.map { "chi-so-\($0.key).csv" }
+            + config.awards.map { "khen-thuong-\($0.key).csv" }
+        return names.filter { !FileManager.default.fileExists(atPath: outputDirectory + "/" + $0) }
+    }
+
+    // MARK: Running
+
+    /// Runs the plan. Throws ``ConfigError``/``ConfigErrors`` (exit 2); a data failure returns exit 1.
+    public func run(_ plan: [PlannedStage]) throws -> RunResult {
+        let runID = try warehouse.beginRun(key, asOf: PortalDate.iso(dates.asOf), pipelineSHA: config.sha256,
+                                           command: options.command)
+        do {
+            let result = try execute(plan, runID: runID)
+            try warehouse.finishRun(runID, status: result.exit == .success ? "ok" : "failed", exitCode: result.exit.rawValue,
+                                    message: result.exit == .success ? nil : "dữ liệu đầu vào lỗi")
+            return result
+        } catch {
+            try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.configError.rawValue, message: "\(error)")
+            throw error
+        }
+    }
+
+    private func execute(_ plan: [PlannedStage], runID: Int64) throws -> RunResult {
+        let started = Date()
+        var reports: [StageReport] = []
+        func record(_ p: PlannedStage, seconds: Double, rows: Int?, bytes: Int? = nil) throws {
+            let r = StageReport(stage: p.stage, fingerprint: p.fingerprint.value, ran: p.run, reason: p.reason, seconds: seconds, rows: rows, bytes: bytes)
+            reports.append(r)
+            try warehouse.recordStage(run: runID, stage: p.stage.rawValue, status: p.run ? "ran" : "skipped", reason: p.reason,
+                                      seconds: p.run ? seconds : nil, fingerprint: p.fingerprint.value, rows: rows)
+            onStage(r)
+        }
+        let byStage = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
+
+        // Ingest: every source first, then one transaction, so that a failed file changes nothing.
+        let ingestPlan = plan.filter { $0.stage.isIngest }
+        if ingestPlan.contains(where: \.run) {
+            let t0 = Date()
+            let outcome = try runIngest(ingestPlan, runID: runID)
+            if outcome.failed {
+                let dir = outputDirectory
+                let output = AtomicOutput()
+                try output.stage(Reports.findings(outcome.findings, style: options.headerStyle).bytes, to: dir + "/loi/chat-luong-du-lieu.csv")
+                try output.commit()
+                for p in ingestPlan where p.run { try warehouse.recordStage(run: runID, stage: p.stage.rawValue, status: "failed",
+                                                                             reason: p.reason, seconds: nil, fingerprint: nil, rows: nil) }
+                return RunResult(exit: .dataError, outputDirectory: dir, files: outcome.files, findings: outcome.findings,
+                                 stages: [], written: [dir + "/loi/chat-luong-du-lieu.csv"])
+            }
+            let seconds = Date().timeIntervalSince(t0)
+            for p in ingestPlan {
+                let files = outcome.files.filter { $0.source == p.stage.source }
+                try record(p, seconds: p.run ? seconds : 0, rows: p.run ? files.reduce(0) { $0 + $1.rows } : p.previous?.rows,
+                           bytes: p.run ? files.reduce(0) { $0 + $1.size } : nil)
+            }
+        } else {
+            for p in ingestPlan { try record(p, seconds: 0, rows: p.previous?.rows) }
+        }
+
+        for stage in [Stage.normalize, .indices, .awards] {
+            let p = byStage[stage]!
+            guard p.run else { try record(p, seconds: 0, rows: p.previous?.rows); continue }
+            let t0 = Date()
+            let rows: Int
+            switch stage {
+            case .normalize: rows = try runNormalize(p, runID)
+            case .indices: rows = try runIndices(p, runID)
+            default: rows = try runAwards(p, runID)
+            }
+            try record(p, seconds: Date().timeIntervalSince(t0), rows: rows)
+        }
+
+        let p = byStage[.report]!
+        var written: [String] = []
+        if p.run {
+            let t0 = Date()
+            written = try runReport(p, runID, started: started, reports: reports)
+            try record(p, seconds: Date().timeIntervalSince(t0), rows: written.count)
+        } else {
+            try record(p, seconds: 0, rows: p.previous?.rows)
+        }
+        return RunResult(exit: .success, outputDirectory: outputDirectory, files: try allFiles(), findings: try warehouse.loadFindings(key),
+                         stages: [], written: written)
+    }
+
+    private struct IngestOutcome {
+        var files: [FileReport]
+        var findings: [Finding]
+        var failed: Bool
+    }
+
+    private func units() throws -> UnitRegistry {
+        if let registry { return registry }
+        let r = try warehouse.loadUnits(key)
+        registry = r
+        return r
+    }
+
+    private func loadedReferences() throws -> [SourceKind: ReferenceTable] {
+        if let references { return references }
+        var out: [SourceKind: ReferenceTable] = [:]
+        for kind in [SourceKind.targets, .external] where graph.stages.contains(kind == .targets ? .ingestTargets : .ingestExternal) {
+            if let t = try warehouse.loadReference(key, kind, registry: try units()) { out[kind] = t }
+        }
+        references = out
+        return out
+    }
+
+    private func runIngest(_ plan: [PlannedStage], runID: Int64) throws -> IngestOutcome {
+        let runs = Set(plan.filter(\.run).map(\.stage))
+        var findings: [Finding] = []
+        var newFiles: [FileReport] = []
+        // The registry.
+        let registry: UnitRegistry
+        if runs.contains(.ingestUnits) {
+            registry = try UnitRegistry.load(config: config)
+            newFiles.append(registry.file)
+        } else {
+            registry = try units()
+        }
+        self.registry = registry
+        // References, checked against the keys the pipeline uses.
+        var refs = runs.contains(.ingestTargets) || runs.contains(.ingestExternal) ? try loadedReferencesIfAny(registry) : [:]
+        for kind in [SourceKind.targets, .external] {
+            let stage: Stage = kind == .targets ? .ingestTargets : .ingestExternal
+            guard runs.contains(stage) else { continue }
+            let one = try PipelineRun.loadReferences(config: config, registry: registry, findings: &findings, only: kind)
+            refs[kind] = one[kind]
+            if let f = one[kind]?.file { newFiles.append(f) }
+        }
+        references = refs
+        try checkReferenceKeys(refs)
+        // Exports: dossiers first; linked sources against the dossiers of this run or of the warehouse.
+        let ingestor = Ingestor(config: config, registry: registry)
+        var result = IngestResult()
+        let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
+        let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
+        if runs.contains(.ingestDossiers) {
+            for path in try sourceFiles(.ingestDossiers) { ingestor.ingestDossiers(path, into: &result) }
+        } else if !linkedRuns.isEmpty {
+            result.files = try warehouse.loadFiles(key, stages: exportStages.map(\.rawValue))
+            result.store = try warehouse.loadDossiers(key, registry: registry, files: result.files)
+            for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
+        }
+        let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
+        for stage in exportStages where stage != .ingestDossiers {
+            result.configured.insert(stage.source!)
+            guard runs.contains(stage) else { continue }
+            for path in try sourceFiles(stage) { ingestor.ingestLinked(stage.source!, path, into: &result) }
+        }
+        findings += result.findings
+        newFiles += result.files[firstNew...]
+        if newFiles.contains(where: \.failed) {
+            return IngestOutcome(files: newFiles, findings: findings, failed: true)
+        }
+        ingest = result
+        let store = result.store
+        let allFiles = result.files
+        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
+        try warehouse.write { db in
+            for stage in graph.stages where stage.isIngest && runs.contains(stage) {
+                let source = stage.source!
+                let files = newFiles.filter { $0.source == source }
+                switch stage {
+                case .ingestUnits: try Warehouse.saveUnits(db, key, registry)
+                case .ingestTargets, .ingestExternal:
+                    if let table = refs[source] { try Warehouse.saveReference(db, key, source, table, registry: registry) }
+                case .ingestDossiers: try Warehouse.saveDossiers(db, key, store, files: allFiles, registry: registry)
+                default: try Warehouse.saveLinks(db, key, source, store, files: allFiles)
+                }
+                try Warehouse.saveFiles(db, key, stage: stage.rawValue, files)
+                try Warehouse.saveFindings(db, key, stage: stage.rawValue, findings.filter { $0.source == source })
+                try Warehouse.saveStageState(db, key, stage: stage.rawValue, fingerprint: planned[stage]!.fingerprint, run: runID,
+                                             rows: files.reduce(0) { $0 + $1.rows })
+            }
+        }
+        return IngestOutcome(files: newFiles, findings: findings, failed: false)
+    }
+
+    private func loadedReferencesIfAny(_ registry: UnitRegistry) throws -> [SourceKind: ReferenceTable] {
+        (try? loadedReferences()) ?? [:]
+    }
+
+    /// Every `target.KEY` / `external.KEY` the pipeline uses must be a column of its reference file.
+    private func checkReferenceKeys(_ refs: [SourceKind: ReferenceTable]) throws {
+        for (kind, keys) in config.referenceKeys() {
+            guard let table = refs[kind] else { continue }
+            let missing = keys.filter { !table.has($0) }.sorted()
+            if !missing.isEmpty {
+                let path = kind == .targets ? config.sources.targets! : config.sources.external!
+                throw ConfigError(file: config.display(config.resolve(path)), line: 1,
+                                  "thiếu cột \(missing.joined(separator: ", ")) mà \(config.path) dùng; tệp có: \(table.keys.joined(separator: ", "))")
+            }
+        }
+    }
+
+    private func clearLinks(_ kind: SourceKind, in store: inout DossierStore) {
+        for i in store.links.indices {
+            switch kind {
+            case .late: store.links[i].late = nil; store.links[i].apology = false
+            case .postal:
+                store.links[i].postalIntake = nil; store.links[i].postalReturn = nil; store.links[i].returnDelivered = false
+            case .digitized:
+                store.links[i].digitized = nil; store.links[i].digitizedInputs = false; store.links[i].reused = false
+                store.links[i].eResult = false; store.links[i].eSigned = false
+            default: break
+            }
+        }
+    }
+
+    private func exportFiles() throws -> [FileReport] {
+        try warehouse.loadFiles(key, stages: [Stage.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized]
+            .filter(graph.stages.contains).map(\.rawValue))
+    }
+
+    private func allFiles() throws -> [FileReport] {
+        try warehouse.loadFiles(key, stages: graph.stages.filter(\.isIngest).map(\.rawValue))
+    }
+
+    private func runNormalize(_ p: PlannedStage, _ runID: Int64) throws -> Int {
+        let registry = try units()
+        let result: IngestResult
+        if let ingest { result = ingest } else {
+            var r = IngestResult()
+            r.files = try exportFiles()
+            r.store = try warehouse.loadDossiers(key, registry: registry, files: r.files)
+            result = r
+        }
+        let table = computeIndicators(dossiers: result.store.dossiers, links: result.store.links, unitCount: registry.units.count,
+                                      dates: dates, checkLateList: graph.stages.contains(.ingestLate))
+        let findings = PipelineRun(config: config, options: RunOptions()).crossCheckFindings(table.warnings, ingest: result, registry: registry)
+        self.table = table
+        try warehouse.write { db in
+            try Warehouse.saveIndicators(db, key, table, registry: registry)
+            try Warehouse.saveFindings(db, key, stage: Stage.normalize.rawValue, findings)
+            try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
+                                         rows: result.store.dossiers.count)
+        }
+        return result.store.dossiers.count
+    }
+
+    private func facts() throws -> UnitFacts {
+        let registry = try units()
+        let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
+        let refs = try loadedReferences()
+        return UnitFacts(indicators: rows, targets: refs[.targets], external: refs[.external])
+    }
+
+    private func runIndices(_ p: PlannedStage, _ runID: Int64) throws -> Int {
+        let registry = try units()
+        let facts = try facts()
+        for index in config.indices {
+            let previous = try config.compareTo.map { try warehouse.loadRanks(pipeline: config.pipeline, period: $0, index: index.key) } ?? [:]
+            scores[index.key] = computeIndex(index, units: registry.units, facts: facts, previousRanks: previous)
+        }
+        try warehouse.write { db in
+            for index in config.indices { try Warehouse.saveScores(db, key, index, scores[index.key]!, registry: registry) }
+            try Warehouse.pruneScoring(db, key, indices: config.indices.map(\.key), awards: nil)
+            try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
+                                         rows: config.indices.count * registry.units.count)
+        }
+        return config.indices.count * registry.units.count
+    }
+
+    private func indexScores(_ index: IndexConfig) throws -> [UnitScore] {
+        if let s = scores[index.key] { return s }
+        guard let s = try warehouse.loadScores(key, index, registry: try units()) else {
+            throw ConfigError(file: config.path, "chỉ số '\(index.key)' chưa được tính trong kho dữ liệu; chạy 'chiso run \(config.path) --stage indices'")
+        }
+        scores[index.key] = s
+        return s
+    }
+
+    private func runAwards(_ p: PlannedStage, _ runID: Int64) throws -> Int {
+        let registry = try units()
+        let facts = try facts()
+        for award in config.awards {
+            let index = config.indices.first { $0.key == award.index }!
+            let context = PredicateContext(index: index, facts: facts, scores: try indexScores(index))
+            decisions[award.key] = selectAward(award, context: context, units: registry.units, tierOrder: config.tierOrder)
+        }
+        let count = decisions.values.reduce(0) { $0 + $1.count }
+        try warehouse.write { db in
+            for award in config.awards { try Warehouse.saveDecisions(db, key, award, decisions[award.key]!, registry: registry) }
+            try Warehouse.pruneScoring(db, key, indices: nil, awards: config.awards.map(\.key))
+            try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID, rows: count)
+        }
+        return count
+    }
+
+    private func runReport(_ p: PlannedStage, _ runID: Int64, started: Date, reports: [StageReport]) throws -> [String] {
+        let registry = try units()
+        let style = options.headerStyle
+        let dir = outputDirectory
+        let output = AtomicOutput()
+        var written: [String] = []
+        func stage(_ csv: OfficeCSV, _ name: String) throws {
+            try output.stage(csv.bytes, to: dir + "/" + name)
+            written.append(dir + "/" + name)
+        }
+        let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
+        try stage(Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: style), "chi-tieu.csv")
+        for index in config.indices {
+            try stage(Reports.index(index, scores: try indexScores(index), registry: registry, config: config, style: style),
+                      "chi-so-\(index.key).csv")
+        }
+        for award in config.awards {
+            let d: [AwardDecision]
+            if let mem = decisions[award.key] { d = mem } else if let stored = try warehouse.loadDecisions(key, award, registry: registry) { d = stored } else {
+                throw ConfigError(file: config.path, "khen thưởng '\(award.key)' chưa được xét trong kho dữ liệu; chạy 'chiso run \(config.path) --stage awards'")
+            }
+            try stage(Reports.award(d, scores: try indexScores(config.indices.first { $0.key == award.index }!), registry: registry,
+                                    style: style), "khen-thuong-\(award.key).csv")
+        }
+        let findings = try warehouse.loadFindings(key)
+        try stage(Reports.findings(findings, style: style), "chat-luong-du-lieu.csv")
+        let files = try allFiles()
+        var counts: [String: Int] = [:]
+        for f in findings { counts[f.severity.rawValue, default: 0] += 1 }
+        let iso = ISO8601DateFormatter()
+        let stages = reports.map { r in
+            Manifest.Stage(name: r.stage.rawValue, status: r.ran ? "ran" : "skipped", seconds: (r.seconds * 1000).rounded() / 1000,
+                           fingerprint: r.fingerprint, rows: r.rows)
+        } + [Manifest.Stage(name: Stage.report.rawValue, status: "ran", seconds: 0, fingerprint: p.fingerprint.value, rows: nil)]
+        let manifest = Manifest(
+            tool: "chiso", version: ChiSoVersion.current, pipeline: config.pipeline,
+            pipelineFile: (config.path as NSString).lastPathComponent, pipelineSHA256: config.sha256,
+            period: ["key": config.period.key, "from": PortalDate.iso(config.period.from), "to": PortalDate.iso(config.period.to)],
+            asOf: PortalDate.iso(dates.asOf), startedAt: iso.string(from: started), status: "ok",
+            inputs: files.map(Manifest.input), stages: stages, findings: counts)
+        try output.stage(try manifest.encoded(), to: dir + "/manifest.json")
+        written.append(dir + "/manifest.json")
+        output.remove(dir + "/loi")
+        for stale in PipelineRun(config: config, options: RunOptions()).staleOutputs(in: dir, keeping: written) { output.remove(stale) }
+        try warehouse.write { db in
+            try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID, rows: written.count)
+        }
+        // The files replace the old ones only once the warehouse knows the report ran.
+        try output.commit()
+        return written
+    }
+}

@@ -1,0 +1,114 @@
+import GRDB
+
+/// The warehouse schema as numbered migrations (SPEC 7.2). Never edit a shipped migration: add one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            let indicatorColumns = Indicator.allCases.map { "\($0.rawValue) INTEGER NOT NULL" }.joined(separator: ", ")
+            try db.execute(sql: """
+                -- Every invocation of `chiso run`, successful or not.
+                CREATE TABLE runs (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL,
+                  started_at TEXT NOT NULL, finished_at TEXT,
+                  status TEXT NOT NULL,            -- running, ok, failed, killed
+                  exit_code INTEGER, message TEXT,
+                  as_of TEXT, tool_version TEXT NOT NULL, pipeline_sha256 TEXT NOT NULL,
+                  pid INTEGER NOT NULL, command TEXT NOT NULL);
+                -- What each run did with each stage.
+                CREATE TABLE stage_runs (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  run_id INTEGER NOT NULL REFERENCES runs(id),
+                  stage TEXT NOT NULL,
+                  status TEXT NOT NULL,            -- ran, skipped, failed
+                  reason TEXT, started_at TEXT, seconds REAL, fingerprint TEXT, rows INTEGER);
+                -- The last successful run of each stage per pipeline and period: what `run` compares against.
+                CREATE TABLE stage_state (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, stage TEXT NOT NULL,
+                  fingerprint TEXT NOT NULL,
+                  inputs TEXT NOT NULL,            -- JSON: the named inputs the fingerprint was made of
+                  run_id INTEGER NOT NULL, finished_at TEXT NOT NULL, rows INTEGER,
+                  PRIMARY KEY (pipeline, period, stage));
+                -- Input files as last ingested (the stat columns let an unchanged file skip rehashing).
+                CREATE TABLE source_files (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
+                  file TEXT NOT NULL, position INTEGER NOT NULL,
+                  size INTEGER NOT NULL, sha256 TEXT NOT NULL, encoding TEXT, delimiter TEXT,
+                  rows INTEGER NOT NULL, quarantined INTEGER NOT NULL,
+                  PRIMARY KEY (pipeline, period, file));
+                CREATE TABLE file_hashes (
+                  path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+                  sha256 TEXT NOT NULL);
+                -- The units registry as ingested.
+                CREATE TABLE units (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, position INTEGER NOT NULL,
+                  unit_code TEXT NOT NULL, unit_name TEXT NOT NULL, tier TEXT NOT NULL, parent_code TEXT,
+                  PRIMARY KEY (pipeline, period, unit_code));
+                -- targets (chỉ tiêu giao) and external indices, one value per unit and key.
+                CREATE TABLE reference_values (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, source TEXT NOT NULL,
+                  unit_code TEXT NOT NULL, key TEXT NOT NULL, value REAL,
+                  PRIMARY KEY (pipeline, period, source, unit_code, key));
+                CREATE TABLE reference_keys (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL,
+                  position INTEGER NOT NULL, PRIMARY KEY (pipeline, period, source, key));
+                -- Valid dossiers after duplicates (last wins). Dates are yyyy-MM-dd.
+                CREATE TABLE dossiers (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
+                  position INTEGER NOT NULL, unit_code TEXT NOT NULL,
+                  received_at TEXT NOT NULL, due_at TEXT, finished_at TEXT,
+                  status INTEGER NOT NULL, channel INTEGER NOT NULL,
+                  full_online INTEGER NOT NULL, fee_required INTEGER NOT NULL, paid_online INTEGER NOT NULL,
+                  file TEXT NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (pipeline, period, dossier_id));
+                -- Rows of late, postal and digitized linked to a valid dossier (after duplicates).
+                CREATE TABLE late_rows (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
+                  apology INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (pipeline, period, dossier_id));
+                CREATE TABLE postal_rows (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
+                  direction TEXT NOT NULL,         -- intake, return
+                  delivered INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (pipeline, period, dossier_id, direction));
+                CREATE TABLE digitized_rows (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
+                  digitized_inputs INTEGER NOT NULL, reused INTEGER NOT NULL,
+                  e_result INTEGER NOT NULL, e_signed INTEGER NOT NULL,
+                  file TEXT NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (pipeline, period, dossier_id));
+                -- Quarantine and every other finding, by the stage that made it.
+                CREATE TABLE findings (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, stage TEXT NOT NULL,
+                  severity TEXT NOT NULL, code TEXT NOT NULL, source TEXT NOT NULL,
+                  file TEXT NOT NULL, line INTEGER, "column" TEXT NOT NULL, value TEXT NOT NULL,
+                  dossier_id TEXT NOT NULL, unit_code TEXT NOT NULL, message TEXT NOT NULL);
+                CREATE INDEX findings_by_period ON findings (pipeline, period, stage);
+                -- SPEC 4 indicators per unit.
+                CREATE TABLE indicators (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, unit_code TEXT NOT NULL,
+                  \(indicatorColumns),
+                  PRIMARY KEY (pipeline, period, unit_code));
+                -- SPEC 5 results: one row per unit and index, one per unit and component.
+                CREATE TABLE index_scores (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, index_key TEXT NOT NULL, unit_code TEXT NOT NULL,
+                  score REAL, shown_score REAL, band TEXT, rank INTEGER, prev_rank INTEGER, rank_change INTEGER,
+                  PRIMARY KEY (pipeline, period, index_key, unit_code));
+                CREATE TABLE component_scores (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, index_key TEXT NOT NULL, unit_code TEXT NOT NULL,
+                  component TEXT NOT NULL, position INTEGER NOT NULL,
+                  numerator REAL, denominator REAL, rate REAL, points REAL,
+                  PRIMARY KEY (pipeline, period, index_key, unit_code, component));
+                -- SPEC 6 decisions, in the order of khen-thuong-AWARD.csv.
+                CREATE TABLE award_decisions (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, award_key TEXT NOT NULL, unit_code TEXT NOT NULL,
+                  row_order INTEGER NOT NULL, grp INTEGER NOT NULL,
+                  eligible INTEGER NOT NULL, selected INTEGER NOT NULL, position INTEGER, individuals INTEGER,
+                  reasons TEXT NOT NULL,
+                  PRIMARY KEY (pipeline, period, award_key, unit_code));
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,337 @@
+import GRDB
+
+/// What each stage writes to and reads from the warehouse, table by table.
+extension Warehouse {
+    static func delete(_ db: Database, _ table: String, _ key: PeriodKey, extra: String = "", _ args: [DatabaseValueConvertible?] = []) throws {
+        try db.execute(sql: "DELETE FROM \(table) WHERE pipeline = ? AND period = ?\(extra)",
+                       arguments: StatementArguments([key.pipeline, key.period] + args))
+    }
+
+    // MARK: ingest.units and the references
+
+    static func saveUnits(_ db: Database, _ key: PeriodKey, _ registry: UnitRegistry) throws {
+        try delete(db, "units", key)
+        let st = try db.makeStatement(sql: "INSERT INTO units (pipeline, period, position, unit_code, unit_name, tier, parent_code) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        for (i, u) in registry.units.enumerated() {
+            try st.execute(arguments: [key.pipeline, key.period, i, u.code, u.name, u.tier, u.parentCode])
+        }
+    }
+
+    public func loadUnits(_ key: PeriodKey) throws -> UnitRegistry {
+        try read { db in
+            let units = try Row.fetchAll(db, sql: "SELECT * FROM units WHERE pipeline = ? AND period = ? ORDER BY position",
+                                         arguments: [key.pipeline, key.period]).map {
+                Unit(code: $0["unit_code"], name: $0["unit_name"], tier: $0["tier"], parentCode: $0["parent_code"])
+            }
+            return UnitRegistry(units: units)
+        }
+    }
+
+    static func saveReference(_ db: Database, _ key: PeriodKey, _ kind: SourceKind, _ table: ReferenceTable,
+                              registry: UnitRegistry) throws {
+        try delete(db, "reference_values", key, extra: " AND source = ?", [kind.rawValue])
+        try delete(db, "reference_keys", key, extra: " AND source = ?", [kind.rawValue])
+        let k = try db.makeStatement(sql: "INSERT INTO reference_keys (pipeline, period, source, key, position) VALUES (?, ?, ?, ?, ?)")
+        for (i, name) in table.keys.enumerated() { try k.execute(arguments: [key.pipeline, key.period, kind.rawValue, name, i]) }
+        let v = try db.makeStatement(sql: "INSERT INTO reference_values (pipeline, period, source, unit_code, key, value) VALUES (?, ?, ?, ?, ?, ?)")
+        for (u, unit) in registry.units.enumerated() {
+            for name in table.keys {
+                if let value = table.value(unit: u, key: name) {
+                    try v.execute(arguments: [key.pipeline, key.period, kind.rawValue, unit.code, name, value])
+                }
+            }
+        }
+    }
+
+    public func loadReference(_ key: PeriodKey, _ kind: SourceKind, registry: UnitRegistry) throws -> ReferenceTable? {
+        try read { db in
+            let keys = try String.fetchAll(db, sql: "SELECT key FROM reference_keys WHERE pipeline = ? AND period = ? AND source = ? ORDER BY position",
+                                           arguments: [key.pipeline, key.period, kind.rawValue])
+            if keys.isEmpty { return nil }
+            var values: [String: [Int: Double]] = Dictionary(uniqueKeysWithValues: keys.map { ($0, [:]) })
+            for row in try Row.fetchAll(db, sql: "SELECT unit_code, key, value FROM reference_values WHERE pipeline = ? AND period = ? AND source = ?",
+                                        arguments: [key.pipeline, key.period, kind.rawValue]) {
+                guard let u = registry.index(of: row["unit_code"] as String) else { continue }
+                values[row["key"] as String, default: [:]][u] = row["value"]
+            }
+            return ReferenceTable(keys: keys, values: values)
+        }
+    }
+
+    // MARK: Files and findings
+
+    static func saveFiles(_ db: Database, _ key: PeriodKey, stage: String, _ files: [FileReport]) throws {
+        try delete(db, "source_files", key, extra: " AND stage = ?", [stage])
+        let st = try db.makeStatement(sql: """
+            INSERT OR REPLACE INTO source_files (pipeline, period, stage, source, file, position, size, sha256, encoding, delimiter, rows, quarantined)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, f) in files.enumerated() {
+            try st.execute(arguments: [key.pipeline, key.period, stage, f.source.rawValue, f.file, i, f.size, f.sha256,
+                                       f.encoding.rawValue, f.delimiter, f.rows, f.quarantined])
+        }
+    }
+
+    /// Files of the given stages, in stage order then reading order.
+    public func loadFiles(_ key: PeriodKey, stages: [String]) throws -> [FileReport] {
+        try read { db in
+            var out: [FileReport] = []
+            for stage in stages {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM source_files WHERE pipeline = ? AND period = ? AND stage = ? ORDER BY position",
+                                            arguments: [key.pipeline, key.period, stage]) {
+                    out.append(FileReport(source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], size: row["size"],
+                                          sha256: row["sha256"], encoding: SourceEncoding(rawValue: row["encoding"] ?? "") ?? .utf8,
+                                          delimiter: row["delimiter"] ?? "", rows: row["rows"], quarantined: row["quarantined"],
+                                          failed: false))
+                }
+            }
+            return out
+        }
+    }
+
+    static func saveFindings(_ db: Database, _ key: PeriodKey, stage: String, _ findings: [Finding]) throws {
+        try delete(db, "findings", key, extra: " AND stage = ?", [stage])
+        let st = try db.makeStatement(sql: """
+            INSERT INTO findings (pipeline, period, stage, severity, code, source, file, line, "column", value, dossier_id, unit_code, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for f in findings {
+            try st.execute(arguments: [key.pipeline, key.period, stage, f.severity.rawValue, f.code.rawValue, f.source.rawValue,
+                                       f.file, f.line, f.column, f.value, f.dossierID, f.unitCode, f.message])
+        }
+    }
+
+    public func loadFindings(_ key: PeriodKey) throws -> [Finding] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM findings WHERE pipeline = ? AND period = ? ORDER BY rowid",
+                             arguments: [key.pipeline, key.period]).map { row in
+                Finding(Severity(rawValue: row["severity"]) ?? .error, FindingCode(rawValue: row["code"]) ?? .encoding,
+                        source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], line: row["line"],
+                        column: row["column"], value: row["value"], dossierID: row["dossier_id"], unitCode: row["unit_code"],
+                        message: row["message"])
+            }
+        }
+    }
+
+    // MARK: ingest.dossiers and the linked sources
+
+    static func saveDossiers(_ db: Database, _ key: PeriodKey, _ store: DossierStore, files: [FileReport],
+                             registry: UnitRegistry) throws {
+        try delete(db, "dossiers", key)
+        let st = try db.makeStatement(sql: """
+            INSERT INTO dossiers (pipeline, period, dossier_id, position, unit_code, received_at, due_at, finished_at, status, channel,
+                                  full_online, fee_required, paid_online, file, line)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, d) in store.dossiers.enumerated() {
+            try st.execute(arguments: [key.pipeline, key.period, store.id(i), i, registry.units[Int(d.unit)].code,
+                                       PortalDate.iso(d.received), d.due.map(PortalDate.iso), d.finished.map(PortalDate.iso),
+                                       Int(d.status.rawValue), Int(d.channel.rawValue), d.fullOnline, d.feeRequired, d.paidOnline,
+                                       files[Int(d.ref.file)].file, Int(d.ref.line)])
+        }
+    }
+
+    /// The valid dossiers with their links, as ingested; `files` gives the index of each file path.
+    public func loadDossiers(_ key: PeriodKey, registry: UnitRegistry, files: [FileReport]) throws -> DossierStore {
+        var fileIndex: [String: Int] = [:]
+        for (i, f) in files.enumerated() where fileIndex[f.file] == nil { fileIndex[f.file] = i }
+        return try read { db in
+            var store = DossierStore()
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM dossiers WHERE pipeline = ? AND period = ? ORDER BY position",
+                                             arguments: [key.pipeline, key.period])
+            while let row = try cursor.next() {
+                let received: String = row["received_at"]
+                let due: String? = row["due_at"], finished: String? = row["finished_at"]
+                let unit = registry.index(of: row["unit_code"] as String) ?? 0
+                let d = Dossier(unit: unit, received: PortalDate.parseISO(received) ?? 0, due: due.flatMap(PortalDate.parseISO),
+                                finished: finished.flatMap(PortalDate.parseISO),
+                                status: DossierStatus(rawValue: UInt8(row["status"] as Int)) ?? .processing,
+                                channel: Channel(rawValue: UInt8(row["channel"] as Int)) ?? .direct,
+                                fullOnline: row["full_online"], feeRequired: row["fee_required"], paidOnline: row["paid_online"],
+                                ref: RowRef(file: fileIndex[row["file"] as String] ?? 0, line: row["line"]))
+                store.upsert(id: row["dossier_id"] as String, d)
+            }
+            func ref(_ row: Row) -> RowRef { RowRef(file: fileIndex[row["file"] as String] ?? 0, line: row["line"]) }
+            func each(_ table: String, _ body: (Int, Row) -> Void) throws {
+                let c = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) WHERE pipeline = ? AND period = ?",
+                                            arguments: [key.pipeline, key.period])
+                while let row = try c.next() {
+                    var id: String = row["dossier_id"]
+                    if let i = id.withUTF8({ store.index(of: $0) }) { body(i, row) }
+                }
+            }
+            try each("late_rows") { i, row in
+                store.links[i].late = ref(row)
+                store.links[i].apology = row["apology"]
+            }
+            try each("postal_rows") { i, row in
+                if (row["direction"] as String) == "intake" { store.links[i].postalIntake = ref(row) } else {
+                    store.links[i].postalReturn = ref(row)
+                    store.links[i].returnDelivered = row["delivered"]
+                }
+            }
+            try each("digitized_rows") { i, row in
+                store.links[i].digitized = ref(row)
+                store.links[i].digitizedInputs = row["digitized_inputs"]
+                store.links[i].reused = row["reused"]
+                store.links[i].eResult = row["e_result"]
+                store.links[i].eSigned = row["e_signed"]
+            }
+            return store
+        }
+    }
+
+    /// Replaces one linked source's rows (late, postal or digitized) with those in `store`.
+    static func saveLinks(_ db: Database, _ key: PeriodKey, _ kind: SourceKind, _ store: DossierStore, files: [FileReport]) throws {
+        switch kind {
+        case .late:
+            try delete(db, "late_rows", key)
+            let st = try db.makeStatement(sql: "INSERT INTO late_rows (pipeline, period, dossier_id, apology, file, line) VALUES (?, ?, ?, ?, ?, ?)")
+            for (i, l) in store.links.enumerated() {
+                if let r = l.late { try st.execute(arguments: [key.pipeline, key.period, store.id(i), l.apology, files[Int(r.file)].file, Int(r.line)]) }
+            }
+        case .postal:
+            try delete(db, "postal_rows", key)
+            let st = try db.makeStatement(sql: "INSERT INTO postal_rows (pipeline, period, dossier_id, direction, delivered, file, line) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for (i, l) in store.links.enumerated() {
+                if let r = l.postalIntake { try st.execute(arguments: [key.pipeline, key.period, store.id(i), "intake", false, files[Int(r.file)].file, Int(r.line)]) }
+                if let r = l.postalReturn { try st.execute(arguments: [key.pipeline, key.period, store.id(i), "return", l.returnDelivered, files[Int(r.file)].file, Int(r.line)]) }
+            }
+        case .digitized:
+            try delete(db, "digitized_rows", key)
+            let st = try db.makeStatement(sql: """
+                INSERT INTO digitized_rows (pipeline, period, dossier_id, digitized_inputs, reused, e_result, e_signed, file, line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (i, l) in store.links.enumerated() {
+                if let r = l.digitized {
+                    try st.execute(arguments: [key.pipeline, key.period, store.id(i), l.digitizedInputs, l.reused, l.eResult, l.eSigned,
+                                               files[Int(r.file)].file, Int(r.line)])
+                }
+            }
+        default: break
+        }
+    }
+
+    // MARK: normalize, indices, awards
+
+    static func saveIndicators(_ db: Database, _ key: PeriodKey, _ table: IndicatorTable, registry: UnitRegistry) throws {
+        try delete(db, "indicators", key)
+        let cols = Indicator.allCases.map(\.rawValue).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: Indicator.allCases.count).joined(separator: ", ")
+        let st = try db.makeStatement(sql: "INSERT INTO indicators (pipeline, period, unit_code, \(cols)) VALUES (?, ?, ?, \(marks))")
+        for (u, row) in table.rows.enumerated() {
+            try st.execute(arguments: StatementArguments([key.pipeline, key.period, registry.units[u].code] + row.counts))
+        }
+    }
+
+    public func loadIndicators(_ key: PeriodKey, registry: UnitRegistry) throws -> [IndicatorRow] {
+        try read { db in
+            var rows = [IndicatorRow](repeating: IndicatorRow(), count: registry.units.count)
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM indicators WHERE pipeline = ? AND period = ?", arguments: [key.pipeline, key.period]) {
+                guard let u = registry.index(of: row["unit_code"] as String) else { continue }
+                for i in Indicator.allCases { rows[u][i] = row[i.rawValue] }
+            }
+            return rows
+        }
+    }
+
+    static func saveScores(_ db: Database, _ key: PeriodKey, _ index: IndexConfig, _ scores: [UnitScore], registry: UnitRegistry) throws {
+        try delete(db, "index_scores", key, extra: " AND index_key = ?", [index.key])
+        try delete(db, "component_scores", key, extra: " AND index_key = ?", [index.key])
+        let s = try db.makeStatement(sql: """
+            INSERT INTO index_scores (pipeline, period, index_key, unit_code, score, shown_score, band, rank, prev_rank, rank_change)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let c = try db.makeStatement(sql: """
+            INSERT INTO component_scores (pipeline, period, index_key, unit_code, component, position, numerator, denominator, rate, points)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for score in scores {
+            let code = registry.units[score.unit].code
+            try s.execute(arguments: [key.pipeline, key.period, index.key, code, score.score, score.shownScore, score.band, score.rank,
+                                      score.prevRank, score.rankChange])
+            for (i, (component, r)) in zip(index.components, score.components).enumerated() {
+                try c.execute(arguments: [key.pipeline, key.period, index.key, code, component.key, i, r.numerator, r.denominator, r.rate, r.points])
+            }
+        }
+    }
+
+    /// Drops results of indices and awards no longer in the pipeline file.
+    static func pruneScoring(_ db: Database, _ key: PeriodKey, indices: [String]?, awards: [String]?) throws {
+        func prune(_ table: String, _ column: String, _ keep: [String]) throws {
+            let marks = keep.isEmpty ? "''" : Array(repeating: "?", count: keep.count).joined(separator: ", ")
+            try db.execute(sql: "DELETE FROM \(table) WHERE pipeline = ? AND period = ? AND \(column) NOT IN (\(marks))",
+                           arguments: StatementArguments([key.pipeline, key.period] + keep))
+        }
+        if let indices {
+            try prune("index_scores", "index_key", indices)
+            try prune("component_scores", "index_key", indices)
+        }
+        if let awards { try prune("award_decisions", "award_key", awards) }
+    }
+
+    public func loadScores(_ key: PeriodKey, _ index: IndexConfig, registry: UnitRegistry) throws -> [UnitScore]? {
+        try read { db in
+            var scores = registry.units.indices.map {
+                UnitScore(unit: $0, components: Array(repeating: ComponentResult(), count: index.components.count),
+                          score: nil, band: nil, rank: nil, prevRank: nil)
+            }
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM index_scores WHERE pipeline = ? AND period = ? AND index_key = ?",
+                                        arguments: [key.pipeline, key.period, index.key])
+            if rows.isEmpty && !registry.units.isEmpty { return nil }
+            for row in rows {
+                guard let u = registry.index(of: row["unit_code"] as String) else { continue }
+                scores[u].score = row["score"]
+                scores[u].band = row["band"]
+                scores[u].rank = row["rank"]
+                scores[u].prevRank = row["prev_rank"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM component_scores WHERE pipeline = ? AND period = ? AND index_key = ?",
+                                        arguments: [key.pipeline, key.period, index.key]) {
+                guard let u = registry.index(of: row["unit_code"] as String),
+                      let i = index.components.firstIndex(where: { $0.key == row["component"] as String }) else { continue }
+                scores[u].components[i] = ComponentResult(numerator: row["numerator"], denominator: row["denominator"],
+                                                          rate: row["rate"], points: row["points"])
+            }
+            return scores
+        }
+    }
+
+    /// Ranks by unit code of an index in another period (for `compare_to`), empty if it never ran.
+    public func loadRanks(pipeline: String, period: String, index: String) throws -> [String: Int] {
+        try read { db in
+            var out: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT unit_code, rank FROM index_scores WHERE pipeline = ? AND period = ? AND index_key = ? AND rank IS NOT NULL",
+                                        arguments: [pipeline, period, index]) {
+                out[row["unit_code"]] = row["rank"]
+            }
+            return out
+        }
+    }
+
+    static func saveDecisions(_ db: Database, _ key: PeriodKey, _ award: AwardConfig, _ decisions: [AwardDecision], registry: UnitRegistry) throws {
+        try delete(db, "award_decisions", key, extra: " AND award_key = ?", [award.key])
+        let st = try db.makeStatement(sql: """
+            INSERT INTO award_decisions (pipeline, period, award_key, unit_code, row_order, grp, eligible, selected, position, individuals, reasons)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (i, d) in decisions.enumerated() {
+            try st.execute(arguments: [key.pipeline, key.period, award.key, registry.units[d.unit].code, i, d.group, d.eligible, d.selected,
+                                       d.position, d.individuals, d.reasons])
+        }
+    }
+
+    public func loadDecisions(_ key: PeriodKey, _ award: AwardConfig, registry: UnitRegistry) throws -> [AwardDecision]? {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM award_decisions WHERE pipeline = ? AND period = ? AND award_key = ? ORDER BY row_order",
+                                        arguments: [key.pipeline, key.period, award.key])
+            if rows.isEmpty { return nil }
+            return rows.compactMap { row in
+                guard let u = registry.index(of: row["unit_code"] as String) else { return nil }
+                return AwardDecision(unit: u, group: row["grp"], eligible: row["eligible"], selected: row["selected"],
+                                     position: row["position"], individuals: row["individuals"], reasons: row["reasons"])
+            }
+        }
+    }
+}

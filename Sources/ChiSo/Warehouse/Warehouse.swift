@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// Which results a row belongs to: a pipeline's period.
+public struct PeriodKey: Sendable, Equatable {
+    public let pipeline: String
+    public let period: String
+
+    public init(pipeline: String, period: String) {
+        self.pipeline = pipeline
+        self.period = period
+    }
+}
+
+/// The last successful run of a stage.
+public struct StageState: Sendable {
+    public let stage: String
+    public let fingerprint: String
+    /// Named inputs the fingerprint was made of, to say which one changed.
+    public let inputs: [String: String]
+    public let finishedAt: String
+    public let rows: Int?
+}
+
+/// The embedded SQLite warehouse (SPEC 7.2): normalized dossiers, findings, indicators, scores, award
+/// decisions and the history of runs. A thin layer over GRDB: SQL stays SQL; each stage's writes go
+/// through one `write` transaction.
+public final class Warehouse: @unchecked Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+    /// Opened for `status`, `--dry-run` and `explain`: nothing is written, not even the hash cache.
+    public let readOnly: Bool
+
+    /// Opens (creating the folder and file if needed) and migrates the warehouse.
+    public init(path: String) throws {
+        self.path = path
+        readOnly = false
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(10)
+        queue = try DatabaseQueue(path: path, configuration: config)
+        try Schema.migrator.migrate(queue)
+    }
+
+    /// Opens a warehouse for reading only; if there is none (or its schema is older than this tool's), an
+    /// empty in-memory one stands in, so that every stage reads as never run.
+    public init(readingFrom path: String) throws {
+        self.path = path
+        readOnly = true
+        if FileManager.default.fileExists(atPath: path) {
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(10)
+            let q = try DatabaseQueue(path: path, configuration: config)
+            if try q.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
+                queue = q
+                return
+            }
+        }
+        queue = try DatabaseQueue()
+        try Schema.migrator.migrate(queue)
+    }
+
+    static func now() -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+
+    // MARK: Runs
+
+    /// Records the start of a run; any run still marked `running` died without finishing (we hold the lock).
+    public func beginRun(_ key: PeriodKey, asOf: String, pipelineSHA: String, command: String) throws -> Int64 {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'killed', finished_at = COALESCE(finished_at, ?) WHERE status = 'running'",
+                           arguments: [Warehouse.now()])
+            try db.execute(sql: """
+                INSERT INTO runs (pipeline, period, started_at, status, as_of, tool_version, pipeline_sha256, pid, command)
+                VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)
+                """, arguments: [key.pipeline, key.period, Warehouse.now(), asOf, ChiSoVersion.current, pipelineSHA,
+                                 Int(getpid()), command])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(_ id: Int64, status: String, exitCode: Int32, message: String?) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE runs SET status = ?, exit_code = ?, message = ?, finished_at = ? WHERE id = ?",
+                           arguments: [status, Int(exitCode), message, Warehouse.now(), id])
+        }
+    }
+
+    public func recordStage(run: Int64, stage: String, status: String, reason: String, seconds: Double?,
+                            fingerprint: String?, rows: Int?) throws {
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO stage_runs (run_id, stage, status, reason, started_at, seconds, fingerprint, rows)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run, stage, status, reason, Warehouse.now(), seconds, fingerprint, rows])
+        }
+    }
+
+    /// The last successful state of every stage of a period.
+    public func stageStates(_ key: PeriodKey) throws -> [String: StageState] {
+        try queue.read { db in
+            var out: [String: StageState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM stage_state WHERE pipeline = ? AND period = ?",
+                                        arguments: [key.pipeline, key.period]) {
+                let inputsJSON: String = row["inputs"]
+                let inputs = (try? JSONDecoder().decode([String: String].self, from: Data(inputsJSON.utf8))) ?? [:]
+                let stage: String = row["stage"]
+                out[stage] = StageState(stage: stage, fingerprint: row["fingerprint"], inputs: inputs,
+                                        finishedAt: row["finished_at"], rows: row["rows"])
+            }
+            return out
+        }
+    }
+
+    /// Marks a stage as done with `fingerprint`, inside the stage's own transaction.
+    static func saveStageState(_ db: Database, _ key: PeriodKey, stage: String, fingerprint: Fingerprint, run: Int64,
+                               rows: Int?) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let inputs = String(decoding: try encoder.encode(fingerprint.inputs), as: UTF8.self)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO stage_state (pipeline, period, stage, fingerprint, inputs, run_id, finished_at, rows)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [key.pipeline, key.period, stage, fingerprint.value, inputs, run, Warehouse.now(), rows])
+    }
+
+    /// Runs `body` in one transaction.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.write(body)
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try queue.read(body)
+    }
+
+    // MARK: File hashes
+
+    /// SHA-256 of a file, reusing the stored hash when size, mtime and inode are unchanged.
+    public func fileHash(_ path: String) throws -> (sha256: String, size: Int) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw CSVReadError.io("\(path): \(String(cString: strerror(errno)))") }
+        let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+        let size = Int(st.st_size), inode = Int64(bitPattern: UInt64(st.st_ino))
+        let cached = try queue.read { db in
+            try String.fetchOne(db, sql: "SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?",
+                                arguments: [path, size, mtime, inode])
+        }
+        if let cached { return (cached, size) }
+        let sha = try Hashing.sha256(file: path)
+        if readOnly { return (sha, size) }
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [path, size, mtime, inode, sha])
+        }
+        return (sha, size)
+    }
+}
