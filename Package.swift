@@ -33,7 +33,7 @@ let package = Package(
         /// Deterministic generator of the fictional province's exports (samples/ and benchmarks).
         .executableTarget(name: "chiso-samples", dependencies: ["ChiSo"]),
         .testTarget(name: "ChiSoTests", dependencies: ["ChiSo"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ChiSo"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ChiSo", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )
