@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLES_SEED ?= 2023
 
-.PHONY: all deps build run test samples clean
+.PHONY: all deps build run test samples bench clean
 
 all: build
 
@@ -36,6 +36,11 @@ samples: deps
 	$(GEN) --out samples/doi-may --layout district --dossiers 6000 --seed 41 --from 2023-01-01 --to 2023-12-31
 	$(GEN) --out samples/van-khe --layout city --dossiers 5000 --seed 50 --from 2024-01-01 --to 2024-12-31
 	$(GEN) --out samples/so-ldtbxh --layout department --dossiers 3000 --seed 19 --from 2023-01-01 --to 2023-12-31
+
+# Not part of `make test`: chiso beside the libcsv floor and DuckDB (N=5000000 for the big run).
+N ?= 1000000
+bench: deps
+	bash Benchmarks/bench.sh $(N)
 
 clean:
 	rm -rf .build out var

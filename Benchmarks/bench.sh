@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# make bench [N=1000000]: chiso beside the libcsv floor and DuckDB on the same generated exports.
+# Prints one table: wall time, MB/s, rows/s and peak RSS of each, and the ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+DATA=Benchmarks/data/n$N
+WORK=Benchmarks/data/work-n$N
+VENV=Benchmarks/.venv
+FROM=2022-11-15
+TO=2023-11-30
+
+swift build -c release --product chiso >/dev/null
+swift build -c release --product chiso-samples >/dev/null
+cc -O2 -o Benchmarks/data/floor Benchmarks/floor.c -lcsv
+if [ ! -f "$DATA/.complete" ]; then
+  echo "generating $N dossiers into $DATA (cached for later runs) ..." >&2
+  rm -rf "$DATA"
+  .build/release/chiso-samples --out "$DATA" --layout province --dossiers "$N" --seed 7 --flavour bench --from $FROM --to $TO >&2
+  touch "$DATA/.complete"
+fi
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import duckdb" 2>/dev/null; then
+  echo "installing DuckDB into $VENV ..." >&2
+  python3 -m venv "$VENV" && "$VENV/bin/pip" install -q duckdb >&2
+fi
+
+rm -rf "$WORK" && mkdir -p "$WORK"
+abs=$(cd "$DATA" && pwd)
+pipeline() { # $1 = quota of the example award
+  cat <<YAML
+pipeline: bench
+period: {key: "2023", from: $FROM, to: $TO}
+tiers: [{key: tinh, label: "Sở, ban, ngành"}, {key: huyen, label: "UBND cấp huyện"}, {key: xa, label: "UBND cấp xã"}]
+sources:
+  units: $abs/don-vi.csv
+  dossiers: $abs/ho-so/*.csv
+  late: $abs/tre-han/*.csv
+  postal: $abs/bcci/*.csv
+  digitized: $abs/so-hoa/*.csv
+indices:
+  - key: dvc
+    components:
+      - {key: dung_han, points: 50, numerator: finished_early + finished_on_time + open_in_time, denominator: received_total}
+      - {key: truc_tuyen, points: 50, numerator: received_online, denominator: received_new, full_at: 0.8}
+awards:
+  - key: bk
+    index: dvc
+    groups: [{tier: tinh, quota: $1}, {tier: huyen, quota: 2}, {tier: xa, quota: 13}]
+    eligible: ["late_total == 0"]
+YAML
+}
+pipeline 3 > "$WORK/bench.yaml"
+
+FILES=$(ls "$DATA"/ho-so/*.csv "$DATA"/tre-han/*.csv "$DATA"/bcci/*.csv "$DATA"/so-hoa/*.csv)
+BYTES=$(cat $FILES | wc -c)
+measure() { # label, command...: appends "label wall_s rss_kib" to $WORK/times
+  local label=$1; shift
+  /usr/bin/time -f "$label %e %M" -o "$WORK/time.txt" "$@" > "$WORK/$label.out" 2> "$WORK/$label.err" || { cat "$WORK/$label.err" >&2; exit 1; }
+  cat "$WORK/time.txt" >> "$WORK/times"
+}
+chiso=(.build/release/chiso run "$WORK/bench.yaml" --db "$WORK/chiso.sqlite" --out "$WORK/out" --header-style keys)
+
+measure floor Benchmarks/data/floor $FILES
+measure duckdb "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$DATA" $FROM $TO "$WORK/duckdb.csv"
+measure chiso-cold "${chiso[@]}"
+measure chiso-noop "${chiso[@]}"
+pipeline 4 > "$WORK/bench.yaml"
+measure chiso-quota "${chiso[@]}"
+
+"$VENV/bin/python" - "$WORK" "$N" "$BYTES" <<'PY'
+import csv, re, sys
+work, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+times = {}
+for line in open(f"{work}/times"):
+    label, wall, rss = line.split()
+    times[label] = (float(wall), int(rss) / 1024)
+mb = size / 1048576
+
+def stages(label):
+    out = {}
+    for line in open(f"{work}/{label}.err"):
+        m = re.match(r"chiso \S+ (\S+) (ran|skipped) rows=(\S+) seconds=(\S+)", line)
+        if m: out[m[1]] = (m[2], float(m[4]))
+    return out
+
+print(f"\nchiso bench: {n:,} dossiers, 4 exports, {mb:.0f} MB ({size:,} bytes)\n")
+print(f"{'run':<34}{'wall s':>8}{'MB/s':>9}{'rows/s':>13}{'peak RSS MiB':>14}")
+rows = [("libcsv floor (C, strict, 1 core)", "floor"), ("DuckDB: chi-tieu in SQL", "duckdb"),
+        ("chiso run, empty warehouse", "chiso-cold"), ("chiso run, nothing changed", "chiso-noop"),
+        ("chiso run, after a quota edit", "chiso-quota")]
+for title, label in rows:
+    wall, rss = times[label]
+    print(f"{title:<34}{wall:>8.2f}{mb / wall:>9.1f}{n / wall:>13,.0f}{rss:>14.0f}")
+cold = times["chiso-cold"][0]
+print(f"\nratios: chiso/floor = {cold / times['floor'][0]:.2f}   chiso/DuckDB = {cold / times['duckdb'][0]:.2f}"
+      f"   RSS chiso/DuckDB = {times['chiso-cold'][1] / times['duckdb'][1]:.2f}")
+s = stages("chiso-cold")
+ingest = s.get("ingest.dossiers", ("", 0))[1]
+if ingest:
+    print(f"ingest stage: {ingest:.2f} s = {mb / ingest:.1f} MB/s  (floor {mb / times['floor'][0]:.1f} MB/s on one core)")
+print("chiso stages (cold): " + ", ".join(f"{k} {v[1]:.2f}s" for k, v in s.items()))
+for label in ("chiso-noop", "chiso-quota"):
+    ran = [k for k, v in stages(label).items() if v[0] == "ran"]
+    print(f"{label}: ran {', '.join(ran) or 'nothing'}")
+
+# chiso's counts against DuckDB's.
+duck = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/duckdb.csv", encoding="utf-8"))}
+mine = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/out/bench/2023/chi-tieu.csv", encoding="utf-8-sig"))}
+diffs = [(u, k, mine[u][k], duck[u][k]) for u in sorted(mine) for k in duck[u] if k != "unit_code" and mine[u][k] != duck.get(u, {}).get(k)]
+if diffs:
+    print(f"\n{len(diffs)} differences chiso vs DuckDB (unit, indicator, chiso, duckdb):")
+    for d in diffs[:20]: print("  ", *d)
+else:
+    print(f"\nchiso and DuckDB agree on all {len(mine)} units x 26 indicators")
+PY
