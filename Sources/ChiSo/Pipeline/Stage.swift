@@ -17,6 +17,9 @@ public enum Stage: String, CaseIterable, Sendable, Comparable {
 
     public var isIngest: Bool { rawValue.hasPrefix("ingest.") }
 
+    /// An ingest of an export (whose rows the warehouse keeps by file and line).
+    public var isExport: Bool { [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].contains(self) }
+
     /// The export or reference source an ingest stage reads.
     public var source: SourceKind? {
         switch self {

@@ -345,8 +345,8 @@ public final class StageRunner {
         if runs.contains(.ingestDossiers) {
             for path in try sourceFiles(.ingestDossiers) { ingestor.ingestDossiers(path, into: &result) }
         } else if !linkedRuns.isEmpty {
-            result.files = try warehouse.loadFiles(key, stages: exportStages.map(\.rawValue))
-            result.store = try warehouse.loadDossiers(key, registry: registry, files: result.files)
+            result.files = try warehouse.loadExportFiles(key)
+            result.store = try warehouse.loadDossiers(key, registry: registry)
             for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
         }
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
@@ -363,6 +363,7 @@ public final class StageRunner {
         ingest = result
         let store = result.store
         let allFiles = result.files
+        let exportIDs = Dictionary(grouping: allFiles.indices.filter { $0 >= firstNew }, by: { allFiles[$0].source })
         let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
         try warehouse.write { db in
             for stage in graph.stages where stage.isIngest && runs.contains(stage) {
@@ -372,10 +373,10 @@ public final class StageRunner {
                 case .ingestUnits: try Warehouse.saveUnits(db, key, registry)
                 case .ingestTargets, .ingestExternal:
                     if let table = refs[source] { try Warehouse.saveReference(db, key, source, table, registry: registry) }
-                case .ingestDossiers: try Warehouse.saveDossiers(db, key, store, files: allFiles, registry: registry)
-                default: try Warehouse.saveLinks(db, key, source, store, files: allFiles)
+                case .ingestDossiers: try Warehouse.saveDossiers(db, key, store, registry: registry)
+                default: try Warehouse.saveLinks(db, key, source, store)
                 }
-                try Warehouse.saveFiles(db, key, stage: stage.rawValue, files)
+                try Warehouse.saveFiles(db, key, stage: stage.rawValue, files, ids: stage.isExport ? exportIDs[source] ?? [] : nil)
                 try Warehouse.saveFindings(db, key, stage: stage.rawValue, findings.filter { $0.source == source })
                 try Warehouse.saveStageState(db, key, stage: stage.rawValue, fingerprint: planned[stage]!.fingerprint, run: runID,
                                              rows: files.reduce(0) { $0 + $1.rows })
@@ -415,10 +416,6 @@ public final class StageRunner {
         }
     }
 
-    private func exportFiles() throws -> [FileReport] {
-        try warehouse.loadFiles(key, stages: [Stage.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized]
-            .filter(graph.stages.contains).map(\.rawValue))
-    }
 
     private func allFiles() throws -> [FileReport] {
         try warehouse.loadFiles(key, stages: graph.stages.filter(\.isIngest).map(\.rawValue))
@@ -429,8 +426,8 @@ public final class StageRunner {
         let result: IngestResult
         if let ingest { result = ingest } else {
             var r = IngestResult()
-            r.files = try exportFiles()
-            r.store = try warehouse.loadDossiers(key, registry: registry, files: r.files)
+            r.files = try warehouse.loadExportFiles(key)
+            r.store = try warehouse.loadDossiers(key, registry: registry)
             result = r
         }
         let table = computeIndicators(dossiers: result.store.dossiers, links: result.store.links, unitCount: registry.units.count,

@@ -86,6 +86,12 @@ public struct ByteTable: Sendable {
         }
     }
 
+    /// Calls `body` with the key bytes of `id` (no string is made).
+    public func withKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        let span = spans[id]
+        return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
+    }
+
     @inline(__always)
     private func equals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let span = spans[id]

@@ -34,6 +34,7 @@ enum Schema {
                 CREATE TABLE source_files (
                   pipeline TEXT NOT NULL, period TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
                   file TEXT NOT NULL, position INTEGER NOT NULL,
+                  file_id INTEGER,                 -- for exports: the file_id that dossiers and *_rows refer to
                   size INTEGER NOT NULL, sha256 TEXT NOT NULL, encoding TEXT, delimiter TEXT,
                   rows INTEGER NOT NULL, quarantined INTEGER NOT NULL,
                   PRIMARY KEY (pipeline, period, file));
@@ -53,31 +54,55 @@ enum Schema {
                 CREATE TABLE reference_keys (
                   pipeline TEXT NOT NULL, period TEXT NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL,
                   position INTEGER NOT NULL, PRIMARY KEY (pipeline, period, source, key));
-                -- Valid dossiers after duplicates (last wins). Dates are yyyy-MM-dd.
+                -- The four big tables (one row per dossier) are keyed by period_id and stored in reading
+                -- order, so that a night's million rows append; the v_* views show them with pipeline,
+                -- period, dossier id and file path.
+                CREATE TABLE periods (
+                  id INTEGER PRIMARY KEY, pipeline TEXT NOT NULL, period TEXT NOT NULL, UNIQUE (pipeline, period));
+                -- Valid dossiers after duplicates (last wins). Dates are yyyy-MM-dd; file_id is source_files.file_id.
                 CREATE TABLE dossiers (
-                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
-                  position INTEGER NOT NULL, unit_code TEXT NOT NULL,
+                  period_id INTEGER NOT NULL, position INTEGER NOT NULL, dossier_id TEXT NOT NULL, unit_code TEXT NOT NULL,
                   received_at TEXT NOT NULL, due_at TEXT, finished_at TEXT,
                   status INTEGER NOT NULL, channel INTEGER NOT NULL,
                   full_online INTEGER NOT NULL, fee_required INTEGER NOT NULL, paid_online INTEGER NOT NULL,
-                  file TEXT NOT NULL, line INTEGER NOT NULL,
-                  PRIMARY KEY (pipeline, period, dossier_id));
-                -- Rows of late, postal and digitized linked to a valid dossier (after duplicates).
+                  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (period_id, position)) WITHOUT ROWID;
+                -- Rows of late, postal and digitized linked to a valid dossier (its position), after duplicates.
                 CREATE TABLE late_rows (
-                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
-                  apology INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
-                  PRIMARY KEY (pipeline, period, dossier_id));
+                  period_id INTEGER NOT NULL, position INTEGER NOT NULL,
+                  apology INTEGER NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (period_id, position)) WITHOUT ROWID;
                 CREATE TABLE postal_rows (
-                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
+                  period_id INTEGER NOT NULL, position INTEGER NOT NULL,
                   direction TEXT NOT NULL,         -- intake, return
-                  delivered INTEGER NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,
-                  PRIMARY KEY (pipeline, period, dossier_id, direction));
+                  delivered INTEGER NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (period_id, position, direction)) WITHOUT ROWID;
                 CREATE TABLE digitized_rows (
-                  pipeline TEXT NOT NULL, period TEXT NOT NULL, dossier_id TEXT NOT NULL,
+                  period_id INTEGER NOT NULL, position INTEGER NOT NULL,
                   digitized_inputs INTEGER NOT NULL, reused INTEGER NOT NULL,
                   e_result INTEGER NOT NULL, e_signed INTEGER NOT NULL,
-                  file TEXT NOT NULL, line INTEGER NOT NULL,
-                  PRIMARY KEY (pipeline, period, dossier_id));
+                  file_id INTEGER NOT NULL, line INTEGER NOT NULL,
+                  PRIMARY KEY (period_id, position)) WITHOUT ROWID;
+                CREATE VIEW v_dossiers AS
+                  SELECT p.pipeline, p.period, d.dossier_id, d.unit_code, d.received_at, d.due_at, d.finished_at, d.status,
+                         d.channel, d.full_online, d.fee_required, d.paid_online, f.file, d.line
+                  FROM dossiers d JOIN periods p ON p.id = d.period_id
+                  LEFT JOIN source_files f ON f.pipeline = p.pipeline AND f.period = p.period AND f.file_id = d.file_id;
+                CREATE VIEW v_late_rows AS
+                  SELECT p.pipeline, p.period, d.dossier_id, l.apology, f.file, l.line
+                  FROM late_rows l JOIN periods p ON p.id = l.period_id
+                  JOIN dossiers d ON d.period_id = l.period_id AND d.position = l.position
+                  LEFT JOIN source_files f ON f.pipeline = p.pipeline AND f.period = p.period AND f.file_id = l.file_id;
+                CREATE VIEW v_postal_rows AS
+                  SELECT p.pipeline, p.period, d.dossier_id, r.direction, r.delivered, f.file, r.line
+                  FROM postal_rows r JOIN periods p ON p.id = r.period_id
+                  JOIN dossiers d ON d.period_id = r.period_id AND d.position = r.position
+                  LEFT JOIN source_files f ON f.pipeline = p.pipeline AND f.period = p.period AND f.file_id = r.file_id;
+                CREATE VIEW v_digitized_rows AS
+                  SELECT p.pipeline, p.period, d.dossier_id, r.digitized_inputs, r.reused, r.e_result, r.e_signed, f.file, r.line
+                  FROM digitized_rows r JOIN periods p ON p.id = r.period_id
+                  JOIN dossiers d ON d.period_id = r.period_id AND d.position = r.position
+                  LEFT JOIN source_files f ON f.pipeline = p.pipeline AND f.period = p.period AND f.file_id = r.file_id;
                 -- Quarantine and every other finding, by the stage that made it.
                 CREATE TABLE findings (
                   pipeline TEXT NOT NULL, period TEXT NOT NULL, stage TEXT NOT NULL,

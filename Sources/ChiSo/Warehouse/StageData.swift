@@ -60,16 +60,42 @@ extension Warehouse {
 
     // MARK: Files and findings
 
-    static func saveFiles(_ db: Database, _ key: PeriodKey, stage: String, _ files: [FileReport]) throws {
+    /// Replaces a stage's files; `ids` are their `file_id`s (exports only: what dossier rows refer to).
+    static func saveFiles(_ db: Database, _ key: PeriodKey, stage: String, _ files: [FileReport], ids: [Int]? = nil) throws {
         try delete(db, "source_files", key, extra: " AND stage = ?", [stage])
         let st = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO source_files (pipeline, period, stage, source, file, position, size, sha256, encoding, delimiter, rows, quarantined)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO source_files (pipeline, period, stage, source, file, position, file_id, size, sha256, encoding, delimiter, rows, quarantined)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (i, f) in files.enumerated() {
-            try st.execute(arguments: [key.pipeline, key.period, stage, f.source.rawValue, f.file, i, f.size, f.sha256,
+            try st.execute(arguments: [key.pipeline, key.period, stage, f.source.rawValue, f.file, i, ids?[i], f.size, f.sha256,
                                        f.encoding.rawValue, f.delimiter, f.rows, f.quarantined])
         }
+    }
+
+    /// Export files indexed by `file_id` (the space of `RowRef.file`); unused ids hold placeholders.
+    public func loadExportFiles(_ key: PeriodKey) throws -> [FileReport] {
+        try read { db in
+            var out: [FileReport] = []
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM source_files WHERE pipeline = ? AND period = ? AND file_id IS NOT NULL ORDER BY file_id",
+                                        arguments: [key.pipeline, key.period]) {
+                let id: Int = row["file_id"]
+                while out.count < id {
+                    out.append(FileReport(source: .dossiers, file: "", size: 0, sha256: "", encoding: .utf8, delimiter: "",
+                                          rows: 0, quarantined: 0, failed: false))
+                }
+                out.append(FileReport(source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], size: row["size"],
+                                      sha256: row["sha256"], encoding: SourceEncoding(rawValue: row["encoding"] ?? "") ?? .utf8,
+                                      delimiter: row["delimiter"] ?? "", rows: row["rows"], quarantined: row["quarantined"], failed: false))
+            }
+            return out
+        }
+    }
+
+    /// The id of a pipeline's period in the big tables, created on first use.
+    static func periodID(_ db: Database, _ key: PeriodKey) throws -> Int {
+        try db.execute(sql: "INSERT OR IGNORE INTO periods (pipeline, period) VALUES (?, ?)", arguments: [key.pipeline, key.period])
+        return try Int.fetchOne(db, sql: "SELECT id FROM periods WHERE pipeline = ? AND period = ?", arguments: [key.pipeline, key.period])!
     }
 
     /// Files of the given stages, in stage order then reading order.
@@ -115,99 +141,119 @@ extension Warehouse {
 
     // MARK: ingest.dossiers and the linked sources
 
-    static func saveDossiers(_ db: Database, _ key: PeriodKey, _ store: DossierStore, files: [FileReport],
-                             registry: UnitRegistry) throws {
-        try delete(db, "dossiers", key)
-        let st = try db.makeStatement(sql: """
-            INSERT INTO dossiers (pipeline, period, dossier_id, position, unit_code, received_at, due_at, finished_at, status, channel,
-                                  full_online, fee_required, paid_online, file, line)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    static func saveDossiers(_ db: Database, _ key: PeriodKey, _ store: DossierStore, registry: UnitRegistry) throws {
+        let period = try periodID(db, key)
+        try db.execute(sql: "DELETE FROM dossiers WHERE period_id = ?", arguments: [period])
+        let insert = try BulkInsert(db, sql: """
+            INSERT INTO dossiers (period_id, position, dossier_id, unit_code, received_at, due_at, finished_at, status, channel,
+                                  full_online, fee_required, paid_online, file_id, line)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        let codes = registry.units.map(\.code)
         for (i, d) in store.dossiers.enumerated() {
-            try st.execute(arguments: [key.pipeline, key.period, store.id(i), i, registry.units[Int(d.unit)].code,
-                                       PortalDate.iso(d.received), d.due.map(PortalDate.iso), d.finished.map(PortalDate.iso),
-                                       Int(d.status.rawValue), Int(d.channel.rawValue), d.fullOnline, d.feeRequired, d.paidOnline,
-                                       files[Int(d.ref.file)].file, Int(d.ref.line)])
+            insert.int(1, period)
+            insert.int(2, i)
+            store.ids.withKey(i) { insert.text(3, $0) }
+            insert.text(4, codes[Int(d.unit)])
+            insert.day(5, d.received)
+            insert.day(6, d.due)
+            insert.day(7, d.finished)
+            insert.int(8, Int(d.status.rawValue))
+            insert.int(9, Int(d.channel.rawValue))
+            insert.bool(10, d.fullOnline)
+            insert.bool(11, d.feeRequired)
+            insert.bool(12, d.paidOnline)
+            insert.int(13, Int(d.ref.file))
+            insert.int(14, Int(d.ref.line))
+            try insert.step()
         }
     }
 
-    /// The valid dossiers with their links, as ingested; `files` gives the index of each file path.
-    public func loadDossiers(_ key: PeriodKey, registry: UnitRegistry, files: [FileReport]) throws -> DossierStore {
-        var fileIndex: [String: Int] = [:]
-        for (i, f) in files.enumerated() where fileIndex[f.file] == nil { fileIndex[f.file] = i }
-        return try read { db in
+    /// The valid dossiers with their links, as ingested (`RowRef.file` is the stored `file_id`).
+    public func loadDossiers(_ key: PeriodKey, registry: UnitRegistry) throws -> DossierStore {
+        try read { db in
             var store = DossierStore()
-            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM dossiers WHERE pipeline = ? AND period = ? ORDER BY position",
-                                             arguments: [key.pipeline, key.period])
-            while let row = try cursor.next() {
-                let received: String = row["received_at"]
-                let due: String? = row["due_at"], finished: String? = row["finished_at"]
-                let unit = registry.index(of: row["unit_code"] as String) ?? 0
-                let d = Dossier(unit: unit, received: PortalDate.parseISO(received) ?? 0, due: due.flatMap(PortalDate.parseISO),
-                                finished: finished.flatMap(PortalDate.parseISO),
-                                status: DossierStatus(rawValue: UInt8(row["status"] as Int)) ?? .processing,
-                                channel: Channel(rawValue: UInt8(row["channel"] as Int)) ?? .direct,
-                                fullOnline: row["full_online"], feeRequired: row["fee_required"], paidOnline: row["paid_online"],
-                                ref: RowRef(file: fileIndex[row["file"] as String] ?? 0, line: row["line"]))
-                store.upsert(id: row["dossier_id"] as String, d)
+            guard let period = try Int.fetchOne(db, sql: "SELECT id FROM periods WHERE pipeline = ? AND period = ?",
+                                                arguments: [key.pipeline, key.period]) else { return store }
+            var scratch = [UInt8](repeating: 0, count: 64)
+            let rows = try BulkRead(db, sql: """
+                SELECT dossier_id, unit_code, received_at, due_at, finished_at, status, channel, full_online, fee_required,
+                       paid_online, file_id, line FROM dossiers WHERE period_id = ? ORDER BY position
+                """, arguments: [period])
+            while try rows.next() {
+                let d = Dossier(unit: UnitCodeLookup.find(rows.bytes(1), registry, scratch: &scratch) ?? 0,
+                                received: rows.day(2) ?? 0, due: rows.day(3), finished: rows.day(4),
+                                status: DossierStatus(rawValue: UInt8(rows.int(5))) ?? .processing,
+                                channel: Channel(rawValue: UInt8(rows.int(6))) ?? .direct,
+                                fullOnline: rows.bool(7), feeRequired: rows.bool(8), paidOnline: rows.bool(9),
+                                ref: RowRef(file: rows.int(10), line: rows.int(11)))
+                store.upsert(id: rows.bytes(0), d)
             }
-            func ref(_ row: Row) -> RowRef { RowRef(file: fileIndex[row["file"] as String] ?? 0, line: row["line"]) }
-            func each(_ table: String, _ body: (Int, Row) -> Void) throws {
-                let c = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) WHERE pipeline = ? AND period = ?",
-                                            arguments: [key.pipeline, key.period])
-                while let row = try c.next() {
-                    var id: String = row["dossier_id"]
-                    if let i = id.withUTF8({ store.index(of: $0) }) { body(i, row) }
+            let late = try BulkRead(db, sql: "SELECT position, apology, file_id, line FROM late_rows WHERE period_id = ?", arguments: [period])
+            while try late.next() {
+                let i = late.int(0)
+                store.links[i].late = RowRef(file: late.int(2), line: late.int(3))
+                store.links[i].apology = late.bool(1)
+            }
+            let postal = try BulkRead(db, sql: "SELECT position, direction, delivered, file_id, line FROM postal_rows WHERE period_id = ?",
+                                      arguments: [period])
+            while try postal.next() {
+                let i = postal.int(0)
+                let ref = RowRef(file: postal.int(3), line: postal.int(4))
+                if postal.string(1) == "intake" { store.links[i].postalIntake = ref } else {
+                    store.links[i].postalReturn = ref
+                    store.links[i].returnDelivered = postal.bool(2)
                 }
             }
-            try each("late_rows") { i, row in
-                store.links[i].late = ref(row)
-                store.links[i].apology = row["apology"]
-            }
-            try each("postal_rows") { i, row in
-                if (row["direction"] as String) == "intake" { store.links[i].postalIntake = ref(row) } else {
-                    store.links[i].postalReturn = ref(row)
-                    store.links[i].returnDelivered = row["delivered"]
-                }
-            }
-            try each("digitized_rows") { i, row in
-                store.links[i].digitized = ref(row)
-                store.links[i].digitizedInputs = row["digitized_inputs"]
-                store.links[i].reused = row["reused"]
-                store.links[i].eResult = row["e_result"]
-                store.links[i].eSigned = row["e_signed"]
+            let digitized = try BulkRead(db, sql: """
+                SELECT position, digitized_inputs, reused, e_result, e_signed, file_id, line FROM digitized_rows WHERE period_id = ?
+                """, arguments: [period])
+            while try digitized.next() {
+                let i = digitized.int(0)
+                store.links[i].digitized = RowRef(file: digitized.int(5), line: digitized.int(6))
+                store.links[i].digitizedInputs = digitized.bool(1)
+                store.links[i].reused = digitized.bool(2)
+                store.links[i].eResult = digitized.bool(3)
+                store.links[i].eSigned = digitized.bool(4)
             }
             return store
         }
     }
 
     /// Replaces one linked source's rows (late, postal or digitized) with those in `store`.
-    static func saveLinks(_ db: Database, _ key: PeriodKey, _ kind: SourceKind, _ store: DossierStore, files: [FileReport]) throws {
+    static func saveLinks(_ db: Database, _ key: PeriodKey, _ kind: SourceKind, _ store: DossierStore) throws {
+        let period = try periodID(db, key)
         switch kind {
         case .late:
-            try delete(db, "late_rows", key)
-            let st = try db.makeStatement(sql: "INSERT INTO late_rows (pipeline, period, dossier_id, apology, file, line) VALUES (?, ?, ?, ?, ?, ?)")
+            try db.execute(sql: "DELETE FROM late_rows WHERE period_id = ?", arguments: [period])
+            let insert = try BulkInsert(db, sql: "INSERT INTO late_rows (period_id, position, apology, file_id, line) VALUES (?, ?, ?, ?, ?)")
             for (i, l) in store.links.enumerated() {
-                if let r = l.late { try st.execute(arguments: [key.pipeline, key.period, store.id(i), l.apology, files[Int(r.file)].file, Int(r.line)]) }
+                guard let r = l.late else { continue }
+                insert.int(1, period); insert.int(2, i); insert.bool(3, l.apology); insert.int(4, Int(r.file)); insert.int(5, Int(r.line))
+                try insert.step()
             }
         case .postal:
-            try delete(db, "postal_rows", key)
-            let st = try db.makeStatement(sql: "INSERT INTO postal_rows (pipeline, period, dossier_id, direction, delivered, file, line) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            try db.execute(sql: "DELETE FROM postal_rows WHERE period_id = ?", arguments: [period])
+            let insert = try BulkInsert(db, sql: "INSERT INTO postal_rows (period_id, position, direction, delivered, file_id, line) VALUES (?, ?, ?, ?, ?, ?)")
             for (i, l) in store.links.enumerated() {
-                if let r = l.postalIntake { try st.execute(arguments: [key.pipeline, key.period, store.id(i), "intake", false, files[Int(r.file)].file, Int(r.line)]) }
-                if let r = l.postalReturn { try st.execute(arguments: [key.pipeline, key.period, store.id(i), "return", l.returnDelivered, files[Int(r.file)].file, Int(r.line)]) }
+                for (ref, direction, delivered) in [(l.postalIntake, "intake", false), (l.postalReturn, "return", l.returnDelivered)] {
+                    guard let r = ref else { continue }
+                    insert.int(1, period); insert.int(2, i); insert.text(3, direction); insert.bool(4, delivered)
+                    insert.int(5, Int(r.file)); insert.int(6, Int(r.line))
+                    try insert.step()
+                }
             }
         case .digitized:
-            try delete(db, "digitized_rows", key)
-            let st = try db.makeStatement(sql: """
-                INSERT INTO digitized_rows (pipeline, period, dossier_id, digitized_inputs, reused, e_result, e_signed, file, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            try db.execute(sql: "DELETE FROM digitized_rows WHERE period_id = ?", arguments: [period])
+            let insert = try BulkInsert(db, sql: """
+                INSERT INTO digitized_rows (period_id, position, digitized_inputs, reused, e_result, e_signed, file_id, line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for (i, l) in store.links.enumerated() {
-                if let r = l.digitized {
-                    try st.execute(arguments: [key.pipeline, key.period, store.id(i), l.digitizedInputs, l.reused, l.eResult, l.eSigned,
-                                               files[Int(r.file)].file, Int(r.line)])
-                }
+                guard let r = l.digitized else { continue }
+                insert.int(1, period); insert.int(2, i); insert.bool(3, l.digitizedInputs); insert.bool(4, l.reused)
+                insert.bool(5, l.eResult); insert.bool(6, l.eSigned); insert.int(7, Int(r.file)); insert.int(8, Int(r.line))
+                try insert.step()
             }
         default: break
         }

@@ -40,6 +40,12 @@ public final class Warehouse: @unchecked Sendable {
         var config = Configuration()
         config.journalMode = .wal
         config.busyMode = .timeout(10)
+        // In WAL mode NORMAL keeps every commit atomic and the file uncorrupted after a crash; only the very
+        // last commit may be lost on power failure, and the next run redoes it.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         queue = try DatabaseQueue(path: path, configuration: config)
         try Schema.migrator.migrate(queue)
     }
