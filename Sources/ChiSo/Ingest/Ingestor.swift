@@ -83,6 +83,7 @@ public struct Ingestor {
         let display = config.display(path)
         let fileIndex = result.files.count
         var parser: LinkedParser?
+        var scratch = [UInt8](repeating: 0, count: 64)
         var store = result.store
         result.store = DossierStore()
         var findings: [Finding] = []
@@ -105,11 +106,11 @@ public struct Ingestor {
                 return
             }
             let ref = RowRef(file: fileIndex, line: row.line)
-            let dossierUnit = registry.units[Int(store.dossiers[index].unit)].code
-            let rowUnit = UnitCodeLookup.normalized(unitCell)
-            if rowUnit != dossierUnit {
+            let dossierUnit = Int(store.dossiers[index].unit)
+            if UnitCodeLookup.find(unitCell, registry, scratch: &scratch) != dossierUnit {
+                let rowUnit = UnitCodeLookup.normalized(unitCell)
                 finding(.warning, .unitMismatch, column: "unit_code", value: parser!.unitRaw(row),
-                        "Mã đơn vị \(rowUnit) khác đơn vị của hồ sơ (\(dossierUnit)); dùng đơn vị của hồ sơ")
+                        "Mã đơn vị \(rowUnit) khác đơn vị của hồ sơ (\(registry.units[dossierUnit].code)); dùng đơn vị của hồ sơ")
             }
             var links = store.links[index]
             var replaced: RowRef?

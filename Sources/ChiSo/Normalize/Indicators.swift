@@ -59,9 +59,37 @@ public enum Indicator: String, CaseIterable, Sendable {
         }
     }
 
-    /// Position in `IndicatorRow.counts`.
-    public var position: Int { Indicator.positions[self]! }
-    private static let positions = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// Position in `IndicatorRow.counts` (a switch: this runs several times per dossier).
+    public var position: Int {
+        switch self {
+        case .receivedTotal: return 0
+        case .carriedOver: return 1
+        case .receivedNew: return 2
+        case .receivedOnline: return 3
+        case .receivedOnlineFull: return 4
+        case .receivedDirect: return 5
+        case .receivedPostal: return 6
+        case .finishedTotal: return 7
+        case .finishedEarly: return 8
+        case .finishedOnTime: return 9
+        case .finishedLate: return 10
+        case .openTotal: return 11
+        case .openInTime: return 12
+        case .openOverdue: return 13
+        case .lateTotal: return 14
+        case .lateApologized: return 15
+        case .feeDossiers: return 16
+        case .paidOnline: return 17
+        case .postalIntake: return 18
+        case .postalReturn: return 19
+        case .postalReturnDelivered: return 20
+        case .digitizedInputs: return 21
+        case .reusedData: return 22
+        case .eResults: return 23
+        case .digitizedFull: return 24
+        case .eSignedResults: return 25
+        }
+    }
 }
 
 /// One unit's indicator counts.
@@ -102,6 +130,7 @@ public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCo
         guard case let .inPeriod(carried, outcome) = classify(d, dates) else { continue }
         let l = links[i]
         var r = rows[Int(d.unit)]
+        rows[Int(d.unit)] = IndicatorRow()  // hand the counts over so that updating them does not copy
         let isNew = !carried
         r[.receivedTotal] += 1
         if carried { r[.carriedOver] += 1 } else { r[.receivedNew] += 1 }

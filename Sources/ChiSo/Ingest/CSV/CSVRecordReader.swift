@@ -119,41 +119,89 @@ public final class CSVRecordReader {
     }
 }
 
+/// The fields of the record being parsed: bytes and end offsets in growable raw buffers, filled from
+/// libcsv's callbacks without retain/release or exclusivity checks (the hot path of the ingest).
+final class FieldBuffer {
+    @exclusivity(unchecked) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) var count = 0
+    @exclusivity(unchecked) var capacity: Int
+    @exclusivity(unchecked) var ends: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) var fields = 0
+    @exclusivity(unchecked) var endsCapacity: Int
+    @exclusivity(unchecked) var recordDone = false
+
+    init() {
+        capacity = 4096
+        bytes = .allocate(capacity: capacity)
+        endsCapacity = 64
+        ends = .allocate(capacity: endsCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+
+    @inline(__always)
+    func append(_ ptr: UnsafeRawPointer?, _ len: Int) {
+        if len > 0, let ptr {
+            if count + len > capacity { grow(count + len) }
+            (bytes + count).update(from: ptr.assumingMemoryBound(to: UInt8.self), count: len)
+            count += len
+        }
+        if fields == endsCapacity {
+            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+            bigger.update(from: ends, count: fields)
+            ends.deallocate()
+            ends = bigger
+            endsCapacity *= 2
+        }
+        ends[fields] = count
+        fields += 1
+    }
+
+    private func grow(_ needed: Int) {
+        var c = capacity * 2
+        while c < needed { c *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        bigger.update(from: bytes, count: count)
+        bytes.deallocate()
+        bytes = bigger
+        capacity = c
+    }
+
+    func reset() {
+        count = 0
+        fields = 0
+    }
+}
+
 /// libcsv's parser plus the line bookkeeping around it.
 private final class ParseState {
     var parser = csv_parser()
-    var fieldBytes: [UInt8] = []
-    var fieldEnds: [Int] = []
-    var recordDone = false
+    let buffer = FieldBuffer()
     var line = 1
     var previousWasCR = false
     /// Line on which the record being parsed began.
     var recordLine = 1
     var records = 0
     let maxRecordBytes: Int
-    var bomOffset = 0
 
     init(maxRecordBytes: Int) {
         self.maxRecordBytes = maxRecordBytes
         csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
         csv_set_space_func(&parser) { _ in 0 }
         csv_set_blk_size(&parser, 4096)
-        fieldBytes.reserveCapacity(4096)
-        fieldEnds.reserveCapacity(64)
     }
 
     func free() { csv_free(&parser) }
 
     private static let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = { ptr, len, ctx in
-        let state = Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue()
-        if len > 0, let ptr {
-            state.fieldBytes.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: len))
-        }
-        state.fieldEnds.append(state.fieldBytes.count)
+        Unmanaged<FieldBuffer>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.append(ptr, len) }
     }
 
     private static let onRecord: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { _, ctx in
-        Unmanaged<ParseState>.fromOpaque(ctx!).takeUnretainedValue().recordDone = true
+        Unmanaged<FieldBuffer>.fromOpaque(ctx!)._withUnsafeGuaranteedRef { $0.recordDone = true }
     }
 
     /// Feeds one decoded chunk to libcsv, a physical line at a time.
@@ -183,7 +231,7 @@ private final class ParseState {
     private func parse(_ p: UnsafePointer<UInt8>, _ len: Int, offset: Int, encoding: SourceEncoding,
                        _ body: (CSVRecord) throws -> Void) throws {
         if parser.pstate == 0 { recordLine = line }  // ROW_NOT_BEGUN: a record may begin on this line
-        let ctx = Unmanaged.passUnretained(self).toOpaque()
+        let ctx = Unmanaged.passUnretained(buffer).toOpaque()
         let used = csv_parse(&parser, p, len, ParseState.onField, ParseState.onRecord, ctx)
         if used < len {
             let detail: String
@@ -196,38 +244,32 @@ private final class ParseState {
             }
             let fileOffset: Int? = encoding == .utf16LE || encoding == .utf16BE ? nil
                 : offset + used + (encoding == .utf8BOM ? 3 : 0)
-            throw CSVReadError.syntax(line: line, column: fieldEnds.count + 1, offset: fileOffset, detail: detail)
+            throw CSVReadError.syntax(line: line, column: buffer.fields + 1, offset: fileOffset, detail: detail)
         }
-        if parser.entry_pos > maxRecordBytes / 4 || fieldBytes.count > maxRecordBytes {
+        if parser.entry_pos > maxRecordBytes / 4 || buffer.count > maxRecordBytes {
             throw CSVReadError.tooLong(line: recordLine, limit: maxRecordBytes / 4)
         }
-        if recordDone { try deliver(body) }
+        if buffer.recordDone { try deliver(body) }
     }
 
     func finish(_ body: (CSVRecord) throws -> Void) throws {
-        let ctx = Unmanaged.passUnretained(self).toOpaque()
+        let ctx = Unmanaged.passUnretained(buffer).toOpaque()
         if parser.pstate == 0 { recordLine = line }
         if csv_fini(&parser, ParseState.onField, ParseState.onRecord, ctx) != 0 {
-            throw CSVReadError.syntax(line: recordLine, column: fieldEnds.count + 1, offset: nil,
+            throw CSVReadError.syntax(line: recordLine, column: buffer.fields + 1, offset: nil,
                                       detail: "dấu ngoặc kép mở từ dòng \(recordLine) không được đóng trước khi hết tệp")
         }
-        if recordDone { try deliver(body) }
+        if buffer.recordDone { try deliver(body) }
     }
 
     private func deliver(_ body: (CSVRecord) throws -> Void) throws {
-        recordDone = false
-        defer {
-            fieldBytes.removeAll(keepingCapacity: true)
-            fieldEnds.removeAll(keepingCapacity: true)
-        }
-        try fieldBytes.withUnsafeBufferPointer { bytes in
-            try fieldEnds.withUnsafeBufferPointer { ends in
-                let record = CSVRecord(line: recordLine, bytes: bytes, ends: ends)
-                if record.isBlank { return }
-                records += 1
-                try body(record)
-            }
-        }
+        buffer.recordDone = false
+        defer { buffer.reset() }
+        let record = CSVRecord(line: recordLine, bytes: UnsafeBufferPointer(start: buffer.bytes, count: buffer.count),
+                               ends: UnsafeBufferPointer(start: buffer.ends, count: buffer.fields))
+        if record.isBlank { return }
+        records += 1
+        try body(record)
     }
 }
 

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Trạng thái hồ sơ (TrangThaiHoSo), SPEC 2.2.
 public enum DossierStatus: UInt8, Sendable, CaseIterable {
     case registered = 1        // Mới đăng ký
@@ -91,8 +95,23 @@ public struct EnumMatcher<Value> {
         byCode = codes
     }
 
+    /// The last cell matched and its result: most columns repeat a handful of values, so a memcmp
+    /// against the previous one usually saves the hash lookup.
+    private var lastBytes: [UInt8] = []
+    private var lastValue: Value?
+
     /// The value of a trimmed cell, or nil if it matches nothing.
     public mutating func match(_ cell: UnsafeBufferPointer<UInt8>) -> Value? {
+        if cell.count == lastBytes.count, lastBytes.withUnsafeBufferPointer({ last in
+            cell.count == 0 || memcmp(last.baseAddress!, cell.baseAddress!, cell.count) == 0
+        }) { return lastValue }
+        let value = lookup(cell)
+        lastBytes = Array(cell)
+        lastValue = value
+        return value
+    }
+
+    private mutating func lookup(_ cell: UnsafeBufferPointer<UInt8>) -> Value? {
         if let id = table.find(cell) { return values[id] }
         let value: Value?
         if let code = ByteText.digitsValue(cell) {
