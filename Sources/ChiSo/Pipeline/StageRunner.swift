@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Yams
 
 /// Options of `chiso run` that control stages (SPEC 8).
@@ -350,6 +351,40 @@ public final class StageRunner {
             for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
         }
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
+        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
+        let key = self.key
+        let stages = graph.stages
+
+        // With fresh dossiers, one core writes them to the warehouse while the other reads the linked
+        // exports; the transaction commits only once everything is read and no file failed.
+        let handoff = IngestHandoff()
+        let writer: DispatchGroup? = runs.contains(.ingestDossiers) ? DispatchGroup() : nil
+        if let writer {
+            let dossiers = result.store.dossiers, ids = result.store.ids
+            let warehouse = self.warehouse
+            DispatchQueue.global().async(group: writer) {
+                do {
+                    try warehouse.write { db in
+                        try Warehouse.saveDossiers(db, key, dossiers, ids: ids, registry: registry)
+                        handoff.ready.wait()
+                        guard let rest = handoff.rest else { throw IngestHandoff.Abandoned() }
+                        try rest(db)
+                    }
+                } catch is IngestHandoff.Abandoned {
+                } catch {
+                    handoff.error = error
+                }
+            }
+        }
+        var handedOff = false
+        defer {
+            // An error before the handoff (say, a glob matching nothing): the writer rolls back and ends.
+            if let writer, !handedOff {
+                handoff.rest = nil
+                handoff.ready.signal()
+                writer.wait()
+            }
+        }
         for stage in exportStages where stage != .ingestDossiers {
             result.configured.insert(stage.source!)
             guard runs.contains(stage) else { continue }
@@ -357,32 +392,49 @@ public final class StageRunner {
         }
         findings += result.findings
         newFiles += result.files[firstNew...]
-        if newFiles.contains(where: \.failed) {
-            return IngestOutcome(files: newFiles, findings: findings, failed: true)
-        }
-        ingest = result
+        let failed = newFiles.contains(where: \.failed)
+        ingest = failed ? nil : result
         let store = result.store
         let allFiles = result.files
         let exportIDs = Dictionary(grouping: allFiles.indices.filter { $0 >= firstNew }, by: { allFiles[$0].source })
-        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
-        try warehouse.write { db in
-            for stage in graph.stages where stage.isIngest && runs.contains(stage) {
+        let ingestFindings = findings, files = newFiles
+        let rest: (Database) throws -> Void = { db in
+            for stage in stages where stage.isIngest && runs.contains(stage) {
                 let source = stage.source!
-                let files = newFiles.filter { $0.source == source }
+                let stageFiles = files.filter { $0.source == source }
                 switch stage {
                 case .ingestUnits: try Warehouse.saveUnits(db, key, registry)
                 case .ingestTargets, .ingestExternal:
                     if let table = refs[source] { try Warehouse.saveReference(db, key, source, table, registry: registry) }
-                case .ingestDossiers: try Warehouse.saveDossiers(db, key, store, registry: registry)
+                case .ingestDossiers: break  // written by the writer above
                 default: try Warehouse.saveLinks(db, key, source, store)
                 }
-                try Warehouse.saveFiles(db, key, stage: stage.rawValue, files, ids: stage.isExport ? exportIDs[source] ?? [] : nil)
-                try Warehouse.saveFindings(db, key, stage: stage.rawValue, findings.filter { $0.source == source })
+                try Warehouse.saveFiles(db, key, stage: stage.rawValue, stageFiles, ids: stage.isExport ? exportIDs[source] ?? [] : nil)
+                try Warehouse.saveFindings(db, key, stage: stage.rawValue, ingestFindings.filter { $0.source == source })
                 try Warehouse.saveStageState(db, key, stage: stage.rawValue, fingerprint: planned[stage]!.fingerprint, run: runID,
-                                             rows: files.reduce(0) { $0 + $1.rows })
+                                             rows: stageFiles.reduce(0) { $0 + $1.rows })
             }
         }
+        if let writer {
+            handoff.rest = failed ? nil : rest
+            handedOff = true
+            handoff.ready.signal()
+            writer.wait()
+            if let error = handoff.error { throw error }
+        } else if !failed {
+            try warehouse.write(rest)
+        }
+        if failed { return IngestOutcome(files: newFiles, findings: findings, failed: true) }
         return IngestOutcome(files: newFiles, findings: findings, failed: false)
+    }
+
+    /// Hands the rest of the ingest writes to the writer that is already inside the transaction.
+    private final class IngestHandoff: @unchecked Sendable {
+        struct Abandoned: Error {}
+        let ready = DispatchSemaphore(value: 0)
+        /// nil when a file failed: the writer then rolls back.
+        var rest: ((Database) throws -> Void)?
+        var error: Error?
     }
 
     private func loadedReferencesIfAny(_ registry: UnitRegistry) throws -> [SourceKind: ReferenceTable] {

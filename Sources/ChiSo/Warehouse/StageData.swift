@@ -142,6 +142,11 @@ extension Warehouse {
     // MARK: ingest.dossiers and the linked sources
 
     static func saveDossiers(_ db: Database, _ key: PeriodKey, _ store: DossierStore, registry: UnitRegistry) throws {
+        try saveDossiers(db, key, store.dossiers, ids: store.ids, registry: registry)
+    }
+
+    /// The dossiers alone (their ids and fields), so that they can be written while the linked sources are read.
+    static func saveDossiers(_ db: Database, _ key: PeriodKey, _ dossiers: [Dossier], ids: ByteTable, registry: UnitRegistry) throws {
         let period = try periodID(db, key)
         try db.execute(sql: "DELETE FROM dossiers WHERE period_id = ?", arguments: [period])
         let insert = try BulkInsert(db, sql: """
@@ -150,10 +155,10 @@ extension Warehouse {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let codes = registry.units.map(\.code)
-        for (i, d) in store.dossiers.enumerated() {
+        for (i, d) in dossiers.enumerated() {
             insert.int(1, period)
             insert.int(2, i)
-            store.ids.withKey(i) { insert.text(3, $0) }
+            ids.withKey(i) { insert.text(3, $0) }
             insert.text(4, codes[Int(d.unit)])
             insert.day(5, d.received)
             insert.day(6, d.due)
