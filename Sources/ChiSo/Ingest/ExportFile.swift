@@ -42,6 +42,8 @@ struct ExportFileReader {
     let delimiter: Delimiter?
     let maxBadRowRatio: Double
     var maxFieldBytes = 1 << 20
+    /// Hashes already computed by path (see ``CSVRecordReader/knownSHA256``).
+    var knownHashes: [String: String] = [:]
 
     /// Reads `path`; `begin` gets the header's column map (and may reject the file by throwing a
     /// ``RowRejection`` for a header problem), `row` parses one data row or throws its rejection.
@@ -53,7 +55,7 @@ struct ExportFileReader {
                                 delimiter: "", rows: 0, quarantined: 0, failed: false)
         var map: ColumnMap?
         var rejectedFile = false
-        let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes)
+        let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes, knownSHA256: knownHashes[path])
         var local: [Finding] = []
         do {
             let info = try reader.read(path: path) { record in

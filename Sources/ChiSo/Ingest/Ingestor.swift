@@ -15,6 +15,8 @@ public struct IngestResult: Sendable {
 public struct Ingestor {
     public let config: PipelineConfig
     public let registry: UnitRegistry
+    /// SHA-256 by path of files whose hash is known and whose size, mtime and inode have not changed since.
+    public var knownHashes: [String: String] = [:]
 
     public init(config: PipelineConfig, registry: UnitRegistry) {
         self.config = config
@@ -49,7 +51,8 @@ public struct Ingestor {
     private func reader(_ kind: SourceKind) -> ExportFileReader {
         ExportFileReader(source: kind, specs: ColumnCatalog.columns(for: kind),
                          aliases: config.sources.aliases[kind] ?? [:],
-                         delimiter: config.sources.delimiter, maxBadRowRatio: config.sources.maxBadRowRatio)
+                         delimiter: config.sources.delimiter, maxBadRowRatio: config.sources.maxBadRowRatio,
+                         knownHashes: knownHashes)
     }
 
     func ingestDossiers(_ path: String, into result: inout IngestResult) {

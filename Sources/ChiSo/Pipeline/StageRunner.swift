@@ -60,6 +60,8 @@ public final class StageRunner {
     private var scores: [String: [UnitScore]] = [:]
     private var decisions: [String: [AwardDecision]] = [:]
     private var fileHashes: [String: (sha256: String, size: Int)] = [:]
+    /// Size, mtime and inode of each file when it was hashed.
+    private var fileStamps: [String: [Int64]] = [:]
 
     public init(config: PipelineConfig, root: Node, options: StageOptions, warehouse: Warehouse) throws {
         self.config = config
@@ -81,6 +83,7 @@ public final class StageRunner {
 
     private func hash(_ path: String) throws -> (sha256: String, size: Int) {
         if let h = fileHashes[path] { return h }
+        fileStamps[path] = try Warehouse.fileStamp(path)
         let h = try warehouse.fileHash(path)
         fileHashes[path] = h
         return h
@@ -339,7 +342,8 @@ public final class StageRunner {
         references = refs
         try checkReferenceKeys(refs)
         // Exports: dossiers first; linked sources against the dossiers of this run or of the warehouse.
-        let ingestor = Ingestor(config: config, registry: registry)
+        var ingestor = Ingestor(config: config, registry: registry)
+        ingestor.knownHashes = fileHashes.mapValues(\.sha256)
         var result = IngestResult()
         let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
         let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
@@ -392,6 +396,12 @@ public final class StageRunner {
         }
         findings += result.findings
         newFiles += result.files[firstNew...]
+        // The files were hashed before they were read: one that changed meanwhile would be recorded wrongly.
+        for (path, stamp) in fileStamps where (try? Warehouse.fileStamp(path)) != stamp {
+            findings.append(Finding(.error, .encoding, source: .dossiers, file: config.display(path), line: nil,
+                                    message: "Tệp thay đổi trong lúc đang đọc; chạy lại khi việc xuất dữ liệu đã xong"))
+            if let i = newFiles.firstIndex(where: { $0.file == config.display(path) }) { newFiles[i].failed = true }
+        }
         let failed = newFiles.contains(where: \.failed)
         ingest = failed ? nil : result
         let store = result.store

@@ -148,12 +148,18 @@ public final class Warehouse: @unchecked Sendable {
 
     // MARK: File hashes
 
-    /// SHA-256 of a file, reusing the stored hash when size, mtime and inode are unchanged.
-    public func fileHash(_ path: String) throws -> (sha256: String, size: Int) {
+    /// Size, mtime (ns) and inode of a file: what says it has not changed since it was hashed.
+    public static func fileStamp(_ path: String) throws -> [Int64] {
         var st = stat()
         guard stat(path, &st) == 0 else { throw CSVReadError.io("\(path): \(String(cString: strerror(errno)))") }
-        let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
-        let size = Int(st.st_size), inode = Int64(bitPattern: UInt64(st.st_ino))
+        return [Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                Int64(bitPattern: UInt64(st.st_ino))]
+    }
+
+    /// SHA-256 of a file, reusing the stored hash when size, mtime and inode are unchanged.
+    public func fileHash(_ path: String) throws -> (sha256: String, size: Int) {
+        let stamp = try Warehouse.fileStamp(path)
+        let size = Int(stamp[0]), mtime = stamp[1], inode = stamp[2]
         let cached = try queue.read { db in
             try String.fetchOne(db, sql: "SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?",
                                 arguments: [path, size, mtime, inode])

@@ -73,16 +73,20 @@ public final class CSVRecordReader {
     /// `nil` means detect from the first non-blank line.
     let delimiter: Delimiter?
 
-    public init(delimiter: Delimiter? = nil, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20) {
+    /// SHA-256 of the file already computed by the caller (the stage fingerprint), so that it is not hashed twice.
+    let knownSHA256: String?
+
+    public init(delimiter: Delimiter? = nil, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20, knownSHA256: String? = nil) {
         self.delimiter = delimiter
         self.maxFieldBytes = maxFieldBytes
         self.chunkSize = chunkSize
+        self.knownSHA256 = knownSHA256
     }
 
     /// Reads `path`, calling `body` for every non-blank record, the header included.
     @discardableResult
     public func read(path: String, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
-        let source = try DecodingReader(path: path, chunkSize: chunkSize)
+        let source = try DecodingReader(path: path, chunkSize: chunkSize, hashing: knownSHA256 == nil)
         let state = ParseState(maxRecordBytes: maxFieldBytes * 4)
         var info = CSVFileInfo()
         defer { state.free() }
@@ -111,7 +115,7 @@ public final class CSVRecordReader {
         try state.finish(body)
 
         info.size = source.rawOffset
-        info.sha256 = source.digest()
+        info.sha256 = knownSHA256 ?? source.digest()
         info.encoding = source.encoding
         info.records = state.records
         if state.records == 0 { throw CSVReadError.noHeader }
@@ -212,6 +216,15 @@ private final class ParseState {
         var start = 0
         var i = 0
         while i < n {
+            // Skip 8 bytes at a time while none of them is CR or LF.
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let lf = w ^ 0x0A0A_0A0A_0A0A_0A0A, cr = w ^ 0x0D0D_0D0D_0D0D_0D0D
+                let zero = ((lf &- 0x0101_0101_0101_0101) & ~lf) | ((cr &- 0x0101_0101_0101_0101) & ~cr)
+                if zero & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+            }
+            guard i < n else { break }
             let b = base[i]
             i += 1
             guard b == 0x0A || b == 0x0D else { continue }

@@ -73,7 +73,10 @@ final class DecodingReader {
     /// once the caller is done with the chunk that points into the same buffer.
     private var carryFrom = 0
 
-    init(path: String, chunkSize: Int = DecodingReader.defaultChunkSize) throws {
+    private let hashing: Bool
+
+    init(path: String, chunkSize: Int = DecodingReader.defaultChunkSize, hashing: Bool = true) throws {
+        self.hashing = hashing
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVReadError.io("\(path): \(String(cString: strerror(errno)))") }
         self.fd = fd
@@ -105,7 +108,7 @@ final class DecodingReader {
                 let n = read(fd, base + carry, chunkSize)
                 if n < 0 { throw CSVReadError.io(String(cString: strerror(errno))) }
                 if n == 0 { atEOF = true } else {
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base + carry, count: n))
+                    if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base + carry, count: n)) }
                     count += n
                 }
             }
