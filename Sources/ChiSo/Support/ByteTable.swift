@@ -5,9 +5,10 @@
 /// first insertion.
 public struct ByteTable: Sendable {
     private var arena: [UInt8] = []
-    /// Per id: start offset and length of its key in `arena`.
-    private var spans: [(start: Int, count: Int)] = []
-    private var hashes: [UInt64] = []
+    /// Per id: start offset (high 40 bits) and length (low 24 bits) of its key in `arena`.
+    private var spans: [UInt64] = []
+    /// Per id: the high 32 bits of its hash, compared before the bytes.
+    private var hashes: [UInt32] = []
     /// Open addressing slots holding id + 1 (0 = empty).
     private var slots: [Int32]
     private var mask: Int
@@ -54,7 +55,7 @@ public struct ByteTable: Sendable {
             let s = slots[i]
             if s == 0 { return nil }
             let id = Int(s - 1)
-            if hashes[id] == h && equals(id, key) { return id }
+            if hashes[id] == UInt32(truncatingIfNeeded: h >> 32) && equals(id, key) { return id }
             i = (i + 1) & mask
         }
     }
@@ -68,13 +69,13 @@ public struct ByteTable: Sendable {
             let s = slots[i]
             if s == 0 { break }
             let id = Int(s - 1)
-            if hashes[id] == h && equals(id, key) { return (id, false) }
+            if hashes[id] == UInt32(truncatingIfNeeded: h >> 32) && equals(id, key) { return (id, false) }
             i = (i + 1) & mask
         }
         let id = spans.count
-        spans.append((arena.count, key.count))
+        spans.append(UInt64(arena.count) << 24 | UInt64(min(key.count, 0xFF_FFFF)))
         arena.append(contentsOf: key)
-        hashes.append(h)
+        hashes.append(UInt32(truncatingIfNeeded: h >> 32))
         slots[i] = Int32(id + 1)
         if spans.count * 2 > slots.count { grow() }
         return (id, true)
@@ -94,21 +95,24 @@ public struct ByteTable: Sendable {
 
     /// The key of `id` as a string.
     public func key(_ id: Int) -> String {
-        let span = spans[id]
-        return arena.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count]), as: UTF8.self)
-        }
+        withKey(id) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @inline(__always)
+    private func span(_ id: Int) -> (start: Int, count: Int) {
+        let v = spans[id]
+        return (Int(v >> 24), Int(v & 0xFF_FFFF))
     }
 
     /// Calls `body` with the key bytes of `id` (no string is made).
     public func withKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        let span = spans[id]
+        let span = span(id)
         return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
     }
 
     @inline(__always)
     private func equals(_ id: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let span = spans[id]
+        let span = span(id)
         guard span.count == key.count else { return false }
         return arena.withUnsafeBufferPointer { a in
             guard let kb = key.baseAddress, let ab = a.baseAddress else { return key.isEmpty }
@@ -116,12 +120,15 @@ public struct ByteTable: Sendable {
         }
     }
 
+    /// The full hash of a stored key (the table keeps only 32 bits of it).
+    private static func withKeyHash(_ t: ByteTable, _ id: Int) -> UInt64 { t.withKey(id) { hash($0) } }
+
     private mutating func grow() {
         let size = slots.count * 2
         slots = Array(repeating: 0, count: size)
         mask = size - 1
         for id in 0..<spans.count {
-            var i = Int(truncatingIfNeeded: hashes[id]) & mask
+            var i = Int(truncatingIfNeeded: ByteTable.withKeyHash(self, id)) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = Int32(id + 1)
         }

@@ -3,61 +3,86 @@ public struct RowRef: Sendable, Equatable {
     public var file: Int32
     public var line: Int32
     public init(file: Int, line: Int) { self.file = Int32(file); self.line = Int32(line) }
+
+    /// No row (lines start at 1).
+    public static let none = RowRef(file: 0, line: 0)
 }
 
 /// One valid dossier (hồ sơ), reduced to what classification and the indicators need.
+/// Kept compact (28 bytes): a province's nightly export holds millions of them.
 public struct Dossier: Sendable, Equatable {
     /// Index in the units registry.
     public var unit: Int32
     /// Ngày tiếp nhận.
     public var received: Day
-    /// Ngày hẹn trả; nil = no deadline.
-    public var due: Day?
-    /// Ngày có kết quả.
-    public var finished: Day?
+    private var dueDay: Day
+    private var finishedDay: Day
     public var status: DossierStatus
     public var channel: Channel
-    /// Mức độ `Toàn trình`.
-    public var fullOnline: Bool
-    /// Có phí / nghĩa vụ tài chính.
-    public var feeRequired: Bool
-    public var paidOnline: Bool
+    private var flags: UInt8
     public var ref: RowRef
+
+    private static let none = Day.min
+
+    /// Ngày hẹn trả; nil = no deadline.
+    public var due: Day? {
+        get { dueDay == Dossier.none ? nil : dueDay }
+        set { dueDay = newValue ?? Dossier.none }
+    }
+    /// Ngày có kết quả.
+    public var finished: Day? {
+        get { finishedDay == Dossier.none ? nil : finishedDay }
+        set { finishedDay = newValue ?? Dossier.none }
+    }
+    /// Mức độ `Toàn trình`.
+    public var fullOnline: Bool { get { flags & 1 != 0 } set { flags = newValue ? flags | 1 : flags & ~1 } }
+    /// Có phí / nghĩa vụ tài chính.
+    public var feeRequired: Bool { get { flags & 2 != 0 } set { flags = newValue ? flags | 2 : flags & ~2 } }
+    public var paidOnline: Bool { get { flags & 4 != 0 } set { flags = newValue ? flags | 4 : flags & ~4 } }
 
     public init(unit: Int, received: Day, due: Day? = nil, finished: Day? = nil, status: DossierStatus,
                 channel: Channel = .direct, fullOnline: Bool = false, feeRequired: Bool = false,
                 paidOnline: Bool = false, ref: RowRef = RowRef(file: 0, line: 0)) {
         self.unit = Int32(unit)
         self.received = received
-        self.due = due
-        self.finished = finished
+        dueDay = due ?? Dossier.none
+        finishedDay = finished ?? Dossier.none
         self.status = status
         self.channel = channel
-        self.fullOnline = fullOnline
-        self.feeRequired = feeRequired
-        self.paidOnline = paidOnline
+        flags = (fullOnline ? 1 : 0) | (feeRequired ? 2 : 0) | (paidOnline ? 4 : 0)
         self.ref = ref
     }
 }
 
 /// What the `late`, `postal` and `digitized` exports say about one dossier, after duplicates.
+/// Compact (36 bytes): a row reference with line 0 means "no such row".
 public struct DossierLinks: Sendable, Equatable {
-    /// Its row in `late` (danh sách trễ hạn), if any.
-    public var late: RowRef?
-    public var apology = false
-    /// Its BCCI intake leg.
-    public var postalIntake: RowRef?
-    /// Its BCCI result-return leg, and whether it was delivered.
-    public var postalReturn: RowRef?
-    public var returnDelivered = false
-    /// Its row in the digitization export.
-    public var digitized: RowRef?
-    public var digitizedInputs = false
-    public var reused = false
-    public var eResult = false
-    public var eSigned = false
+    private var lateRef = RowRef.none
+    private var intakeRef = RowRef.none
+    private var returnRef = RowRef.none
+    private var digitizedRef = RowRef.none
+    private var flags: UInt8 = 0
 
     public init() {}
+
+    @inline(__always) private static func get(_ r: RowRef) -> RowRef? { r.line == 0 ? nil : r }
+    @inline(__always) private func flag(_ bit: UInt8) -> Bool { flags & bit != 0 }
+    @inline(__always) private mutating func set(_ bit: UInt8, _ on: Bool) { flags = on ? flags | bit : flags & ~bit }
+
+    /// Its row in `late` (danh sách trễ hạn), if any.
+    public var late: RowRef? { get { Self.get(lateRef) } set { lateRef = newValue ?? .none } }
+    public var apology: Bool { get { flag(1) } set { set(1, newValue) } }
+    /// Its BCCI intake leg.
+    public var postalIntake: RowRef? { get { Self.get(intakeRef) } set { intakeRef = newValue ?? .none } }
+    /// Its BCCI result-return leg, and whether it was delivered.
+    public var postalReturn: RowRef? { get { Self.get(returnRef) } set { returnRef = newValue ?? .none } }
+    public var returnDelivered: Bool { get { flag(2) } set { set(2, newValue) } }
+    /// Its row in the digitization export.
+    public var digitized: RowRef? { get { Self.get(digitizedRef) } set { digitizedRef = newValue ?? .none } }
+    public var digitizedInputs: Bool { get { flag(4) } set { set(4, newValue) } }
+    public var reused: Bool { get { flag(8) } set { set(8, newValue) } }
+    public var eResult: Bool { get { flag(16) } set { set(16, newValue) } }
+    public var eSigned: Bool { get { flag(32) } set { set(32, newValue) } }
 }
 
 /// The valid dossiers of a run, keyed by `dossier_id`, in order of first appearance.
