@@ -348,6 +348,9 @@ public final class StageRunner {
         let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
         let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
         if runs.contains(.ingestDossiers) {
+            // About 250 bytes a row in portal exports: reserve once rather than grow by doubling.
+            let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
+            result.store.reserve(bytes / 250 + 1024)
             for path in try sourceFiles(.ingestDossiers) { ingestor.ingestDossiers(path, into: &result) }
         } else if !linkedRuns.isEmpty {
             result.files = try warehouse.loadExportFiles(key)

@@ -20,6 +20,25 @@ public struct ByteTable: Sendable {
         mask = size - 1
     }
 
+    /// Makes room for `count` keys of about `keyBytes` bytes each, so that a big load does not grow (and
+    /// briefly double) its arrays step by step.
+    public mutating func reserve(_ count: Int, keyBytes: Int) {
+        arena.reserveCapacity(count * keyBytes)
+        spans.reserveCapacity(count)
+        hashes.reserveCapacity(count)
+        var size = slots.count
+        while size * 3 < count * 4 { size <<= 1 }
+        if size > slots.count {
+            slots = Array(repeating: 0, count: size)
+            mask = size - 1
+            for id in 0..<spans.count {
+                var i = Int(truncatingIfNeeded: ByteTable.withKeyHash(self, id)) & mask
+                while slots[i] != 0 { i = (i + 1) & mask }
+                slots[i] = Int32(id + 1)
+            }
+        }
+    }
+
     /// Number of distinct keys.
     public var count: Int { spans.count }
 
@@ -77,7 +96,7 @@ public struct ByteTable: Sendable {
         arena.append(contentsOf: key)
         hashes.append(UInt32(truncatingIfNeeded: h >> 32))
         slots[i] = Int32(id + 1)
-        if spans.count * 2 > slots.count { grow() }
+        if spans.count * 4 > slots.count * 3 { grow() }  // load factor at most 3/4
         return (id, true)
     }
 

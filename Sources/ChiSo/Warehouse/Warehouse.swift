@@ -44,7 +44,7 @@ public final class Warehouse: @unchecked Sendable {
         // last commit may be lost on power failure, and the next run redoes it.
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         queue = try DatabaseQueue(path: path, configuration: config)
         try Schema.migrator.migrate(queue)

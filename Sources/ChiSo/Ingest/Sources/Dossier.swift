@@ -93,6 +93,13 @@ public struct DossierStore: Sendable {
 
     public init() {}
 
+    /// Makes room for about `count` dossiers.
+    public mutating func reserve(_ count: Int) {
+        dossiers.reserveCapacity(count)
+        links.reserveCapacity(count)
+        ids.reserve(count, keyBytes: 28)
+    }
+
     /// Inserts or replaces (last wins); returns the replaced dossier's row, if any.
     @discardableResult
     public mutating func upsert(id: UnsafeBufferPointer<UInt8>, _ dossier: Dossier) -> RowRef? {
