@@ -28,15 +28,7 @@ public struct ByteTable: Sendable {
         hashes.reserveCapacity(count)
         var size = slots.count
         while size * 3 < count * 4 { size <<= 1 }
-        if size > slots.count {
-            slots = Array(repeating: 0, count: size)
-            mask = size - 1
-            for id in 0..<spans.count {
-                var i = Int(truncatingIfNeeded: ByteTable.withKeyHash(self, id)) & mask
-                while slots[i] != 0 { i = (i + 1) & mask }
-                slots[i] = Int32(id + 1)
-            }
-        }
+        if size > slots.count { rehash(size: size) }
     }
 
     /// Number of distinct keys.
@@ -142,8 +134,9 @@ public struct ByteTable: Sendable {
     /// The full hash of a stored key (the table keeps only 32 bits of it).
     private static func withKeyHash(_ t: ByteTable, _ id: Int) -> UInt64 { t.withKey(id) { hash($0) } }
 
-    private mutating func grow() {
-        let size = slots.count * 2
+    private mutating func grow() { rehash(size: slots.count * 2) }
+
+    private mutating func rehash(size: Int) {
         slots = Array(repeating: 0, count: size)
         mask = size - 1
         for id in 0..<spans.count {
