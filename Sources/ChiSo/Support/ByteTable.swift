@@ -7,18 +7,21 @@ public struct ByteTable: Sendable {
     private var arena: [UInt8] = []
     /// Per id: start offset (high 40 bits) and length (low 24 bits) of its key in `arena`.
     private var spans: [UInt64] = []
-    /// Per id: the high 32 bits of its hash, compared before the bytes.
+    /// Per id: the low 32 bits of its hash (the slot comes from the high bits), compared before the bytes.
     private var hashes: [UInt32] = []
-    /// Open addressing slots holding id + 1 (0 = empty).
+    /// Open addressing slots holding id + 1 (0 = empty); any size, indexed by "fastrange" (the high
+    /// half of hash × size), so that a reserved table is not rounded up to a power of two.
     private var slots: [Int32]
-    private var mask: Int
 
     public init(capacity: Int = 64) {
-        var size = 16
-        while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
-        mask = size - 1
+        slots = Array(repeating: 0, count: max(16, capacity * 4 / 3 + 1))
     }
+
+    @inline(__always)
+    private func home(_ h: UInt64) -> Int { Int(h.multipliedFullWidth(by: UInt64(slots.count)).high) }
+
+    @inline(__always)
+    private func next(_ i: Int) -> Int { i + 1 == slots.count ? 0 : i + 1 }
 
     /// Makes room for `count` keys of about `keyBytes` bytes each, so that a big load does not grow (and
     /// briefly double) its arrays step by step.
@@ -26,8 +29,7 @@ public struct ByteTable: Sendable {
         arena.reserveCapacity(count * keyBytes)
         spans.reserveCapacity(count)
         hashes.reserveCapacity(count)
-        var size = slots.count
-        while size * 3 < count * 4 { size <<= 1 }
+        let size = count * 4 / 3 + 1
         if size > slots.count { rehash(size: size) }
     }
 
@@ -61,13 +63,13 @@ public struct ByteTable: Sendable {
     /// The id of `key`, if present.
     public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let h = ByteTable.hash(key)
-        var i = Int(truncatingIfNeeded: h) & mask
+        var i = home(h)
         while true {
             let s = slots[i]
             if s == 0 { return nil }
             let id = Int(s - 1)
-            if hashes[id] == UInt32(truncatingIfNeeded: h >> 32) && equals(id, key) { return id }
-            i = (i + 1) & mask
+            if hashes[id] == UInt32(truncatingIfNeeded: h) && equals(id, key) { return id }
+            i = next(i)
         }
     }
 
@@ -75,18 +77,18 @@ public struct ByteTable: Sendable {
     @discardableResult
     public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
         let h = ByteTable.hash(key)
-        var i = Int(truncatingIfNeeded: h) & mask
+        var i = home(h)
         while true {
             let s = slots[i]
             if s == 0 { break }
             let id = Int(s - 1)
-            if hashes[id] == UInt32(truncatingIfNeeded: h >> 32) && equals(id, key) { return (id, false) }
-            i = (i + 1) & mask
+            if hashes[id] == UInt32(truncatingIfNeeded: h) && equals(id, key) { return (id, false) }
+            i = next(i)
         }
         let id = spans.count
         spans.append(UInt64(arena.count) << 24 | UInt64(min(key.count, 0xFF_FFFF)))
         arena.append(contentsOf: key)
-        hashes.append(UInt32(truncatingIfNeeded: h >> 32))
+        hashes.append(UInt32(truncatingIfNeeded: h))
         slots[i] = Int32(id + 1)
         if spans.count * 4 > slots.count * 3 { grow() }  // load factor at most 3/4
         return (id, true)
@@ -138,10 +140,9 @@ public struct ByteTable: Sendable {
 
     private mutating func rehash(size: Int) {
         slots = Array(repeating: 0, count: size)
-        mask = size - 1
         for id in 0..<spans.count {
-            var i = Int(truncatingIfNeeded: ByteTable.withKeyHash(self, id)) & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
+            var i = home(ByteTable.withKeyHash(self, id))
+            while slots[i] != 0 { i = next(i) }
             slots[i] = Int32(id + 1)
         }
     }

@@ -9,19 +9,29 @@ public struct RowRef: Sendable, Equatable {
 }
 
 /// One valid dossier (hồ sơ), reduced to what classification and the indicators need.
-/// Kept compact (28 bytes): a province's nightly export holds millions of them.
+/// Kept compact (24 bytes): a province's nightly export holds millions of them.
 public struct Dossier: Sendable, Equatable {
-    /// Index in the units registry.
-    public var unit: Int32
+    private var unitIndex: UInt16
     /// Ngày tiếp nhận.
     public var received: Day
     private var dueDay: Day
     private var finishedDay: Day
+    private var line: UInt32
+    private var file: UInt16
     public var status: DossierStatus
     public var channel: Channel
     private var flags: UInt8
-    public var ref: RowRef
 
+    /// Index in the units registry (at most 65,535 units).
+    public var unit: Int32 {
+        get { Int32(unitIndex) }
+        set { unitIndex = UInt16(truncatingIfNeeded: newValue) }
+    }
+    /// Where the row was read.
+    public var ref: RowRef {
+        get { RowRef(file: Int(file), line: Int(line)) }
+        set { file = UInt16(truncatingIfNeeded: newValue.file); line = UInt32(truncatingIfNeeded: newValue.line) }
+    }
     private static let none = Day.min
 
     /// Ngày hẹn trả; nil = no deadline.
@@ -43,42 +53,57 @@ public struct Dossier: Sendable, Equatable {
     public init(unit: Int, received: Day, due: Day? = nil, finished: Day? = nil, status: DossierStatus,
                 channel: Channel = .direct, fullOnline: Bool = false, feeRequired: Bool = false,
                 paidOnline: Bool = false, ref: RowRef = RowRef(file: 0, line: 0)) {
-        self.unit = Int32(unit)
+        unitIndex = UInt16(truncatingIfNeeded: unit)
         self.received = received
         dueDay = due ?? Dossier.none
         finishedDay = finished ?? Dossier.none
+        line = UInt32(truncatingIfNeeded: ref.line)
+        file = UInt16(truncatingIfNeeded: ref.file)
         self.status = status
         self.channel = channel
         flags = (fullOnline ? 1 : 0) | (feeRequired ? 2 : 0) | (paidOnline ? 4 : 0)
-        self.ref = ref
     }
 }
 
 /// What the `late`, `postal` and `digitized` exports say about one dossier, after duplicates.
-/// Compact (36 bytes): a row reference with line 0 means "no such row".
+/// Compact (28 bytes): a row's line 0 means "no such row".
 public struct DossierLinks: Sendable, Equatable {
-    private var lateRef = RowRef.none
-    private var intakeRef = RowRef.none
-    private var returnRef = RowRef.none
-    private var digitizedRef = RowRef.none
+    // Per linked row: its line (0 = none) and file; four of each, then the flags.
+    private var lateLine: UInt32 = 0, intakeLine: UInt32 = 0, returnLine: UInt32 = 0, digitizedLine: UInt32 = 0
+    private var lateFile: UInt16 = 0, intakeFile: UInt16 = 0, returnFile: UInt16 = 0, digitizedFile: UInt16 = 0
     private var flags: UInt8 = 0
 
     public init() {}
 
-    @inline(__always) private static func get(_ r: RowRef) -> RowRef? { r.line == 0 ? nil : r }
+    @inline(__always) private static func ref(_ line: UInt32, _ file: UInt16) -> RowRef? {
+        line == 0 ? nil : RowRef(file: Int(file), line: Int(line))
+    }
+    @inline(__always) private static func parts(_ r: RowRef?) -> (UInt32, UInt16) {
+        guard let r else { return (0, 0) }
+        return (UInt32(truncatingIfNeeded: r.line), UInt16(truncatingIfNeeded: r.file))
+    }
     @inline(__always) private func flag(_ bit: UInt8) -> Bool { flags & bit != 0 }
     @inline(__always) private mutating func set(_ bit: UInt8, _ on: Bool) { flags = on ? flags | bit : flags & ~bit }
 
     /// Its row in `late` (danh sách trễ hạn), if any.
-    public var late: RowRef? { get { Self.get(lateRef) } set { lateRef = newValue ?? .none } }
+    public var late: RowRef? { get { Self.ref(lateLine, lateFile) } set { (lateLine, lateFile) = Self.parts(newValue) } }
     public var apology: Bool { get { flag(1) } set { set(1, newValue) } }
     /// Its BCCI intake leg.
-    public var postalIntake: RowRef? { get { Self.get(intakeRef) } set { intakeRef = newValue ?? .none } }
+    public var postalIntake: RowRef? {
+        get { Self.ref(intakeLine, intakeFile) }
+        set { (intakeLine, intakeFile) = Self.parts(newValue) }
+    }
     /// Its BCCI result-return leg, and whether it was delivered.
-    public var postalReturn: RowRef? { get { Self.get(returnRef) } set { returnRef = newValue ?? .none } }
+    public var postalReturn: RowRef? {
+        get { Self.ref(returnLine, returnFile) }
+        set { (returnLine, returnFile) = Self.parts(newValue) }
+    }
     public var returnDelivered: Bool { get { flag(2) } set { set(2, newValue) } }
     /// Its row in the digitization export.
-    public var digitized: RowRef? { get { Self.get(digitizedRef) } set { digitizedRef = newValue ?? .none } }
+    public var digitized: RowRef? {
+        get { Self.ref(digitizedLine, digitizedFile) }
+        set { (digitizedLine, digitizedFile) = Self.parts(newValue) }
+    }
     public var digitizedInputs: Bool { get { flag(4) } set { set(4, newValue) } }
     public var reused: Bool { get { flag(8) } set { set(8, newValue) } }
     public var eResult: Bool { get { flag(16) } set { set(16, newValue) } }
