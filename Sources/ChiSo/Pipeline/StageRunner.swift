@@ -106,6 +106,13 @@ public final class StageRunner {
 
     /// The named inputs of each stage, upstream fingerprints included.
     public func fingerprints() throws -> [Stage: Fingerprint] {
+        // Hash every input file first, the new ones on both cores.
+        var paths: [String] = []
+        for stage in graph.stages where stage.isIngest {
+            paths += try sourceFiles(stage).filter { FileManager.default.fileExists(atPath: $0) && fileHashes[$0] == nil }
+        }
+        for path in paths { fileStamps[path] = try Warehouse.fileStamp(path) }
+        for (path, h) in try warehouse.fileHashes(paths) { fileHashes[path] = h }
         var out: [Stage: Fingerprint] = [:]
         for stage in graph.stages {
             var inputs: [String: String] = ["tool": ChiSoVersion.current]

@@ -158,19 +158,45 @@ public final class Warehouse: @unchecked Sendable {
 
     /// SHA-256 of a file, reusing the stored hash when size, mtime and inode are unchanged.
     public func fileHash(_ path: String) throws -> (sha256: String, size: Int) {
-        let stamp = try Warehouse.fileStamp(path)
-        let size = Int(stamp[0]), mtime = stamp[1], inode = stamp[2]
-        let cached = try queue.read { db in
-            try String.fetchOne(db, sql: "SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?",
-                                arguments: [path, size, mtime, inode])
-        }
-        if let cached { return (cached, size) }
-        let sha = try Hashing.sha256(file: path)
-        if readOnly { return (sha, size) }
-        try queue.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [path, size, mtime, inode, sha])
-        }
-        return (sha, size)
+        try fileHashes([path])[path]!
     }
+
+    /// SHA-256 of several files: stored hashes where size, mtime and inode are unchanged, the others
+    /// computed on both cores and stored.
+    public func fileHashes(_ paths: [String]) throws -> [String: (sha256: String, size: Int)] {
+        var out: [String: (sha256: String, size: Int)] = [:]
+        var missing: [(path: String, stamp: [Int64])] = []
+        for path in Set(paths).sorted() {
+            let stamp = try Warehouse.fileStamp(path)
+            let cached = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ns = ? AND inode = ?",
+                                    arguments: [path, stamp[0], stamp[1], stamp[2]])
+            }
+            if let cached { out[path] = (cached, Int(stamp[0])) } else { missing.append((path, stamp)) }
+        }
+        let results = ConcurrentResults(count: missing.count)
+        let toHash = missing.map(\.path)
+        DispatchQueue.concurrentPerform(iterations: toHash.count) { i in
+            results.set(i, Result { try Hashing.sha256(file: toHash[i]) })
+        }
+        for (i, m) in missing.enumerated() {
+            let sha = try results.get(i).get()
+            out[m.path] = (sha, Int(m.stamp[0]))
+            if readOnly { continue }
+            try queue.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [m.path, m.stamp[0], m.stamp[1], m.stamp[2], sha])
+            }
+        }
+        return out
+    }
+}
+
+/// Results filled from `concurrentPerform`, one slot per iteration.
+private final class ConcurrentResults: @unchecked Sendable {
+    private var slots: [Result<String, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<String, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    func get(_ i: Int) -> Result<String, Error> { lock.lock(); defer { lock.unlock() }; return slots[i]! }
 }
