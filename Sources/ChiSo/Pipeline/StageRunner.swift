@@ -324,7 +324,15 @@ public final class StageRunner {
         return out
     }
 
+    /// `CHISO_TRACE=1` prints the ingest's phases on stderr (for profiling).
+    private static let tracing = ProcessInfo.processInfo.environment["CHISO_TRACE"] == "1"
+    private let traceStart = Date()
+    private func trace(_ what: String) {
+        if StageRunner.tracing { FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(traceStart))) \(what)\n".utf8)) }
+    }
+
     private func runIngest(_ plan: [PlannedStage], runID: Int64) throws -> IngestOutcome {
+        trace("ingest begins")
         let runs = Set(plan.filter(\.run).map(\.stage))
         var findings: [Finding] = []
         var newFiles: [FileReport] = []
@@ -365,6 +373,7 @@ public final class StageRunner {
             for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
         }
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
+        trace("dossiers read")
         let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
         let key = self.key
         let stages = graph.stages
@@ -380,6 +389,7 @@ public final class StageRunner {
                 do {
                     try warehouse.write { db in
                         try Warehouse.saveDossiers(db, key, dossiers, ids: ids, registry: registry)
+                        if StageRunner.tracing { FileHandle.standardError.write(Data("trace dossiers written\n".utf8)) }
                         handoff.ready.wait()
                         guard let rest = handoff.rest else { throw IngestHandoff.Abandoned() }
                         try rest(db)
@@ -404,6 +414,7 @@ public final class StageRunner {
             guard runs.contains(stage) else { continue }
             for path in try sourceFiles(stage) { ingestor.ingestLinked(stage.source!, path, into: &result) }
         }
+        trace("linked exports read")
         findings += result.findings
         newFiles += result.files[firstNew...]
         // The files were hashed before they were read: one that changed meanwhile would be recorded wrongly.
@@ -440,6 +451,7 @@ public final class StageRunner {
             handedOff = true
             handoff.ready.signal()
             writer.wait()
+            trace("ingest committed")
             if let error = handoff.error { throw error }
         } else if !failed {
             try warehouse.write(rest)
