@@ -27,19 +27,6 @@ struct BulkInsert {
         copy.withUTF8 { text(i, $0) }
     }
 
-    /// Binds a day as `yyyy-MM-dd`, or NULL.
-    @inline(__always) func day(_ i: Int32, _ d: Day?) {
-        guard let d else { return null(i) }
-        let c = PortalDate.civil(d)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buf in
-            var y = c.year
-            for k in (0..<4).reversed() { buf[k] = UInt8(48 + y % 10); y /= 10 }
-            buf[4] = 45; buf[5] = UInt8(48 + c.month / 10); buf[6] = UInt8(48 + c.month % 10)
-            buf[7] = 45; buf[8] = UInt8(48 + c.day / 10); buf[9] = UInt8(48 + c.day % 10)
-            text(i, UnsafeBufferPointer(buf))
-        }
-    }
-
     /// Inserts the bound row and clears the bindings' statement state for the next one.
     func step() throws {
         let rc = sqlite3_step(handle)
@@ -80,7 +67,4 @@ struct BulkRead {
     }
 
     func string(_ i: Int32) -> String { String(decoding: bytes(i), as: UTF8.self) }
-
-    /// A `yyyy-MM-dd` column as a day, nil for NULL.
-    @inline(__always) func day(_ i: Int32) -> Day? { isNull(i) ? nil : PortalDate.parse(bytes(i)) }
 }

@@ -59,10 +59,11 @@ enum Schema {
                 -- period, dossier id and file path.
                 CREATE TABLE periods (
                   id INTEGER PRIMARY KEY, pipeline TEXT NOT NULL, period TEXT NOT NULL, UNIQUE (pipeline, period));
-                -- Valid dossiers after duplicates (last wins). Dates are yyyy-MM-dd; file_id is source_files.file_id.
+                -- Valid dossiers after duplicates (last wins). Dates are day numbers (days since 1970-01-01;
+                -- v_dossiers shows them as yyyy-MM-dd); file_id is source_files.file_id.
                 CREATE TABLE dossiers (
                   period_id INTEGER NOT NULL, position INTEGER NOT NULL, dossier_id TEXT NOT NULL, unit_code TEXT NOT NULL,
-                  received_at TEXT NOT NULL, due_at TEXT, finished_at TEXT,
+                  received_day INTEGER NOT NULL, due_day INTEGER, finished_day INTEGER,
                   status INTEGER NOT NULL, channel INTEGER NOT NULL,
                   full_online INTEGER NOT NULL, fee_required INTEGER NOT NULL, paid_online INTEGER NOT NULL,
                   file_id INTEGER NOT NULL, line INTEGER NOT NULL,
@@ -84,7 +85,8 @@ enum Schema {
                   file_id INTEGER NOT NULL, line INTEGER NOT NULL,
                   PRIMARY KEY (period_id, position)) WITHOUT ROWID;
                 CREATE VIEW v_dossiers AS
-                  SELECT p.pipeline, p.period, d.dossier_id, d.unit_code, d.received_at, d.due_at, d.finished_at, d.status,
+                  SELECT p.pipeline, p.period, d.dossier_id, d.unit_code, date(d.received_day * 86400, 'unixepoch') AS received_at,
+                         date(d.due_day * 86400, 'unixepoch') AS due_at, date(d.finished_day * 86400, 'unixepoch') AS finished_at, d.status,
                          d.channel, d.full_online, d.fee_required, d.paid_online, f.file, d.line
                   FROM dossiers d JOIN periods p ON p.id = d.period_id
                   LEFT JOIN source_files f ON f.pipeline = p.pipeline AND f.period = p.period AND f.file_id = d.file_id;

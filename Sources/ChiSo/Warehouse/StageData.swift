@@ -150,7 +150,7 @@ extension Warehouse {
         let period = try periodID(db, key)
         try db.execute(sql: "DELETE FROM dossiers WHERE period_id = ?", arguments: [period])
         let insert = try BulkInsert(db, sql: """
-            INSERT INTO dossiers (period_id, position, dossier_id, unit_code, received_at, due_at, finished_at, status, channel,
+            INSERT INTO dossiers (period_id, position, dossier_id, unit_code, received_day, due_day, finished_day, status, channel,
                                   full_online, fee_required, paid_online, file_id, line)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
@@ -160,9 +160,9 @@ extension Warehouse {
             insert.int(2, i)
             ids.withKey(i) { insert.text(3, $0) }
             insert.text(4, codes[Int(d.unit)])
-            insert.day(5, d.received)
-            insert.day(6, d.due)
-            insert.day(7, d.finished)
+            insert.int(5, Int(d.received))
+            if let due = d.due { insert.int(6, Int(due)) } else { insert.null(6) }
+            if let finished = d.finished { insert.int(7, Int(finished)) } else { insert.null(7) }
             insert.int(8, Int(d.status.rawValue))
             insert.int(9, Int(d.channel.rawValue))
             insert.bool(10, d.fullOnline)
@@ -182,12 +182,13 @@ extension Warehouse {
                                                 arguments: [key.pipeline, key.period]) else { return store }
             var scratch = [UInt8](repeating: 0, count: 64)
             let rows = try BulkRead(db, sql: """
-                SELECT dossier_id, unit_code, received_at, due_at, finished_at, status, channel, full_online, fee_required,
+                SELECT dossier_id, unit_code, received_day, due_day, finished_day, status, channel, full_online, fee_required,
                        paid_online, file_id, line FROM dossiers WHERE period_id = ? ORDER BY position
                 """, arguments: [period])
             while try rows.next() {
                 let d = Dossier(unit: UnitCodeLookup.find(rows.bytes(1), registry, scratch: &scratch) ?? 0,
-                                received: rows.day(2) ?? 0, due: rows.day(3), finished: rows.day(4),
+                                received: Day(rows.int(2)), due: rows.isNull(3) ? nil : Day(rows.int(3)),
+                                finished: rows.isNull(4) ? nil : Day(rows.int(4)),
                                 status: DossierStatus(rawValue: UInt8(rows.int(5))) ?? .processing,
                                 channel: Channel(rawValue: UInt8(rows.int(6))) ?? .direct,
                                 fullOnline: rows.bool(7), feeRequired: rows.bool(8), paidOnline: rows.bool(9),
