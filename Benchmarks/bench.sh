@@ -10,6 +10,9 @@ VENV=Benchmarks/.venv
 FROM=2022-11-15
 TO=2023-11-30
 
+if [ ! -x /usr/bin/time ]; then  # GNU time, for the peak RSS
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo); $SUDO apt-get update -qq && $SUDO apt-get install -y -qq time >&2
+fi
 swift build -c release --product chiso >/dev/null
 swift build -c release --product chiso-samples >/dev/null
 cc -O2 -o Benchmarks/data/floor Benchmarks/floor.c -lcsv
@@ -80,7 +83,7 @@ mb = size / 1048576
 def stages(label):
     out = {}
     for line in open(f"{work}/{label}.err"):
-        m = re.match(r"chiso \S+ (\S+) (ran|skipped) rows=(\S+) seconds=(\S+)", line)
+        m = re.match(r"chiso \S+ (\S+) (ran|skipped) rows=(\S+) seconds=([0-9.]+)", line)
         if m: out[m[1]] = (m[2], float(m[4]))
     return out
 

@@ -88,11 +88,13 @@ final class ProgressLog {
             let mb = Double(bytes) / 1_048_576
             extra = String(format: "  %.1f MB  %.1f MB/s", mb, r.seconds > 0 ? mb / r.seconds : 0)
         }
+        // The report's line says where the outputs are.
+        let out = r.stage == .report ? " out=\(outputDirectory)" : ""
         if terminal {
             let status = r.ran ? "chạy   " : "bỏ qua "
-            Terminal.error("  \(pad(r.stage.rawValue, 17)) \(status) \(pad(rows, 13))\(extra)  \(String(format: "%.2f s", r.seconds))  \(r.ran ? r.reason : "")")
+            Terminal.error("  \(pad(r.stage.rawValue, 17)) \(status) \(pad(rows, 13))\(extra)  \(String(format: "%.2f s", r.seconds))  \(r.ran ? r.reason : "")\(out)")
         } else {
-            Terminal.error("chiso \(prefix) \(r.stage.rawValue) \(r.ran ? "ran" : "skipped") rows=\(r.rows.map(String.init) ?? "-") seconds=\(String(format: "%.3f", r.seconds))\(r.ran ? " reason=\"\(r.reason)\"" : "")")
+            Terminal.error("chiso \(prefix) \(r.stage.rawValue) \(r.ran ? "ran" : "skipped") rows=\(r.rows.map(String.init) ?? "-") seconds=\(String(format: "%.3f", r.seconds))\(r.ran ? " reason=\"\(r.reason)\"" : "")\(out)")
         }
     }
 
