@@ -81,18 +81,30 @@ final class ProgressLog {
         self.outputDirectory = outputDirectory
     }
 
+    /// Ingest stages run and commit together: their bytes add up to one rate, shown once.
+    private var ingestBytes = 0
+    private var ingestSeconds = 0.0
+    private var ingestShown = false
+
     func stage(_ r: StageReport) {
-        let rows = r.rows.map { "\($0) dòng" } ?? ""
-        var extra = ""
-        if r.ran, let bytes = r.bytes, bytes > 0 {
-            let mb = Double(bytes) / 1_048_576
-            extra = String(format: "  %.1f MB  %.1f MB/s", mb, r.seconds > 0 ? mb / r.seconds : 0)
+        if r.stage.isIngest {
+            ingestBytes += r.ran ? r.bytes ?? 0 : 0
+            ingestSeconds = max(ingestSeconds, r.ran ? r.seconds : 0)
+        } else if !ingestShown {
+            ingestShown = true
+            if terminal && ingestBytes > 0 {
+                let mb = Double(ingestBytes) / 1_048_576
+                Terminal.error("  \(pad("ingest (cả nhóm)", 17))         \(String(format: "%.1f MB  %.1f MB/s  %.2f s", mb, ingestSeconds > 0 ? mb / ingestSeconds : 0, ingestSeconds))")
+            }
         }
+        let rows = r.rows.map { "\($0) dòng" } ?? ""
         // The report's line says where the outputs are.
         let out = r.stage == .report ? " out=\(outputDirectory)" : ""
         if terminal {
             let status = r.ran ? "chạy   " : "bỏ qua "
-            Terminal.error("  \(pad(r.stage.rawValue, 17)) \(status) \(pad(rows, 13))\(extra)  \(String(format: "%.2f s", r.seconds))  \(r.ran ? r.reason : "")\(out)")
+            let size = r.ran && r.stage.isIngest ? String(format: "%7.1f MB", Double(r.bytes ?? 0) / 1_048_576)
+                : (r.ran ? String(format: "%7.2f s ", r.seconds) : "         ")
+            Terminal.error("  \(pad(r.stage.rawValue, 17)) \(status) \(pad(rows, 13)) \(size)  \(r.ran ? r.reason : "")\(out)")
         } else {
             Terminal.error("chiso \(prefix) \(r.stage.rawValue) \(r.ran ? "ran" : "skipped") rows=\(r.rows.map(String.init) ?? "-") seconds=\(String(format: "%.3f", r.seconds))\(r.ran ? " reason=\"\(r.reason)\"" : "")\(out)")
         }
