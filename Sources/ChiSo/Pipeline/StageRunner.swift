@@ -328,7 +328,10 @@ public final class StageRunner {
     private static let tracing = ProcessInfo.processInfo.environment["CHISO_TRACE"] == "1"
     private let traceStart = Date()
     private func trace(_ what: String) {
-        if StageRunner.tracing { FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(traceStart))) \(what)\n".utf8)) }
+        guard StageRunner.tracing else { return }
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS") }.map(String.init) ?? ""
+        FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(traceStart))) \(what) \(rss)\n".utf8))
     }
 
     private func runIngest(_ plan: [PlannedStage], runID: Int64) throws -> IngestOutcome {
@@ -363,9 +366,10 @@ public final class StageRunner {
         let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
         let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
         if runs.contains(.ingestDossiers) {
-            // About 250 bytes a row in portal exports: reserve once rather than grow by doubling.
+            // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
+            // grow by copying (which would briefly hold them twice).
             let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
-            result.store.reserve(bytes / 250 + 1024)
+            result.store.reserve(bytes / 150 + 1024, expected: bytes / 250 + 1024)
             for path in try sourceFiles(.ingestDossiers) { ingestor.ingestDossiers(path, into: &result) }
         } else if !linkedRuns.isEmpty {
             result.files = try warehouse.loadExportFiles(key)

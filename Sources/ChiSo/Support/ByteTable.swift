@@ -5,8 +5,8 @@
 /// first insertion.
 public struct ByteTable: Sendable {
     private var arena: [UInt8] = []
-    /// Per id: start offset (high 40 bits) and length (low 24 bits) of its key in `arena`.
-    private var spans: [UInt64] = []
+    /// Per id: where its key starts in `arena` (it ends where the next one starts).
+    private var starts: [UInt32] = []
     /// Per id: the low 32 bits of its hash (the slot comes from the high bits), compared before the bytes.
     private var hashes: [UInt32] = []
     /// Open addressing slots holding id + 1 (0 = empty); any size, indexed by "fastrange" (the high
@@ -25,16 +25,18 @@ public struct ByteTable: Sendable {
 
     /// Makes room for `count` keys of about `keyBytes` bytes each, so that a big load does not grow (and
     /// briefly double) its arrays step by step.
-    public mutating func reserve(_ count: Int, keyBytes: Int) {
+    /// Capacity beyond what is used costs address space, not memory; the slots, written at random, are
+    /// sized for `slotCount` keys (default `count`) and grow if needed.
+    public mutating func reserve(_ count: Int, keyBytes: Int, slotCount: Int? = nil) {
         arena.reserveCapacity(count * keyBytes)
-        spans.reserveCapacity(count)
+        starts.reserveCapacity(count)
         hashes.reserveCapacity(count)
-        let size = count * 4 / 3 + 1
+        let size = (slotCount ?? count) * 4 / 3 + 1
         if size > slots.count { rehash(size: size) }
     }
 
     /// Number of distinct keys.
-    public var count: Int { spans.count }
+    public var count: Int { starts.count }
 
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -85,12 +87,13 @@ public struct ByteTable: Sendable {
             if hashes[id] == UInt32(truncatingIfNeeded: h) && equals(id, key) { return (id, false) }
             i = next(i)
         }
-        let id = spans.count
-        spans.append(UInt64(arena.count) << 24 | UInt64(min(key.count, 0xFF_FFFF)))
+        let id = starts.count
+        precondition(arena.count + key.count <= Int(UInt32.max), "ByteTable: more than 4 GiB of keys")
+        starts.append(UInt32(arena.count))
         arena.append(contentsOf: key)
         hashes.append(UInt32(truncatingIfNeeded: h))
         slots[i] = Int32(id + 1)
-        if spans.count * 4 > slots.count * 3 { grow() }  // load factor at most 3/4
+        if starts.count * 4 > slots.count * 3 { grow() }  // load factor at most 3/4
         return (id, true)
     }
 
@@ -113,8 +116,9 @@ public struct ByteTable: Sendable {
 
     @inline(__always)
     private func span(_ id: Int) -> (start: Int, count: Int) {
-        let v = spans[id]
-        return (Int(v >> 24), Int(v & 0xFF_FFFF))
+        let start = Int(starts[id])
+        let end = id + 1 < starts.count ? Int(starts[id + 1]) : arena.count
+        return (start, end - start)
     }
 
     /// Calls `body` with the key bytes of `id` (no string is made).
@@ -136,11 +140,11 @@ public struct ByteTable: Sendable {
     /// The full hash of a stored key (the table keeps only 32 bits of it).
     private static func withKeyHash(_ t: ByteTable, _ id: Int) -> UInt64 { t.withKey(id) { hash($0) } }
 
-    private mutating func grow() { rehash(size: slots.count * 2) }
+    private mutating func grow() { rehash(size: slots.count * 3 / 2) }
 
     private mutating func rehash(size: Int) {
         slots = Array(repeating: 0, count: size)
-        for id in 0..<spans.count {
+        for id in 0..<starts.count {
             var i = home(ByteTable.withKeyHash(self, id))
             while slots[i] != 0 { i = next(i) }
             slots[i] = Int32(id + 1)

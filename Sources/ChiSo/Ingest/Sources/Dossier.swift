@@ -118,11 +118,12 @@ public struct DossierStore: Sendable {
 
     public init() {}
 
-    /// Makes room for about `count` dossiers.
-    public mutating func reserve(_ count: Int) {
+    /// Makes room for about `count` dossiers (generously: unused capacity is address space, not memory),
+    /// with the id hash table sized for `expected`.
+    public mutating func reserve(_ count: Int, expected: Int) {
         dossiers.reserveCapacity(count)
         links.reserveCapacity(count)
-        ids.reserve(count, keyBytes: 28)
+        ids.reserve(count, keyBytes: 32, slotCount: expected)
     }
 
     /// Inserts or replaces (last wins); returns the replaced dossier's row, if any.
