@@ -377,7 +377,7 @@ public final class StageRunner {
             for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
         }
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
-        trace("dossiers read")
+        trace("dossiers read: \(result.store.dossiers.count) dossiers (capacity \(result.store.dossiers.capacity)), ids \(result.store.ids.footprint)")
         let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
         let key = self.key
         let stages = graph.stages

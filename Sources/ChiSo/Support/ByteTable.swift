@@ -35,6 +35,11 @@ public struct ByteTable: Sendable {
         if size > slots.count { rehash(size: size) }
     }
 
+    /// Bytes held, for traces: arena, starts, hash tags, slots.
+    public var footprint: String {
+        "arena \(arena.count)/\(arena.capacity) starts \(starts.count) slots \(slots.count)"
+    }
+
     /// Number of distinct keys.
     public var count: Int { starts.count }
 
