@@ -423,9 +423,10 @@ public final class StageRunner {
         newFiles += result.files[firstNew...]
         // The files were hashed before they were read: one that changed meanwhile would be recorded wrongly.
         for (path, stamp) in fileStamps where (try? Warehouse.fileStamp(path)) != stamp {
-            findings.append(Finding(.error, .encoding, source: .dossiers, file: config.display(path), line: nil,
-                                    message: "Tệp thay đổi trong lúc đang đọc; chạy lại khi việc xuất dữ liệu đã xong"))
-            if let i = newFiles.firstIndex(where: { $0.file == config.display(path) }) { newFiles[i].failed = true }
+            let i = newFiles.firstIndex { $0.file == config.display(path) }
+            findings.append(Finding(.error, .encoding, source: i.map { newFiles[$0].source } ?? .dossiers, file: config.display(path),
+                                    line: nil, message: "Tệp thay đổi trong lúc đang đọc; chạy lại khi việc xuất dữ liệu đã xong"))
+            if let i { newFiles[i].failed = true }
         }
         let failed = newFiles.contains(where: \.failed)
         ingest = failed ? nil : result
@@ -460,8 +461,7 @@ public final class StageRunner {
         } else if !failed {
             try warehouse.write(rest)
         }
-        if failed { return IngestOutcome(files: newFiles, findings: findings, failed: true) }
-        return IngestOutcome(files: newFiles, findings: findings, failed: false)
+        return IngestOutcome(files: newFiles, findings: findings, failed: failed)
     }
 
     /// Hands the rest of the ingest writes to the writer that is already inside the transaction.
