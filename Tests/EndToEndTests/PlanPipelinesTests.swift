@@ -46,6 +46,9 @@ import Testing
         //   dung_han   = (105 + 59 + 0) / 164 = 1.0          → 50 × min(1, 1.0)       = 50.00 points
         //   truc_tuyen = 135 / 161 = 0.838509…  (83.85 %)    → 50 × 0.838509…         = 41.93 points
         //   score      = (50 + 41.9255…) / 100 × 100 = 91.9255… → 91.93, band Xuất sắc (≥ 90), rank 1 of 7 offices
+        // Keys-style headers of the index and award files (SPEC 7.1).
+        #expect(out.text(base + "chi-so-cchc.csv").hasPrefix("unit_code,unit_name,tier,dung_han.numerator,dung_han.denominator,dung_han.rate,dung_han.points,truc_tuyen.numerator,truc_tuyen.denominator,truc_tuyen.rate,truc_tuyen.points,score,band,rank,prev_rank,rank_change\r\n"))
+        #expect(out.text(base + "khen-thuong-giay-khen-giam-doc-so.csv").hasPrefix("tier,unit_code,unit_name,score,rank,eligible,selected,position,individuals,reasons\r\n"))
         let indicators = row("chi-tieu.csv", "000.04.19.H99")
         #expect(Array(indicators[3...16]) == ["164", "3", "161", "135", "86", "22", "4", "164", "105", "59", "0", "0", "0", "0"])
         #expect(row("chi-so-cchc.csv", "000.04.19.H99")
@@ -59,6 +62,22 @@ import Testing
         #expect(row("khen-thuong-giay-khen-giam-doc-so.csv", "000.01.19.H99")
                 == ["phong", "000.01.19.H99", "Văn phòng Sở", "76.78", "6", "Không", "Không", "", "",
                     "rate.truc_tuyen = 53.55, cần >= target.online_rate"])
+    }
+
+    @Test func vietnameseHeadersNameEachComponentByItsLabel() throws {
+        let out = Scratch()
+        #expect(try CLI.run(["run", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "--out", out.path]).status == 0)
+        let base = "ninh-thuan-ldtbxh-cchc/2023/"
+        #expect(out.text(base + "chi-so-cchc.csv").hasPrefix("Mã đơn vị,Tên đơn vị,Cấp,Giải quyết đúng hạn: tử số,Giải quyết đúng hạn: mẫu số,Giải quyết đúng hạn: tỷ lệ (%),Giải quyết đúng hạn: điểm,Tỷ lệ hồ sơ trực tuyến: tử số,Tỷ lệ hồ sơ trực tuyến: mẫu số,Tỷ lệ hồ sơ trực tuyến: tỷ lệ (%),Tỷ lệ hồ sơ trực tuyến: điểm,Tổng điểm,Xếp loại,Xếp hạng,Xếp hạng kỳ trước,Thay đổi thứ hạng\r\n"))
+        #expect(out.text(base + "khen-thuong-giay-khen-giam-doc-so.csv").hasPrefix("Cấp,Mã đơn vị,Tên đơn vị,Tổng điểm,Xếp hạng,Đủ điều kiện,Được đề nghị,Thứ tự đề nghị,Số cá nhân đề nghị,Lý do\r\n"))
+        // The manifest records each stage with its status and fingerprint.
+        let manifest = try JSONSerialization.jsonObject(with: Data(out.read(base + "manifest.json"))) as! [String: Any]
+        let stages = manifest["stages"] as! [[String: Any]]
+        #expect(stages.map { $0["name"] as! String } == ["ingest.units", "ingest.targets", "ingest.dossiers", "ingest.late",
+                                                         "normalize", "indices", "awards", "report"])
+        #expect(stages.allSatisfy { ($0["status"] as! String) == "ran" && ($0["fingerprint"] as! String).count == 64 })
+        #expect(manifest["as_of"] as? String == "2023-11-29")
+        #expect((manifest["pipeline_sha256"] as? String)?.count == 64)
     }
 
     @Test func explainShowsTheComponentsAndTheReasons() throws {

@@ -110,6 +110,20 @@ import Testing
         #expect(!s.text("out/tay-tinh/2023/khen-thuong-bk.csv").contains("ngoài chỉ tiêu"))
     }
 
+    @Test func outputsOfAnAwardRemovedFromThePipelineAreRemoved() throws {
+        writeFixture()
+        #expect(try run().status == 0)
+        #expect(s.exists("out/tay-tinh/2023/khen-thuong-bk.csv"))
+        let yaml = String(decoding: s.read("p.yaml"), as: UTF8.self)
+        s.write("p.yaml", String(yaml[..<yaml.range(of: "awards:")!.lowerBound]))
+        let r = try run()
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!s.exists("out/tay-tinh/2023/khen-thuong-bk.csv"))
+        #expect(s.exists("out/tay-tinh/2023/chi-so-dvc.csv"))
+        let w = try Warehouse(readingFrom: db)
+        #expect(try w.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM award_decisions") } == 0)
+    }
+
     @Test func aSingleStageNeedsItsPersistedUpstream() throws {
         writeFixture()
         let none = try run(["--stage", "awards"])
