@@ -20,7 +20,7 @@ struct ExplainCommand: ParsableCommand {
         }
         let (config, _) = try PipelineLoader.load(path: pipeline)
         let warehouse = try Warehouse(readingFrom: db)
-        let evaluation = try PipelineRun(config: config, options: RunOptions(asOf: asOfDay)).evaluate { index in
+        let evaluation = try PipelineEvaluator(config: config, options: RunOptions(asOf: asOfDay)).evaluate { index in
             guard let previous = config.compareTo else { return [:] }
             return try warehouse.loadRanks(pipeline: config.pipeline, period: previous, index: index)
         }

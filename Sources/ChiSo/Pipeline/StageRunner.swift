@@ -353,7 +353,7 @@ public final class StageRunner {
         for kind in [SourceKind.targets, .external] {
             let stage: Stage = kind == .targets ? .ingestTargets : .ingestExternal
             guard runs.contains(stage) else { continue }
-            let one = try PipelineRun.loadReferences(config: config, registry: registry, findings: &findings, only: kind)
+            let one = try PipelineEvaluator.loadReferences(config: config, registry: registry, findings: &findings, only: kind)
             refs[kind] = one[kind]
             if let f = one[kind]?.file { newFiles.append(f) }
         }
@@ -520,7 +520,7 @@ public final class StageRunner {
         }
         let table = computeIndicators(dossiers: result.store.dossiers, links: result.store.links, unitCount: registry.units.count,
                                       dates: dates, checkLateList: graph.stages.contains(.ingestLate))
-        let findings = PipelineRun(config: config, options: RunOptions()).crossCheckFindings(table.warnings, ingest: result, registry: registry)
+        let findings = PipelineEvaluator(config: config, options: RunOptions()).crossCheckFindings(table.warnings, ingest: result, registry: registry)
         self.table = table
         try warehouse.write { db in
             try Warehouse.saveIndicators(db, key, table, registry: registry)
@@ -623,7 +623,7 @@ public final class StageRunner {
         try output.stage(try manifest.encoded(), to: dir + "/manifest.json")
         written.append(dir + "/manifest.json")
         output.remove(dir + "/loi")
-        for stale in PipelineRun(config: config, options: RunOptions()).staleOutputs(in: dir, keeping: written) { output.remove(stale) }
+        for stale in PipelineEvaluator(config: config, options: RunOptions()).staleOutputs(in: dir, keeping: written) { output.remove(stale) }
         try warehouse.write { db in
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID, rows: written.count)
         }

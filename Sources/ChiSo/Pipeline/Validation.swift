@@ -14,7 +14,7 @@ public struct Validation {
     public func run() throws -> [HeaderCheck] {
         let registry = try UnitRegistry.load(config: config)
         var ignored: [Finding] = []
-        _ = try PipelineRun.loadReferences(config: config, registry: registry, findings: &ignored)
+        _ = try PipelineEvaluator.loadReferences(config: config, registry: registry, findings: &ignored)
         var checks: [HeaderCheck] = []
         for (kind, files) in try Ingestor(config: config, registry: registry).sourceFiles() {
             for path in files {

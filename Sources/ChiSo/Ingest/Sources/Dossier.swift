@@ -3,9 +3,6 @@ public struct RowRef: Sendable, Equatable {
     public var file: Int32
     public var line: Int32
     public init(file: Int, line: Int) { self.file = Int32(file); self.line = Int32(line) }
-
-    /// No row (lines start at 1).
-    public static let none = RowRef(file: 0, line: 0)
 }
 
 /// One valid dossier (hồ sơ), reduced to what classification and the indicators need.

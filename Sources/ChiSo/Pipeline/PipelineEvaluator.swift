@@ -69,8 +69,9 @@ struct StageClock {
     }
 }
 
-/// The imperative shell around the pure rules: reads, computes, writes (SPEC 2–4, 7.1).
-public struct PipelineRun {
+/// Evaluates a pipeline in memory straight from its exports, writing nothing and needing no warehouse:
+/// what `chiso explain` shows. `chiso run` goes through ``StageRunner``, which shares these helpers.
+public struct PipelineEvaluator {
     public let config: PipelineConfig
     public let options: RunOptions
 
@@ -95,7 +96,7 @@ public struct PipelineRun {
         let registry = try clock.time("ingest.units", rows: { $0.units.count }) { try UnitRegistry.load(config: config) }
         var findings: [Finding] = []
         let references = try clock.time("ingest.references", rows: { $0.values.reduce(0) { $0 + ($1.file?.rows ?? 0) } }) {
-            try PipelineRun.loadReferences(config: config, registry: registry, findings: &findings)
+            try PipelineEvaluator.loadReferences(config: config, registry: registry, findings: &findings)
         }
         let ingestor = Ingestor(config: config, registry: registry)
         _ = try ingestor.sourceFiles()  // configuration errors (empty globs) before reading anything
