@@ -11,7 +11,7 @@ public enum RunExit: Int32, Sendable {
     case locked = 75
 }
 
-/// Options of `chiso run`.
+/// Options of an in-memory evaluation (`chiso explain`).
 public struct RunOptions: Sendable {
     public var asOf: Day?
     public var outDirectory = "out"
