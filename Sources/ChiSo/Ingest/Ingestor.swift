@@ -11,6 +11,27 @@ public struct IngestResult: Sendable {
     public var failed: Bool { files.contains { $0.failed } }
 }
 
+extension PipelineConfig {
+    /// The files of each configured export source, in byte-wise order; a glob that matches nothing, or
+    /// more files than a dossier's 16-bit file index can tell apart, is a configuration error.
+    public func exportFiles() throws -> [(SourceKind, [String])] {
+        var result: [(SourceKind, [String])] = []
+        for kind in [SourceKind.dossiers, .late, .postal, .digitized] {
+            guard let pattern = sources.exports[kind] else { continue }
+            let files = files(matching: pattern)
+            if files.isEmpty {
+                throw ConfigError(file: path, "sources.\(kind.rawValue): mẫu '\(pattern)' không khớp tệp nào")
+            }
+            result.append((kind, files))
+        }
+        let total = result.reduce(0) { $0 + $1.1.count }
+        if total > Int(UInt16.max) {
+            throw ConfigError(file: path, "các mẫu sources khớp \(total) tệp, nhiều hơn mức tối đa \(UInt16.max); gộp bớt tệp")
+        }
+        return result
+    }
+}
+
 /// Reads the four exports in order (dossiers first, so that the others can be linked as they stream).
 public struct Ingestor {
     public let config: PipelineConfig
@@ -24,18 +45,7 @@ public struct Ingestor {
     }
 
     /// The files of each configured export source; a glob that matches nothing is a configuration error.
-    public func sourceFiles() throws -> [(SourceKind, [String])] {
-        var result: [(SourceKind, [String])] = []
-        for kind in [SourceKind.dossiers, .late, .postal, .digitized] {
-            guard let pattern = config.sources.exports[kind] else { continue }
-            let files = config.files(matching: pattern)
-            if files.isEmpty {
-                throw ConfigError(file: config.path, "sources.\(kind.rawValue): mẫu '\(pattern)' không khớp tệp nào")
-            }
-            result.append((kind, files))
-        }
-        return result
-    }
+    public func sourceFiles() throws -> [(SourceKind, [String])] { try config.exportFiles() }
 
     public func run() throws -> IngestResult {
         var result = IngestResult()

@@ -62,6 +62,9 @@ public struct UnitRegistry: Sendable {
         for f in findings where f.severity == .error {
             errors.append(ConfigError(file: display, line: f.line, "danh mục đơn vị: \(f.message)"))
         }
+        if units.count > Int(UInt16.max) {
+            errors.append(ConfigError(file: display, "danh mục đơn vị có \(units.count) đơn vị, nhiều hơn mức tối đa \(UInt16.max)"))
+        }
         if !errors.isEmpty { throw ConfigErrors(errors: errors) }
         var registry = UnitRegistry(units: units)
         registry.file = report

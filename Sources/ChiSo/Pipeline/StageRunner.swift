@@ -95,12 +95,7 @@ public final class StageRunner {
         case .ingestTargets: return [config.resolve(config.sources.targets!)]
         case .ingestExternal: return [config.resolve(config.sources.external!)]
         default:
-            let pattern = config.sources.exports[stage.source!]!
-            let files = config.files(matching: pattern)
-            if files.isEmpty {
-                throw ConfigError(file: config.path, "sources.\(stage.source!.rawValue): mẫu '\(pattern)' không khớp tệp nào")
-            }
-            return files
+            return try config.exportFiles().first { $0.0 == stage.source }?.1 ?? []
         }
     }
 
