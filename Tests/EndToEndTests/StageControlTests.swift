@@ -160,12 +160,17 @@ import Testing
     @Test func aDataErrorLeavesTheWarehouseAsItWas() throws {
         writeFixture()
         #expect(try run().status == 0)
+        let key = PeriodKey(pipeline: "tay-tinh", period: "2023")
+        let before = try Warehouse(readingFrom: db).stageStates(key).mapValues(\.fingerprint)
+        let lateRows = { try Warehouse(readingFrom: self.db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM late_rows") } }
+        #expect(try lateRows() == 1)
         s.write("data/tre-han.csv", "Mã hồ sơ,Mã đơn vị,Xin lỗi\nHS-2,A,\"Có\n")
         let r = try run()
         #expect(r.status == 1)
-        let w = try Warehouse(readingFrom: db)
-        let states = try w.stageStates(PeriodKey(pipeline: "tay-tinh", period: "2023"))
-        #expect(states.count == 8)
+        // Every stage still has the fingerprint of the last good run, and the late rows are the old ones.
+        #expect(before.count == 8)
+        #expect(try Warehouse(readingFrom: db).stageStates(key).mapValues(\.fingerprint) == before)
+        #expect(try lateRows() == 1)
         // The late list still holds the previous row; the next run with the file fixed reruns it.
         writeFixture()
         let fixed = try run()

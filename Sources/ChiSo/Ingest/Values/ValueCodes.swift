@@ -106,7 +106,8 @@ public struct EnumMatcher<Value> {
             cell.count == 0 || memcmp(last.baseAddress!, cell.baseAddress!, cell.count) == 0
         }) { return lastValue }
         let value = lookup(cell)
-        lastBytes = Array(cell)
+        lastBytes.removeAll(keepingCapacity: true)  // no allocation per row when a column alternates
+        lastBytes.append(contentsOf: cell)
         lastValue = value
         return value
     }
