@@ -10,6 +10,18 @@ struct GeneratedUnit {
     let lateRate: Double
     /// Probability that a new dossier is submitted online.
     let onlineRate: Double
+    /// Validity in the registry (SPEC 10.1), as `yyyy-MM-dd`; nil = unbounded.
+    var validFrom: String? = nil
+    var validTo: String? = nil
+}
+
+/// One row of a generated crosswalk (danh mục sắp xếp đơn vị).
+struct GeneratedSuccession {
+    let oldCode: String
+    let newCode: String
+    let effective: String
+    /// "Có" / "Không" for a split, empty otherwise.
+    let primary: String
 }
 
 /// The unit structure of one fictional administration.
@@ -18,6 +30,11 @@ struct Layout {
     let units: [GeneratedUnit]
     /// Tier labels as the registry writes them (the pipeline matches them by key or label).
     let tierLabels: [String: String]
+    /// The crosswalk of a reorganized layout (empty for the others).
+    var successions: [GeneratedSuccession] = []
+
+    /// The registry has validity dates (a reorganized administration).
+    var isDated: Bool { units.contains { $0.validFrom != nil || $0.validTo != nil } }
 
     static func named(_ name: String) -> Layout {
         switch name {
@@ -25,7 +42,8 @@ struct Layout {
         case "district": return district()
         case "city": return city()
         case "department": return department()
-        default: fail("layout không rõ: \(name) (có: province, district, city, department)")
+        case "province-2025": return reorganized2025()
+        default: fail("layout không rõ: \(name) (có: province, district, city, department, province-2025)")
         }
     }
 

@@ -142,25 +142,28 @@ struct ProvinceGenerator {
     private mutating func writeReferences() throws {
         let t = try CSVFileWriter(path: out + "/chi-tieu-giao.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n"))
         t.row(["Mã đơn vị", "online_rate", "online_payment_rate"])
-        for u in layout.units { t.row([u.code, String([50, 60, 70, 80][rng.below(4)]), String([30, 40, 50][rng.below(3)])]) }
+        // A reorganized administration has targets and indices for the units that exist at the period's end.
+        let units = layout.units.filter { $0.isActive(lastDay) }
+        for u in units { t.row([u.code, String([50, 60, 70, 80][rng.below(4)]), String([30, 40, 50][rng.below(3)])]) }
         t.close()
         var par: [Double] = [], dti: [Double] = []
-        for _ in layout.units {
+        for _ in units {
             par.append(Double(7000 + rng.below(2800)) / 100)
             dti.append(Double(4000 + rng.below(5500)) / 100)
         }
         func ranks(_ values: [Double]) -> [Int] {
-            layout.units.indices.map { i in
-                1 + layout.units.indices.filter { layout.units[$0].tier == layout.units[i].tier && values[$0] > values[i] }.count
+            units.indices.map { (i: Int) -> Int in
+                let higher = units.indices.filter { (j: Int) -> Bool in units[j].tier == units[i].tier && values[j] > values[i] }
+                return 1 + higher.count
             }
         }
         let parRank = ranks(par), dtiRank = ranks(dti)
         let e = try CSVFileWriter(path: out + "/chi-so-khac.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ";", lineEnd: "\r\n"))
         e.row(["Mã đơn vị", "par_index", "par_rank", "dti", "dti_rank", "sipas", "dan_van"])
-        for (i, u) in layout.units.enumerated() {
+        for (i, u) in units.enumerated() {
             func comma(_ v: Double) -> String { String(format: "%.2f", v).replacingOccurrences(of: ".", with: ",") }
             // One unit has no DTI assessment yet: an empty cell is no value.
-            let noDTI = i == layout.units.count - 1
+            let noDTI = i == units.count - 1
             e.row([u.code, comma(par[i]), String(parRank[i]), noDTI ? "" : comma(dti[i]), noDTI ? "" : String(dtiRank[i]),
                    comma(Double(8000 + rng.below(1900)) / 100), comma(Double(6000 + rng.below(3900)) / 100)])
         }
@@ -169,12 +172,30 @@ struct ProvinceGenerator {
 
     private func writeRegistry() throws {
         let w = try CSVFileWriter(path: out + "/don-vi.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n"))
-        w.row(["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên"])
-        for u in layout.units { w.row([u.code, u.name, u.tier, u.parent]) }
+        guard layout.isDated else {
+            w.row(["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên"])
+            for u in layout.units { w.row([u.code, u.name, u.tier, u.parent]) }
+            w.close()
+            return
+        }
+        // A reorganized registry: validity dates as the Office types them (d/M/yyyy), and the crosswalk.
+        func dmy(_ iso: String?) -> String { iso.flatMap(PortalDate.parseISO).map { self.dmy($0) } ?? "" }
+        w.row(["Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến"])
+        for u in layout.units { w.row([u.code, u.name, u.tier, u.parent, dmy(u.validFrom), dmy(u.validTo)]) }
         w.close()
+        let x = try CSVFileWriter(path: out + "/sap-xep-don-vi.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n"))
+        x.row(["Mã đơn vị cũ", "Tên đơn vị cũ", "Mã đơn vị mới", "Tên đơn vị mới", "Ngày hiệu lực", "Nhận hồ sơ"])
+        for s in layout.successions {
+            let day = PortalDate.parseISO(s.effective)!
+            let oldName = layout.units.first { $0.code == s.oldCode && $0.isActive(day - 1) }!.name
+            let newName = layout.units.first { $0.code == s.newCode && $0.isActive(day) }!.name
+            x.row([s.oldCode, oldName, s.newCode, newName, dmy(s.effective), s.primary])
+        }
+        x.close()
     }
 
     private mutating func makeDossiers() -> [GeneratedDossier] {
+        if layout.isDated { return makeDatedDossiers() }
         let weights = layout.units.map(\.weight)
         let total = weights.reduce(0, +)
         var cumulative: [Int] = []
@@ -187,45 +208,50 @@ struct ProvinceGenerator {
             let pickValue = rng.below(total)
             var lo = 0, hi = cumulative.count - 1
             while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] > pickValue { hi = mid } else { lo = mid + 1 } }
-            let unit = layout.units[lo]
             let p = rng.below(procedures.count)
-            let proc = procedures[p]
             let received = firstDay + Int32(rng.below(span))
-            let calendarDays = proc.days + proc.days * 2 / 5 + (proc.days > 1 ? 1 : 0)
-            var due: Int32? = rng.chance(0.04) ? nil : received + Int32(calendarDays)
-            let late = rng.chance(unit.lateRate)
-            var finished: Int32?
-            if let d = due {
-                if late { finished = d + Int32(1 + rng.below(12)) }
-                else {
-                    let r = rng.below(10)
-                    finished = r < 6 ? received + Int32(rng.below(max(1, calendarDays))) : (r < 9 ? d : d - Int32(rng.below(2)))
-                    if let f = finished, f < received { finished = received }
-                }
-            } else {
-                finished = received + Int32(rng.below(20))
-            }
-            var status: Int
-            let roll = rng.below(1000)
-            if roll < 6 { status = 1 } else if roll < 12 { status = 3 } else if roll < 18 { status = 7 }
-            else if let f = finished, f <= exportDay { status = roll < 40 ? 8 : (roll < 400 ? 9 : 10) }
-            else { status = [4, 4, 4, 5, 6][rng.below(5)]; finished = nil }
-            if status < 8 { finished = nil }
-            if status == 4 && due == nil { due = nil }
-            let channelRoll = rng.below(100)
-            let online = Double(channelRoll) / 100 < unit.onlineRate * 0.85
-            let channel = online ? 2 : (channelRoll % 7 == 0 ? 3 : 1)
-            let yymmdd = PortalDate.civil(received)
-            let id = String(format: "%@-%02d%02d%02d-%06d", unit.code, yymmdd.year % 100, yymmdd.month, yymmdd.day, n + 1)
-            list.append(GeneratedDossier(
-                id: id, unit: lo, procedure: p, received: received, receivedMinutes: 7 * 60 + 30 + rng.below(600),
-                due: due, finished: finished, status: status, channel: channel,
-                full: channel == 2 && rng.chance(0.7), paidOnline: proc.fee && channel == 2 && rng.chance(0.6)))
+            list.append(dossier(n, unit: lo, procedure: p, received: received))
         }
         return list
     }
 
-    private func dmy(_ d: Int32, minutes: Int? = nil) -> String {
+    /// The rest of one dossier, once its unit, procedure and received day are drawn.
+    mutating func dossier(_ n: Int, unit lo: Int, procedure p: Int, received: Day) -> GeneratedDossier {
+        let unit = layout.units[lo]
+        let proc = procedures[p]
+        let calendarDays = proc.days + proc.days * 2 / 5 + (proc.days > 1 ? 1 : 0)
+        var due: Int32? = rng.chance(0.04) ? nil : received + Int32(calendarDays)
+        let late = rng.chance(unit.lateRate)
+        var finished: Int32?
+        if let d = due {
+            if late { finished = d + Int32(1 + rng.below(12)) }
+            else {
+                let r = rng.below(10)
+                finished = r < 6 ? received + Int32(rng.below(max(1, calendarDays))) : (r < 9 ? d : d - Int32(rng.below(2)))
+                if let f = finished, f < received { finished = received }
+            }
+        } else {
+            finished = received + Int32(rng.below(20))
+        }
+        var status: Int
+        let roll = rng.below(1000)
+        if roll < 6 { status = 1 } else if roll < 12 { status = 3 } else if roll < 18 { status = 7 }
+        else if let f = finished, f <= exportDay { status = roll < 40 ? 8 : (roll < 400 ? 9 : 10) }
+        else { status = [4, 4, 4, 5, 6][rng.below(5)]; finished = nil }
+        if status < 8 { finished = nil }
+        if status == 4 && due == nil { due = nil }
+        let channelRoll = rng.below(100)
+        let online = Double(channelRoll) / 100 < unit.onlineRate * 0.85
+        let channel = online ? 2 : (channelRoll % 7 == 0 ? 3 : 1)
+        let yymmdd = PortalDate.civil(received)
+        let id = String(format: "%@-%02d%02d%02d-%06d", unit.code, yymmdd.year % 100, yymmdd.month, yymmdd.day, n + 1)
+        return GeneratedDossier(
+            id: id, unit: lo, procedure: p, received: received, receivedMinutes: 7 * 60 + 30 + rng.below(600),
+            due: due, finished: finished, status: status, channel: channel,
+            full: channel == 2 && rng.chance(0.7), paidOnline: proc.fee && channel == 2 && rng.chance(0.6))
+    }
+
+    func dmy(_ d: Int32, minutes: Int? = nil) -> String {
         let c = PortalDate.civil(d)
         var s = "\(c.day)/\(c.month)/\(c.year)"
         if let m = minutes { s += String(format: " %d:%02d", m / 60, m % 60) }

@@ -20,10 +20,10 @@ struct ExplainCommand: ParsableCommand {
         }
         let (config, _) = try PipelineLoader.load(path: pipeline)
         let warehouse = try Warehouse(readingFrom: db)
-        let evaluation = try PipelineEvaluator(config: config, options: RunOptions(asOf: asOfDay)).evaluate { index in
-            guard let previous = config.compareTo else { return [:] }
-            return try warehouse.loadRanks(pipeline: config.pipeline, period: previous, index: index)
+        let compared = try config.compareTo.map {
+            try warehouse.comparedPeriod(pipeline: config.pipeline, period: $0, indices: config.indices.map(\.key))
         }
+        let evaluation = try PipelineEvaluator(config: config, options: RunOptions(asOf: asOfDay)).evaluate(compared: compared)
         if evaluation.ingest.failed {
             Terminal.reportFailedFiles(evaluation.files, findings: evaluation.findings)
             Terminal.error("chiso: dữ liệu đầu vào lỗi; chạy 'chiso run' để có danh sách lỗi đầy đủ.")

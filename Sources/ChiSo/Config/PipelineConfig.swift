@@ -21,6 +21,8 @@ public struct SourcesConfig: Sendable {
     public var exports: [SourceKind: String]
     public var targets: String?
     public var external: String?
+    /// The reorganization crosswalk (danh mục sắp xếp đơn vị, SPEC 10.2), if any.
+    public var lineage: String?
     /// nil = detect per file.
     public var delimiter: Delimiter?
     public var maxBadRowRatio: Double
@@ -109,7 +111,7 @@ public struct PipelineConfig: Sendable {
 /// Reads and checks a pipeline file.
 public enum PipelineLoader {
     static let topKeys = ["pipeline", "title", "period", "compare_to", "tiers", "sources", "indices", "awards"]
-    static let sourceKeys = ["units", "dossiers", "late", "postal", "digitized", "targets", "external",
+    static let sourceKeys = ["units", "dossiers", "late", "postal", "digitized", "targets", "external", "lineage",
                              "delimiter", "max_bad_row_ratio", "aliases"]
 
     /// Loads `path`; throws ``ConfigError`` naming line and column for every mistake.
@@ -246,7 +248,7 @@ public enum PipelineLoader {
         return SourcesConfig(
             units: try sf.string("units"), exports: exports,
             targets: try sf.optionalString("targets"), external: try sf.optionalString("external"),
-            delimiter: delimiter, maxBadRowRatio: ratio, aliases: aliases)
+            lineage: try sf.optionalString("lineage"), delimiter: delimiter, maxBadRowRatio: ratio, aliases: aliases)
     }
 
     static func yamlError(_ error: YamlError, file: String) -> ConfigError {

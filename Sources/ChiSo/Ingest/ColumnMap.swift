@@ -18,6 +18,16 @@ public enum ColumnCatalog {
         ColumnSpec("unit_name", ["Tên đơn vị"], required: true),
         ColumnSpec("tier", ["Cấp"], required: true),
         ColumnSpec("parent_code", ["Mã đơn vị cấp trên"]),
+        ColumnSpec("valid_from", ["Hiệu lực từ", "Ngày thành lập"]),
+        ColumnSpec("valid_to", ["Hiệu lực đến", "Ngày giải thể"]),
+    ]
+
+    /// The crosswalk of a reorganization (danh mục sắp xếp đơn vị, SPEC 10.2).
+    public static let lineage: [ColumnSpec] = [
+        ColumnSpec("old_code", ["Mã đơn vị cũ"], required: true),
+        ColumnSpec("new_code", ["Mã đơn vị mới"], required: true),
+        ColumnSpec("effective", ["Ngày hiệu lực"], required: true),
+        ColumnSpec("primary", ["Nhận hồ sơ"]),
     ]
 
     public static let dossiers: [ColumnSpec] = [
@@ -72,6 +82,7 @@ public enum ColumnCatalog {
         case .postal: return postal
         case .digitized: return digitized
         case .targets, .external: return [ColumnSpec("unit_code", ["Mã đơn vị"], required: true)]
+        case .lineage: return lineage
         }
     }
 }

@@ -11,6 +11,8 @@ public enum Severity: String, Sendable, Codable, Comparable {
 /// The inputs a finding can come from, in the order `chat-luong-du-lieu.csv` lists them.
 public enum SourceKind: String, Sendable, Codable, CaseIterable, Comparable {
     case units, dossiers, late, postal, digitized, targets, external
+    /// The crosswalk of a reorganization (SPEC 10.2): configuration, like the registry.
+    case lineage
 
     public static func < (a: SourceKind, b: SourceKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -31,8 +33,10 @@ public enum FindingCode: String, Sendable, Codable {
     case badTrackingCode = "bad_tracking_code", orphanRecord = "orphan_record", unitMismatch = "unit_mismatch"
     case lateListMismatch = "late_list_mismatch", lateUnlisted = "late_unlisted"
     case postalChannelMismatch = "postal_channel_mismatch", unknownReferenceUnit = "unknown_reference_unit"
+    // Reorganizations (SPEC 10.3).
+    case unitInactiveOnDate = "unit_inactive_on_date", retiredUnit = "retired_unit"
     // Information.
-    case duplicateReplaced = "duplicate_replaced"
+    case duplicateReplaced = "duplicate_replaced", splitUnit = "split_unit"
 }
 
 /// One line of `chat-luong-du-lieu.csv`.

@@ -79,6 +79,13 @@ public struct Ingestor {
             let ref = RowRef(file: fileIndex, line: row.line)
             let dossier = try parser!.parse(row, registry: registry, ref: ref)
             let id = parser!.idCell(row)
+            if parser!.receivedUnderInactiveCode {
+                let code = registry.units[Int(dossier.unit)]
+                findings.append(Finding(.warning, .unitInactiveOnDate, source: .dossiers, file: display, line: row.line,
+                                        column: "unit_code", value: parser!.unitRaw(row), dossierID: ByteText.string(id),
+                                        unitCode: code.code,
+                                        message: "Mã đơn vị \(code.code) không có đơn vị nào giữ vào ngày tiếp nhận \(PortalDate.iso(dossier.received)); hồ sơ được gán cho \(code.name)\(code.validTo.map { " (hiệu lực đến \(PortalDate.iso($0)))" } ?? "")"))
+            }
             if let previous = store.upsert(id: id, dossier) {
                 findings.append(Finding(.info, .duplicateReplaced, source: .dossiers, file: display, line: row.line,
                                         column: "dossier_id", value: ByteText.string(id), dossierID: ByteText.string(id),
@@ -120,7 +127,7 @@ public struct Ingestor {
             }
             let ref = RowRef(file: fileIndex, line: row.line)
             let dossierUnit = Int(store.dossiers[index].unit)
-            if UnitCodeLookup.find(unitCell, registry, scratch: &scratch) != dossierUnit {
+            if UnitCodeLookup.findCode(unitCell, registry, scratch: &scratch) != registry.codeID(ofRow: dossierUnit) {
                 let rowUnit = UnitCodeLookup.normalized(unitCell)
                 finding(.warning, .unitMismatch, column: "unit_code", value: parser!.unitRaw(row),
                         "Mã đơn vị \(rowUnit) khác đơn vị của hồ sơ (\(registry.units[dossierUnit].code)); dùng đơn vị của hồ sơ")

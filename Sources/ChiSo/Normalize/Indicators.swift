@@ -106,9 +106,18 @@ public struct IndicatorRow: Sendable, Equatable {
 
 /// The indicator table and the cross-check warnings of SPEC 4.
 public struct IndicatorTable: Sendable {
-    /// One row per registry unit, in registry order.
+    /// One row per reporting unit, in registry order (every registry unit when nothing was reorganized).
     public var rows: [IndicatorRow]
     public var warnings: [CrossCheck]
+    /// With an attribution: per registry row, its dossiers in the period (SPEC 10.3), before attribution.
+    public var inPeriodByRow: [Int] = []
+
+    /// A table of counts and warnings.
+    public init(rows: [IndicatorRow], warnings: [CrossCheck], inPeriodByRow: [Int] = []) {
+        self.rows = rows
+        self.warnings = warnings
+        self.inPeriodByRow = inPeriodByRow
+    }
 }
 
 /// A cross-check that did not hold (SPEC 4), pointing at the row that shows it.
@@ -120,17 +129,28 @@ public struct CrossCheck: Sendable, Equatable {
 }
 
 /// Counts SPEC 4's indicators for every unit. Pure: dossiers, their links and the dates in; counts out.
-/// - Parameter checkLateList: report `late_unlisted` (only when a `late` source is configured).
+/// - Parameters:
+///   - unitCount: the number of rows out (reporting units).
+///   - checkLateList: report `late_unlisted` (only when a `late` source is configured).
+///   - attribution: per registry row, the row its dossiers count in (SPEC 10.3), or -1 for none (a retired
+///     unit: its dossiers are still cross-checked); nil = each dossier counts for its own unit.
 public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCount: Int, dates: RunDates,
-                              checkLateList: Bool) -> IndicatorTable {
+                              checkLateList: Bool, attribution: [Int]? = nil) -> IndicatorTable {
     var rows = [IndicatorRow](repeating: IndicatorRow(), count: unitCount)
     var warnings: [CrossCheck] = []
+    var inPeriod = [Int](repeating: 0, count: attribution?.count ?? 0)
+    var discarded = IndicatorRow()
     for i in dossiers.indices {
         let d = dossiers[i]
         guard case let .inPeriod(carried, outcome) = classify(d, dates) else { continue }
         let l = links[i]
-        var r = rows[Int(d.unit)]
-        rows[Int(d.unit)] = IndicatorRow()  // hand the counts over so that updating them does not copy
+        var slot = Int(d.unit)
+        if let attribution {
+            inPeriod[slot] += 1
+            slot = attribution[slot]
+        }
+        var r = slot >= 0 ? rows[slot] : discarded
+        if slot >= 0 { rows[slot] = IndicatorRow() }  // hand the counts over so that updating them does not copy
         let isNew = !carried
         r[.receivedTotal] += 1
         if carried { r[.carriedOver] += 1 } else { r[.receivedNew] += 1 }
@@ -177,7 +197,7 @@ public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCo
         if let ref = l.postalIntake, d.channel != .postal {
             warnings.append(CrossCheck(kind: .postalChannelMismatch, dossier: i, ref: ref))
         }
-        rows[Int(d.unit)] = r
+        if slot >= 0 { rows[slot] = r } else { discarded = r }
     }
-    return IndicatorTable(rows: rows, warnings: warnings)
+    return IndicatorTable(rows: rows, warnings: warnings, inPeriodByRow: inPeriod)
 }

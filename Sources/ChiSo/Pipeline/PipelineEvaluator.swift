@@ -39,10 +39,16 @@ public struct RunResult: Sendable {
 public struct Evaluation: Sendable {
     public let config: PipelineConfig
     public let dates: RunDates
+    /// The reporting units (SPEC 10.1), which the table, scores and decisions are keyed by.
     public let registry: UnitRegistry
+    /// Every registry row and how it carries forward (SPEC 10.3).
+    public let reorganization: Reorganization
+    /// References keyed by reporting unit.
     public let references: [SourceKind: ReferenceTable]
     public let ingest: IngestResult
     public var table: IndicatorTable
+    /// Per reporting unit's registry row, its ancestors in the compare_to period (SPEC 10.4).
+    public var ancestors: [Int: [Int]] = [:]
     /// Per index key, one score per registry unit.
     public var scores: [String: [UnitScore]]
     /// Per award key, the decisions in output order.
@@ -52,7 +58,8 @@ public struct Evaluation: Sendable {
 
     /// Every input file read: registry, references, exports.
     public var files: [FileReport] {
-        [registry.file] + references.keys.sorted().compactMap { references[$0]?.file } + ingest.files
+        [registry.file] + (reorganization.crosswalk.file.map { [$0] } ?? [])
+            + references.keys.sorted().compactMap { references[$0]?.file } + ingest.files
     }
 }
 
@@ -86,47 +93,55 @@ public struct PipelineEvaluator {
     }
 
     /// Reads and computes everything in memory, writing nothing (what `explain` shows).
-    /// - Parameter previousRanks: last period's ranks by index key, when a warehouse has them.
-    /// Throws ``ConfigError``/``ConfigErrors`` for exit-2 problems.
-    public func evaluate(previousRanks: (String) throws -> [String: Int] = { _ in [:] }) throws -> Evaluation {
+    /// - Parameter compared: the compare_to period as a warehouse holds it, if any.
+    /// - Throws: ``ConfigError``/``ConfigErrors`` for exit-2 problems.
+    public func evaluate(compared: ComparedPeriod? = nil) throws -> Evaluation {
         guard let dates = RunDates(period: config.period, asOf: options.asOf) else {
             throw ConfigError(file: "--as-of", "ngày as_of trước ngày bắt đầu kỳ (\(PortalDate.iso(config.period.from)))")
         }
         var clock = StageClock()
         let registry = try clock.time("ingest.units", rows: { $0.units.count }) { try UnitRegistry.load(config: config) }
+        let reorganization = Reorganization(registry: registry, crosswalk: try Crosswalk.load(config: config, registry: registry),
+                                            lineageConfigured: config.sources.lineage != nil)
         var findings: [Finding] = []
         let references = try clock.time("ingest.references", rows: { $0.values.reduce(0) { $0 + ($1.file?.rows ?? 0) } }) {
             try PipelineEvaluator.loadReferences(config: config, registry: registry, findings: &findings)
         }
+        let scoring = reorganization.reporting
+        let reportingReferences = references.compactMapValues { reorganization.reportingTable($0) }
         let ingestor = Ingestor(config: config, registry: registry)
         _ = try ingestor.sourceFiles()  // configuration errors (empty globs) before reading anything
         let ingest = try clock.time("ingest", rows: { $0.files.reduce(0) { $0 + $1.rows } }) { try ingestor.run() }
         findings += ingest.findings
-        var evaluation = Evaluation(config: config, dates: dates, registry: registry, references: references,
-                                    ingest: ingest, table: IndicatorTable(rows: [], warnings: []), scores: [:],
+        var evaluation = Evaluation(config: config, dates: dates, registry: scoring, reorganization: reorganization,
+                                    references: reportingReferences, ingest: ingest, table: IndicatorTable(rows: [], warnings: []), scores: [:],
                                     decisions: [:], findings: findings, stages: [])
         if ingest.failed {
             evaluation.stages = clock.stages
             return evaluation
         }
         let table = clock.time("normalize", rows: { (_: IndicatorTable) in ingest.store.dossiers.count }) {
-            computeIndicators(dossiers: ingest.store.dossiers, links: ingest.store.links, unitCount: registry.units.count,
-                              dates: dates, checkLateList: ingest.configured.contains(.late))
+            reorganization.indicators(ingest.store, dates: dates, checkLateList: ingest.configured.contains(.late))
         }
         evaluation.table = table
         evaluation.findings += crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
-        let facts = UnitFacts(indicators: table.rows, targets: references[.targets], external: references[.external])
-        let previous = try Dictionary(uniqueKeysWithValues: config.indices.map { ($0.key, try previousRanks($0.key)) })
-        evaluation.scores = clock.time("indices", rows: { (_: [String: [UnitScore]]) in config.indices.count * registry.units.count }) {
+        if reorganization.followsReorganization {
+            evaluation.findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: registry.file.file)
+        }
+        let facts = UnitFacts(indicators: table.rows, targets: reportingReferences[.targets], external: reportingReferences[.external])
+        let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
+        evaluation.ancestors = ancestors
+        evaluation.scores = clock.time("indices", rows: { (_: [String: [UnitScore]]) in config.indices.count * scoring.units.count }) {
             Dictionary(uniqueKeysWithValues: config.indices.map { index in
-                (index.key, computeIndex(index, units: registry.units, facts: facts, previousRanks: previous[index.key]!))
+                let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
+                return (index.key, computeIndex(index, units: scoring.units, facts: facts, previousRanks: previous))
             })
         }
         evaluation.decisions = clock.time("awards", rows: { (d: [String: [AwardDecision]]) in d.values.reduce(0) { $0 + $1.count } }) {
             Dictionary(uniqueKeysWithValues: config.awards.map { award in
                 let index = config.indices.first { $0.key == award.index }!
                 let context = PredicateContext(index: index, facts: facts, scores: evaluation.scores[index.key]!)
-                return (award.key, selectAward(award, context: context, units: registry.units, tierOrder: config.tierOrder))
+                return (award.key, selectAward(award, context: context, units: scoring.units, tierOrder: config.tierOrder))
             })
         }
         evaluation.stages = clock.stages

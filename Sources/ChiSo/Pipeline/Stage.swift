@@ -34,6 +34,9 @@ public enum Stage: String, CaseIterable, Sendable, Comparable {
         }
     }
 
+    /// Whether files of `kind` belong to this stage (the registry stage also reads the crosswalk).
+    public func reads(_ kind: SourceKind) -> Bool { kind == source || (self == .ingestUnits && kind == .lineage) }
+
     /// What the stage reads (before filtering out unconfigured sources).
     var upstream: [Stage] {
         switch self {

@@ -54,6 +54,11 @@ public final class StageRunner {
 
     // What this run computed, so later stages need not reload it.
     private var registry: UnitRegistry?
+    /// The crosswalk of this run's ingest (the outer optional: not loaded yet).
+    private var crosswalk: Crosswalk??
+    private var reorganizationCache: Reorganization?
+    /// Per reporting unit's registry row, its ancestors in the compare_to period (SPEC 10.4).
+    private var ancestors: [Int: [Int]]?
     private var references: [SourceKind: ReferenceTable]?
     private var ingest: IngestResult?
     private var table: IndicatorTable?
@@ -91,7 +96,7 @@ public final class StageRunner {
 
     private func sourceFiles(_ stage: Stage) throws -> [String] {
         switch stage {
-        case .ingestUnits: return [config.resolve(config.sources.units)]
+        case .ingestUnits: return [config.resolve(config.sources.units)] + (config.sources.lineage.map { [config.resolve($0)] } ?? [])
         case .ingestTargets: return [config.resolve(config.sources.targets!)]
         case .ingestExternal: return [config.resolve(config.sources.external!)]
         default:
@@ -123,7 +128,12 @@ public final class StageRunner {
                 let source = stage.source!.rawValue
                 inputs["sources.\(source)"] = sections["sources.\(source)"]
                 inputs["sources.delimiter"] = sections["sources.delimiter"]
-                if stage == .ingestUnits { inputs["tiers"] = sections["tiers"] }
+                if stage == .ingestUnits {
+                    inputs["tiers"] = sections["tiers"]
+                    // Reporting units are the rows active on the period's last day (SPEC 10.1).
+                    inputs["period"] = "\(PortalDate.iso(dates.from))..\(PortalDate.iso(dates.to))"
+                    if config.sources.lineage != nil { inputs["sources.lineage"] = sections["sources.lineage"] }
+                }
                 if ![.ingestUnits, .ingestTargets, .ingestExternal].contains(stage) {
                     inputs["sources.max_bad_row_ratio"] = sections["sources.max_bad_row_ratio"]
                 }
@@ -138,9 +148,11 @@ public final class StageRunner {
                 inputs["tiers"] = sections["tiers"]
                 if let previous = config.compareTo {
                     inputs["compare_to"] = previous
+                    let compared = try comparedPeriod(previous)
+                    if let end = compared.end { inputs["compare_to end"] = PortalDate.iso(end) }
                     for index in config.indices {
-                        let ranks = try warehouse.loadRanks(pipeline: config.pipeline, period: previous, index: index.key)
-                        inputs["prev_rank \(index.key)"] = Hashing.sha256(ranks.keys.sorted().map { "\($0)=\(ranks[$0]!)" }.joined(separator: ","))
+                        let ranks = compared.ranks[index.key] ?? [:]
+                        inputs["prev_rank \(index.key)"] = Hashing.sha256(ranks.keys.sorted().map { "\($0)=\(ranks[$0]!.rank)@\(ranks[$0]!.tier)" }.joined(separator: ","))
                     }
                 }
             case .awards:
@@ -262,7 +274,7 @@ public final class StageRunner {
             }
             let seconds = Date().timeIntervalSince(t0)
             for p in ingestPlan {
-                let files = outcome.files.filter { $0.source == p.stage.source }
+                let files = outcome.files.filter { p.stage.reads($0.source) }
                 try record(p, seconds: p.run ? seconds : 0, rows: p.run ? files.reduce(0) { $0 + $1.rows } : p.previous?.rows,
                            bytes: p.run ? files.reduce(0) { $0 + $1.size } : nil)
             }
@@ -302,11 +314,30 @@ public final class StageRunner {
         var failed: Bool
     }
 
+    /// Every registry row (dossiers are resolved to these).
     private func units() throws -> UnitRegistry {
         if let registry { return registry }
-        let r = try warehouse.loadUnits(key)
+        let r = try warehouse.loadUnits(key, reportingDay: config.period.to)
         registry = r
         return r
+    }
+
+    /// How rows carry forward to reporting units (SPEC 10.3), from this run's ingest or the warehouse.
+    private func reorganization() throws -> Reorganization {
+        if let reorganizationCache { return reorganizationCache }
+        let walk: Crosswalk?
+        if let crosswalk { walk = crosswalk } else { walk = try warehouse.loadLineage(key) }
+        let r = Reorganization(registry: try units(), crosswalk: walk, lineageConfigured: config.sources.lineage != nil)
+        reorganizationCache = r
+        return r
+    }
+
+    /// The reporting units: what indices, awards and outputs are keyed by.
+    private func scoringUnits() throws -> UnitRegistry { try reorganization().reporting }
+
+    /// The compare_to period as the warehouse holds it: its last day and ranks with tiers.
+    private func comparedPeriod(_ period: String) throws -> ComparedPeriod {
+        try warehouse.comparedPeriod(pipeline: config.pipeline, period: period, indices: config.indices.map(\.key))
     }
 
     private func loadedReferences() throws -> [SourceKind: ReferenceTable] {
@@ -339,6 +370,10 @@ public final class StageRunner {
         if runs.contains(.ingestUnits) {
             registry = try UnitRegistry.load(config: config)
             newFiles.append(registry.file)
+            let walk = try Crosswalk.load(config: config, registry: registry)
+            if let file = walk?.file { newFiles.append(file) }
+            crosswalk = .some(walk)
+            reorganizationCache = nil
         } else {
             registry = try units()
         }
@@ -429,12 +464,15 @@ public final class StageRunner {
         let allFiles = result.files
         let exportIDs = Dictionary(grouping: allFiles.indices.filter { $0 >= firstNew }, by: { allFiles[$0].source })
         let ingestFindings = findings, files = newFiles
+        let walk = crosswalk ?? nil
         let rest: (Database) throws -> Void = { db in
             for stage in stages where stage.isIngest && runs.contains(stage) {
                 let source = stage.source!
-                let stageFiles = files.filter { $0.source == source }
+                let stageFiles = files.filter { stage.reads($0.source) }
                 switch stage {
-                case .ingestUnits: try Warehouse.saveUnits(db, key, registry)
+                case .ingestUnits:
+                    try Warehouse.saveUnits(db, key, registry)
+                    try Warehouse.saveLineage(db, key, walk, registry: registry)
                 case .ingestTargets, .ingestExternal:
                     if let table = refs[source] { try Warehouse.saveReference(db, key, source, table, registry: registry) }
                 case .ingestDossiers: break  // written by the writer above
@@ -513,12 +551,17 @@ public final class StageRunner {
             r.store = try warehouse.loadDossiers(key, registry: registry)
             result = r
         }
-        let table = computeIndicators(dossiers: result.store.dossiers, links: result.store.links, unitCount: registry.units.count,
-                                      dates: dates, checkLateList: graph.stages.contains(.ingestLate))
-        let findings = PipelineEvaluator(config: config, options: RunOptions()).crossCheckFindings(table.warnings, ingest: result, registry: registry)
+        let reorganization = try reorganization()
+        let table = reorganization.indicators(result.store, dates: dates, checkLateList: graph.stages.contains(.ingestLate))
+        var findings = PipelineEvaluator(config: config, options: RunOptions()).crossCheckFindings(table.warnings, ingest: result, registry: registry)
+        if reorganization.followsReorganization {
+            findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: config.display(config.resolve(config.sources.units)))
+        }
         self.table = table
+        let scoring = reorganization.reporting
         try warehouse.write { db in
-            try Warehouse.saveIndicators(db, key, table, registry: registry)
+            try Warehouse.saveIndicators(db, key, table, registry: scoring)
+            if reorganization.followsReorganization { try Warehouse.saveAttribution(db, key, reorganization, inPeriod: table.inPeriodByRow) }
             try Warehouse.saveFindings(db, key, stage: Stage.normalize.rawValue, findings)
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
                                          rows: result.store.dossiers.count)
@@ -527,20 +570,28 @@ public final class StageRunner {
     }
 
     private func facts() throws -> UnitFacts {
-        let registry = try units()
-        let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
+        let reorganization = try reorganization()
+        let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: reorganization.reporting)
         let refs = try loadedReferences()
-        return UnitFacts(indicators: rows, targets: refs[.targets], external: refs[.external])
+        return UnitFacts(indicators: rows, targets: reorganization.reportingTable(refs[.targets]),
+                         external: reorganization.reportingTable(refs[.external]))
     }
 
     private func runIndices(_ p: PlannedStage, _ runID: Int64) throws -> Int {
-        let registry = try units()
+        let reorganization = try reorganization()
+        let registry = reorganization.reporting
         let facts = try facts()
+        let compared = try config.compareTo.map(comparedPeriod)
+        let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
+        self.ancestors = ancestors
         for index in config.indices {
-            let previous = try config.compareTo.map { try warehouse.loadRanks(pipeline: config.pipeline, period: $0, index: index.key) } ?? [:]
+            let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
             scores[index.key] = computeIndex(index, units: registry.units, facts: facts, previousRanks: previous)
         }
         try warehouse.write { db in
+            if reorganization.followsReorganization {
+                try Warehouse.saveAncestors(db, key, ancestors, registry: reorganization.registry)
+            }
             for index in config.indices { try Warehouse.saveScores(db, key, index, scores[index.key]!, registry: registry) }
             try Warehouse.pruneScoring(db, key, indices: config.indices.map(\.key), awards: nil)
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
@@ -551,7 +602,7 @@ public final class StageRunner {
 
     private func indexScores(_ index: IndexConfig) throws -> [UnitScore] {
         if let s = scores[index.key] { return s }
-        guard let s = try warehouse.loadScores(key, index, registry: try units()) else {
+        guard let s = try warehouse.loadScores(key, index, registry: try scoringUnits()) else {
             throw ConfigError(file: config.path, "chỉ số '\(index.key)' chưa được tính trong kho dữ liệu; chạy 'chiso run \(config.path) --stage indices'")
         }
         scores[index.key] = s
@@ -559,7 +610,7 @@ public final class StageRunner {
     }
 
     private func runAwards(_ p: PlannedStage, _ runID: Int64) throws -> Int {
-        let registry = try units()
+        let registry = try scoringUnits()
         let facts = try facts()
         for award in config.awards {
             let index = config.indices.first { $0.key == award.index }!
@@ -576,7 +627,13 @@ public final class StageRunner {
     }
 
     private func runReport(_ p: PlannedStage, _ runID: Int64, started: Date, reports: [StageReport]) throws -> [String] {
-        let registry = try units()
+        let reorganization = try reorganization()
+        let registry = reorganization.reporting
+        let predecessors = reorganization.lineageConfigured
+            ? reorganization.predecessorColumn(
+                inPeriod: try table?.inPeriodByRow ?? warehouse.loadAttribution(key, rowCount: reorganization.registry.units.count),
+                ancestors: try ancestors ?? warehouse.loadAncestors(key, registry: reorganization.registry))
+            : nil
         let style = options.headerStyle
         let dir = outputDirectory
         let output = AtomicOutput()
@@ -586,10 +643,11 @@ public final class StageRunner {
             written.append(dir + "/" + name)
         }
         let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
-        try stage(Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: style), "chi-tieu.csv")
+        try stage(Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: style,
+                                     predecessors: predecessors), "chi-tieu.csv")
         for index in config.indices {
-            try stage(Reports.index(index, scores: try indexScores(index), registry: registry, config: config, style: style),
-                      "chi-so-\(index.key).csv")
+            try stage(Reports.index(index, scores: try indexScores(index), registry: registry, config: config, style: style,
+                                    predecessors: predecessors), "chi-so-\(index.key).csv")
         }
         for award in config.awards {
             let d: [AwardDecision]

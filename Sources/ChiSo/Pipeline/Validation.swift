@@ -13,9 +13,11 @@ public struct Validation {
     /// Checks everything; throws configuration errors (exit 2), returns the per-file header checks.
     public func run() throws -> [HeaderCheck] {
         let registry = try UnitRegistry.load(config: config)
+        let crosswalk = try Crosswalk.load(config: config, registry: registry)
         var ignored: [Finding] = []
         _ = try PipelineEvaluator.loadReferences(config: config, registry: registry, findings: &ignored)
         var checks: [HeaderCheck] = []
+        if let file = crosswalk?.file { checks.append(HeaderCheck(source: .lineage, file: file.file, problem: nil)) }
         for (kind, files) in try Ingestor(config: config, registry: registry).sourceFiles() {
             for path in files {
                 checks.append(HeaderCheck(source: kind, file: config.display(path), problem: headerProblem(kind, path)))

@@ -1,17 +1,26 @@
 /// `chiso explain`: one unit's indicators, components, score, rank and award decisions, as text
 /// for a terminal, in Vietnamese. What an analyst shows when a unit asks "why not us?".
 public enum Explanation {
+    /// The code names no reporting unit; `note` says where a unit that no longer reports went.
     public struct UnitNotFound: Error, CustomStringConvertible {
         public let code: String
         public let suggestions: [String]
+        public var note: String? = nil
         public var description: String {
-            "không có đơn vị '\(code)' trong danh mục" + (suggestions.isEmpty ? "" : "; gần giống: \(suggestions.joined(separator: ", "))")
+            if let note { return "đơn vị '\(code)': \(note)" }
+            return "không có đơn vị '\(code)' trong danh mục" + (suggestions.isEmpty ? "" : "; gần giống: \(suggestions.joined(separator: ", "))")
         }
     }
 
     public static func text(_ e: Evaluation, unitCode: String) throws -> String {
         let wanted = ByteText.unitCode(unitCode)
         guard let u = e.registry.index(of: wanted) else {
+            let all = e.reorganization.registry
+            if let row = all.index(of: wanted), let target = e.reorganization.target[row] {
+                // A unit that no longer reports: say where its dossiers went.
+                throw UnitNotFound(code: wanted, suggestions: [all.units[target].code],
+                                   note: "\(all.units[row].name) không còn là đơn vị báo cáo của kỳ; hồ sơ của đơn vị được tính cho \(all.units[target].code) (\(e.reorganization.describeChain(from: row)))")
+            }
             let close = e.registry.units.map(\.code).filter { $0.contains(wanted) || wanted.contains($0) }.prefix(5)
             throw UnitNotFound(code: wanted, suggestions: Array(close))
         }
@@ -23,6 +32,7 @@ public enum Explanation {
         line("\(unit.code) — \(unit.name)")
         line("Cấp: \(unit.tier) (\(tierLabel)); pipeline \(config.pipeline), kỳ \(config.period.key) "
              + "(\(PortalDate.iso(config.period.from)) … \(PortalDate.iso(config.period.to))), số liệu đến \(PortalDate.iso(e.dates.asOf))")
+        if e.reorganization.followsReorganization { reorganizationSection(e, unit: u, line: line) }
         line()
         line("CHỈ TIÊU")
         let row = e.table.rows[u]
@@ -93,6 +103,39 @@ public enum Explanation {
             }
         }
         return out
+    }
+
+    /// SPEC 10.4: each predecessor with its dossiers of the period and the date and kind of the change,
+    /// then the unit's ancestors in the compared period.
+    static func reorganizationSection(_ e: Evaluation, unit u: Int, line: (String) -> Void) {
+        let reorganization = e.reorganization
+        let all = reorganization.registry
+        guard let row = reorganization.reportingIndex.firstIndex(of: u) else { return }
+        let direct = e.table.inPeriodByRow
+        let contributors = direct.count == all.units.count ? reorganization.contributors(to: row, direct: direct) : []
+        let ancestors = e.ancestors[row] ?? []
+        line("")
+        line("SẮP XẾP ĐƠN VỊ")
+        line("  Hồ sơ của kỳ nhận trực tiếp bằng mã của đơn vị: \(direct.count == all.units.count ? direct[row] : 0)")
+        if contributors.isEmpty {
+            line("  Không có đơn vị nào khác chuyển hồ sơ của kỳ sang đơn vị này.")
+        } else {
+            line("  Đơn vị trước sắp xếp (hồ sơ của kỳ được tính cho đơn vị này):")
+            let width = max(12, contributors.map { all.units[$0.row].code.count }.max()!)
+            for (p, count) in contributors {
+                let unit = all.units[p]
+                line("    " + pad(unit.code, width) + "  " + leftPad(String(count), 6) + " hồ sơ  " + unit.name)
+                line("      " + reorganization.describeChain(from: p))
+            }
+        }
+        if let previous = e.config.compareTo {
+            let names = ancestors.map { all.units[$0].code }.joined(separator: ", ")
+            switch ancestors.count {
+            case 0: line("  So với kỳ \(previous): không có đơn vị tiền thân được xếp hạng (hoặc kỳ \(previous) chưa chạy), nên không có xếp hạng kỳ trước")
+            case 1: line("  So với kỳ \(previous): đơn vị tiền thân \(names)")
+            default: line("  So với kỳ \(previous): hợp nhất từ \(ancestors.count) đơn vị (\(names)), nên không có xếp hạng kỳ trước")
+            }
+        }
     }
 
     static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }

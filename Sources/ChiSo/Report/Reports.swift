@@ -10,15 +10,27 @@ public enum Reports {
         }
     }
 
+    /// The leading columns of `chi-tieu.csv` and `chi-so-*.csv`: unit, name, tier, and with a crosswalk
+    /// the `predecessors` column (SPEC 10.4).
+    static func unitHeader(_ style: HeaderStyle, predecessors: Bool) -> [String] {
+        (style == .keys ? ["unit_code", "unit_name", "tier"] : ["Mã đơn vị", "Tên đơn vị", "Cấp"])
+            + (predecessors ? [style == .keys ? "predecessors" : "Đơn vị trước sắp xếp"] : [])
+    }
+
+    static func unitCells(_ registry: UnitRegistry, _ u: Int, predecessors: [String]?) -> [String] {
+        let unit = registry.units[u]
+        return [unit.code, unit.name, unit.tier] + (predecessors.map { [$0[u]] } ?? [])
+    }
+
     /// `chi-tieu.csv`: one row per unit, the indicators of SPEC 4 in order.
+    /// - Parameter predecessors: per unit, the `predecessors` cell; nil without a crosswalk (no column).
     public static func indicators(_ table: IndicatorTable, registry: UnitRegistry, config: PipelineConfig,
-                                  style: HeaderStyle) -> OfficeCSV {
-        let header = (style == .keys ? ["unit_code", "unit_name", "tier"] : ["Mã đơn vị", "Tên đơn vị", "Cấp"])
+                                  style: HeaderStyle, predecessors: [String]? = nil) -> OfficeCSV {
+        let header = unitHeader(style, predecessors: predecessors != nil)
             + Indicator.allCases.map { style == .keys ? $0.rawValue : $0.label }
         var csv = OfficeCSV(header: header)
         for u in unitOrder(registry, config) {
-            let unit = registry.units[u]
-            csv.append([unit.code, unit.name, unit.tier] + table.rows[u].counts.map(String.init))
+            csv.append(unitCells(registry, u, predecessors: predecessors) + table.rows[u].counts.map(String.init))
         }
         return csv
     }

@@ -16,9 +16,10 @@ extension Reports {
     }
 
     /// `chi-so-INDEX.csv`: each component's numerator, denominator, rate (%) and points, then the score.
+    /// - Parameter predecessors: per unit, the `predecessors` cell; nil without a crosswalk (no column).
     public static func index(_ index: IndexConfig, scores: [UnitScore], registry: UnitRegistry,
-                             config: PipelineConfig, style: HeaderStyle) -> OfficeCSV {
-        var header = style == .keys ? ["unit_code", "unit_name", "tier"] : ["Mã đơn vị", "Tên đơn vị", "Cấp"]
+                             config: PipelineConfig, style: HeaderStyle, predecessors: [String]? = nil) -> OfficeCSV {
+        var header = unitHeader(style, predecessors: predecessors != nil)
         for c in index.components {
             header += style == .keys
                 ? ["\(c.key).numerator", "\(c.key).denominator", "\(c.key).rate", "\(c.key).points"]
@@ -28,8 +29,8 @@ extension Reports {
             : ["Tổng điểm", "Xếp loại", "Xếp hạng", "Xếp hạng kỳ trước", "Thay đổi thứ hạng"]
         var csv = OfficeCSV(header: header)
         for u in rankedOrder(scores, registry: registry, config: config) {
-            let unit = registry.units[u], s = scores[u]
-            var row = [unit.code, unit.name, unit.tier]
+            let s = scores[u]
+            var row = unitCells(registry, u, predecessors: predecessors)
             for r in s.components {
                 row += [r.numerator.map(Format.amount) ?? "", r.denominator.map(Format.amount) ?? "",
                         r.rate.map { Format.fixed2($0 * 100) } ?? "", r.points.map(Format.fixed2) ?? ""]

@@ -136,6 +136,51 @@ enum Schema {
                   PRIMARY KEY (pipeline, period, award_key, unit_code));
                 """)
         }
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                -- SPEC 10: a registry row per holder of a code (validity dates, yyyy-MM-dd), so that a reused
+                -- code keeps both holders; `dated` = the registry file had validity columns; `reporting` = the
+                -- row is active on the period's last day.
+                CREATE TABLE units_v2 (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, position INTEGER NOT NULL,
+                  unit_code TEXT NOT NULL, unit_name TEXT NOT NULL, tier TEXT NOT NULL, parent_code TEXT,
+                  valid_from TEXT, valid_to TEXT, line INTEGER,
+                  dated INTEGER NOT NULL DEFAULT 0, reporting INTEGER NOT NULL DEFAULT 1,
+                  PRIMARY KEY (pipeline, period, position));
+                INSERT INTO units_v2 (pipeline, period, position, unit_code, unit_name, tier, parent_code)
+                  SELECT pipeline, period, position, unit_code, unit_name, tier, parent_code FROM units;
+                DROP TABLE units;
+                ALTER TABLE units_v2 RENAME TO units;
+                CREATE INDEX units_by_code ON units (pipeline, period, unit_code);
+                -- The crosswalk (danh mục sắp xếp đơn vị) as ingested, each row resolved to the registry rows
+                -- (units.position) of its predecessor and successor.
+                CREATE TABLE lineage (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, position INTEGER NOT NULL, line INTEGER NOT NULL,
+                  old_code TEXT NOT NULL, new_code TEXT NOT NULL, effective TEXT NOT NULL, is_primary INTEGER NOT NULL,
+                  predecessor_position INTEGER NOT NULL, successor_position INTEGER NOT NULL,
+                  PRIMARY KEY (pipeline, period, position));
+                -- Per reporting unit: the registry rows whose dossiers of the period count for it (itself
+                -- included), with how many (SPEC 10.3). Written by normalize.
+                CREATE TABLE unit_attribution (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, unit_code TEXT NOT NULL,
+                  source_position INTEGER NOT NULL, source_code TEXT NOT NULL, dossiers INTEGER NOT NULL,
+                  PRIMARY KEY (pipeline, period, unit_code, source_position));
+                -- Per reporting unit: its ancestors in the compare_to period (SPEC 10.4). Written by indices.
+                CREATE TABLE unit_ancestors (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, unit_code TEXT NOT NULL,
+                  ancestor_position INTEGER NOT NULL, ancestor_code TEXT NOT NULL,
+                  PRIMARY KEY (pipeline, period, unit_code, ancestor_position));
+                -- The tier a unit was ranked in, so that a later period can tell a change of tier.
+                ALTER TABLE index_scores ADD COLUMN tier TEXT;
+                -- Which old units make up each unit: the crosswalk with names and dates, one row per edge.
+                CREATE VIEW v_lineage AS
+                  SELECT l.pipeline, l.period, l.effective, l.old_code, o.unit_name AS old_name, o.tier AS old_tier,
+                         l.new_code, n.unit_name AS new_name, n.tier AS new_tier, l.is_primary, l.line
+                  FROM lineage l
+                  JOIN units o ON o.pipeline = l.pipeline AND o.period = l.period AND o.position = l.predecessor_position
+                  JOIN units n ON n.pipeline = l.pipeline AND n.period = l.period AND n.position = l.successor_position;
+                """)
+        }
         return m
     }
 }

@@ -11,19 +11,30 @@ extension Warehouse {
 
     static func saveUnits(_ db: Database, _ key: PeriodKey, _ registry: UnitRegistry) throws {
         try delete(db, "units", key)
-        let st = try db.makeStatement(sql: "INSERT INTO units (pipeline, period, position, unit_code, unit_name, tier, parent_code) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let st = try db.makeStatement(sql: """
+            INSERT INTO units (pipeline, period, position, unit_code, unit_name, tier, parent_code, valid_from, valid_to, line,
+                               dated, reporting)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
         for (i, u) in registry.units.enumerated() {
-            try st.execute(arguments: [key.pipeline, key.period, i, u.code, u.name, u.tier, u.parentCode])
+            try st.execute(arguments: [key.pipeline, key.period, i, u.code, u.name, u.tier, u.parentCode,
+                                       u.validFrom.map(PortalDate.iso), u.validTo.map(PortalDate.iso), u.line,
+                                       registry.hasValidity, registry.isReporting[i]])
         }
     }
 
-    public func loadUnits(_ key: PeriodKey) throws -> UnitRegistry {
+    /// The registry as ingested, its reporting units those active on `reportingDay` (the period's `to`).
+    public func loadUnits(_ key: PeriodKey, reportingDay: Day? = nil) throws -> UnitRegistry {
         try read { db in
+            var dated = false
             let units = try Row.fetchAll(db, sql: "SELECT * FROM units WHERE pipeline = ? AND period = ? ORDER BY position",
-                                         arguments: [key.pipeline, key.period]).map {
-                Unit(code: $0["unit_code"], name: $0["unit_name"], tier: $0["tier"], parentCode: $0["parent_code"])
+                                         arguments: [key.pipeline, key.period]).map { row -> Unit in
+                dated = dated || (row["dated"] as Bool? ?? false)
+                return Unit(code: row["unit_code"], name: row["unit_name"], tier: row["tier"], parentCode: row["parent_code"],
+                            validFrom: (row["valid_from"] as String?).flatMap(PortalDate.parseISO),
+                            validTo: (row["valid_to"] as String?).flatMap(PortalDate.parseISO), line: row["line"] ?? 0)
             }
-            return UnitRegistry(units: units)
+            return UnitRegistry(units: units, reportingDay: reportingDay, hasValidity: dated)
         }
     }
 
@@ -186,8 +197,10 @@ extension Warehouse {
                        paid_online, file_id, line FROM dossiers WHERE period_id = ? ORDER BY position
                 """, arguments: [period])
             while try rows.next() {
-                let d = Dossier(unit: UnitCodeLookup.find(rows.bytes(1), registry, scratch: &scratch) ?? 0,
-                                received: Day(rows.int(2)), due: rows.isNull(3) ? nil : Day(rows.int(3)),
+                let received = Day(rows.int(2))
+                let code = UnitCodeLookup.findCode(rows.bytes(1), registry, scratch: &scratch) ?? 0
+                let d = Dossier(unit: registry.resolve(codeID: code, on: received).row,
+                                received: received, due: rows.isNull(3) ? nil : Day(rows.int(3)),
                                 finished: rows.isNull(4) ? nil : Day(rows.int(4)),
                                 status: DossierStatus(rawValue: UInt8(rows.int(5))) ?? .processing,
                                 channel: Channel(rawValue: UInt8(rows.int(6))) ?? .direct,
@@ -292,8 +305,8 @@ extension Warehouse {
         try delete(db, "index_scores", key, extra: " AND index_key = ?", [index.key])
         try delete(db, "component_scores", key, extra: " AND index_key = ?", [index.key])
         let s = try db.makeStatement(sql: """
-            INSERT INTO index_scores (pipeline, period, index_key, unit_code, score, shown_score, band, rank, prev_rank, rank_change)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO index_scores (pipeline, period, index_key, unit_code, score, shown_score, band, rank, prev_rank, rank_change, tier)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let c = try db.makeStatement(sql: """
             INSERT INTO component_scores (pipeline, period, index_key, unit_code, component, position, numerator, denominator, rate, points)
@@ -302,7 +315,7 @@ extension Warehouse {
         for score in scores {
             let code = registry.units[score.unit].code
             try s.execute(arguments: [key.pipeline, key.period, index.key, code, score.score, score.shownScore, score.band, score.rank,
-                                      score.prevRank, score.rankChange])
+                                      score.prevRank, score.rankChange, registry.units[score.unit].tier])
             for (i, (component, r)) in zip(index.components, score.components).enumerated() {
                 try c.execute(arguments: [key.pipeline, key.period, index.key, code, component.key, i, r.numerator, r.denominator, r.rate, r.points])
             }

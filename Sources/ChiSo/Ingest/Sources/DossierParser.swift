@@ -7,6 +7,8 @@ struct DossierParser {
     private var level = EnumMatcher(names: OnlineLevel.fullNames, codes: OnlineLevel.fullCodes)
     private var boolean = EnumMatcher(names: PortalBoolean.names)
     private var upper = [UInt8](repeating: 0, count: 64)
+    /// Set by ``parse(_:registry:ref:)``: the last dossier's code had no holder on its received date.
+    private(set) var receivedUnderInactiveCode = false
 
     init(columns: ColumnMap) {
         col = ColumnCatalog.dossiers.map { columns[$0.key] }
@@ -29,7 +31,7 @@ struct DossierParser {
 
         let unitCell = row.cell(col[Self.unit])
         if unitCell.isEmpty { throw RowRejection.missing("unit_code") }
-        guard let unit = lookupUnit(unitCell, registry) else {
+        guard let code = lookupUnit(unitCell, registry) else {
             throw reject(Self.unit, .unknownUnit, "Mã đơn vị không có trong danh mục đơn vị")
         }
 
@@ -72,6 +74,9 @@ struct DossierParser {
             throw RowRejection(code: .dateOrder, column: "due_at", value: row.raw(col[Self.due]),
                                message: "Ngày hẹn trả trước ngày tiếp nhận")
         }
+        // The code's holder on the day the dossier was received (SPEC 10.3).
+        let (unit, active) = registry.resolve(codeID: code, on: received)
+        receivedUnderInactiveCode = !active
         return Dossier(unit: unit, received: received, due: due, finished: finished, status: status, channel: ch,
                        fullOnline: full, feeRequired: fee, paidOnline: paid, ref: ref)
     }
@@ -94,24 +99,42 @@ struct DossierParser {
         return b
     }
 
-    /// Upper-cases ASCII in a scratch buffer and looks the code up without making a string.
+    /// Upper-cases ASCII in a scratch buffer and looks the code's id up without making a string.
     private mutating func lookupUnit(_ cell: UnsafeBufferPointer<UInt8>, _ registry: UnitRegistry) -> Int? {
-        UnitCodeLookup.find(cell, registry, scratch: &upper)
+        UnitCodeLookup.findCode(cell, registry, scratch: &upper)
     }
+
+    /// The unit code cell as read, for findings.
+    func unitRaw(_ row: ExportRow) -> String { row.raw(col[Self.unit]) }
 }
 
 /// Finds a unit code cell (already trimmed) in the registry, upper-casing it as SPEC 1 says.
 enum UnitCodeLookup {
+    /// The row the code means as of the period's end (``UnitRegistry/index(ofCode:)``).
     static func find(_ cell: UnsafeBufferPointer<UInt8>, _ registry: UnitRegistry, scratch: inout [UInt8]) -> Int? {
+        upperCased(cell, scratch: &scratch, slow: { registry.index(of: $0) }) { registry.index(ofCode: $0) }
+    }
+
+    /// The code's id (shared by every row of a reused code).
+    static func findCode(_ cell: UnsafeBufferPointer<UInt8>, _ registry: UnitRegistry, scratch: inout [UInt8]) -> Int? {
+        upperCased(cell, scratch: &scratch, slow: { code in
+            var s = code
+            return s.withUTF8 { registry.codeID(ofCode: $0) }
+        }) { registry.codeID(ofCode: $0) }
+    }
+
+    @inline(__always)
+    private static func upperCased(_ cell: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8], slow: (String) -> Int?,
+                                   _ fast: (UnsafeBufferPointer<UInt8>) -> Int?) -> Int? {
         guard ByteText.isASCII(cell), cell.count <= scratch.count else {
-            return registry.index(of: ByteText.unitCode(ByteText.string(cell)))
+            return slow(ByteText.unitCode(ByteText.string(cell)))
         }
         return scratch.withUnsafeMutableBufferPointer { buf -> Int? in
             for i in 0..<cell.count {
                 let b = cell[i]
                 buf[i] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
             }
-            return registry.index(ofCode: UnsafeBufferPointer(rebasing: buf[0..<cell.count]))
+            return fast(UnsafeBufferPointer(rebasing: buf[0..<cell.count]))
         }
     }
 

@@ -5,7 +5,7 @@ public struct ReferenceTable: Sendable {
     public private(set) var keys: [String] = []
     /// Values per key, per unit index.
     private var values: [String: [Int: Double]] = [:]
-    public private(set) var file: FileReport?
+    public internal(set) var file: FileReport?
 
     public init() {}
 
@@ -21,6 +21,9 @@ public struct ReferenceTable: Sendable {
     }
 
     public func value(unit: Int, key: String) -> Double? { values[key]?[unit] }
+
+    /// Every value of one key, by unit index.
+    public func valuesOf(_ key: String) -> [Int: Double] { values[key] ?? [:] }
 
     public func has(_ key: String) -> Bool { values[key] != nil }
 
