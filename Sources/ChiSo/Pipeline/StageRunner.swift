@@ -667,12 +667,26 @@ public final class StageRunner {
             Manifest.Stage(name: r.stage.rawValue, status: r.ran ? "ran" : "skipped", seconds: (r.seconds * 1000).rounded() / 1000,
                            fingerprint: r.fingerprint, rows: r.rows)
         } + [Manifest.Stage(name: Stage.report.rawValue, status: "ran", seconds: 0, fingerprint: p.fingerprint.value, rows: nil)]
-        let manifest = Manifest(
+        var manifest = Manifest(
             tool: "chiso", version: ChiSoVersion.current, pipeline: config.pipeline,
             pipelineFile: (config.path as NSString).lastPathComponent, pipelineSHA256: config.sha256,
             period: ["key": config.period.key, "from": PortalDate.iso(config.period.from), "to": PortalDate.iso(config.period.to)],
             asOf: PortalDate.iso(dates.asOf), startedAt: iso.string(from: started), status: "ok",
             inputs: files.map(Manifest.input), stages: stages, findings: counts)
+        if reorganization.lineageConfigured {
+            let inPeriod = try table?.inPeriodByRow ?? warehouse.loadAttribution(key, rowCount: reorganization.registry.units.count)
+            var summary = [
+                "registry_rows": reorganization.registry.units.count, "reporting_units": registry.units.count,
+                "crosswalk_rows": reorganization.crosswalk.successions.count,
+                "dossiers_counted_for_a_successor": inPeriod.indices.filter {
+                    reorganization.target[$0] != nil && reorganization.target[$0] != $0
+                }.reduce(0) { $0 + inPeriod[$1] },
+            ]
+            for code in [FindingCode.unitInactiveOnDate, .retiredUnit, .splitUnit] {
+                summary[code.rawValue] = findings.filter { $0.code == code }.count
+            }
+            manifest.reorganization = summary
+        }
         try output.stage(try manifest.encoded(), to: dir + "/manifest.json")
         written.append(dir + "/manifest.json")
         output.remove(dir + "/loi")

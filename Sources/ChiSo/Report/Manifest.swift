@@ -34,9 +34,12 @@ public struct Manifest: Codable, Sendable {
     public var inputs: [Input]
     public var stages: [Stage]
     public var findings: [String: Int]
+    /// With a crosswalk (SPEC 10): registry rows, reporting units, crosswalk rows, dossiers counted for a
+    /// successor, and the reorganization findings by code; absent otherwise.
+    public var reorganization: [String: Int]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case tool, version, pipeline, period, status, inputs, stages, findings
+        case tool, version, pipeline, period, status, inputs, stages, findings, reorganization
         case pipelineFile = "pipeline_file", pipelineSHA256 = "pipeline_sha256", asOf = "as_of"
         case startedAt = "started_at"
     }
