@@ -36,6 +36,7 @@ samples: deps
 	$(GEN) --out samples/doi-may --layout district --dossiers 6000 --seed 41 --from 2023-01-01 --to 2023-12-31
 	$(GEN) --out samples/van-khe --layout city --dossiers 5000 --seed 50 --from 2024-01-01 --to 2024-12-31
 	$(GEN) --out samples/so-ldtbxh --layout department --dossiers 3000 --seed 19 --from 2023-01-01 --to 2023-12-31
+	$(GEN) --out samples/hoa-phong-2025 --layout province-2025 --dossiers 12000 --seed 2025 --from 2025-01-01 --to 2025-12-31
 
 # Not part of `make test`: chiso beside the libcsv floor and DuckDB (N=5000000 for the big run).
 N ?= 1000000
