@@ -26,9 +26,6 @@ public struct ComparedPeriod: Sendable {
 
 /// Attribution (SPEC 10.3) and ranks across a reorganization (10.4), over the mapping of ``Reorganization``.
 extension Reorganization {
-    /// The registry of reporting units, which indicators, indices, awards and outputs are keyed by.
-    public var reporting: UnitRegistry { registry.reportingRegistry() }
-
     /// Per registry row, its index among the reporting units, or -1.
     public var reportingIndex: [Int] {
         var next = 0

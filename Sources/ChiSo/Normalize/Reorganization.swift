@@ -5,6 +5,8 @@
 /// Pure: the registry (with its reporting units) and the crosswalk in, the mapping out.
 public struct Reorganization: Sendable {
     public let registry: UnitRegistry
+    /// The registry of reporting units, which indicators, indices, awards and outputs are keyed by.
+    public let reporting: UnitRegistry
     public let crosswalk: Crosswalk
     /// `sources.lineage` is configured: outputs get the `predecessors` column (SPEC 10.4).
     public let lineageConfigured: Bool
@@ -25,6 +27,7 @@ public struct Reorganization: Sendable {
     /// Without validity and crosswalk every row reports and maps to itself.
     public init(registry: UnitRegistry, crosswalk: Crosswalk?, lineageConfigured: Bool) {
         self.registry = registry
+        reporting = registry.reportingRegistry()
         let crosswalk = crosswalk ?? Crosswalk(successions: [])
         self.crosswalk = crosswalk
         self.lineageConfigured = lineageConfigured

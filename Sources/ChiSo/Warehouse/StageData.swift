@@ -363,18 +363,6 @@ extension Warehouse {
         }
     }
 
-    /// Ranks by unit code of an index in another period (for `compare_to`), empty if it never ran.
-    public func loadRanks(pipeline: String, period: String, index: String) throws -> [String: Int] {
-        try read { db in
-            var out: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT unit_code, rank FROM index_scores WHERE pipeline = ? AND period = ? AND index_key = ? AND rank IS NOT NULL",
-                                        arguments: [pipeline, period, index]) {
-                out[row["unit_code"]] = row["rank"]
-            }
-            return out
-        }
-    }
-
     static func saveDecisions(_ db: Database, _ key: PeriodKey, _ award: AwardConfig, _ decisions: [AwardDecision], registry: UnitRegistry) throws {
         try delete(db, "award_decisions", key, extra: " AND award_key = ?", [award.key])
         let st = try db.makeStatement(sql: """
