@@ -229,8 +229,8 @@ import Testing
         // Re-running 2022 replaces 2022's results only.
         #expect(try CLI.run(["run", "p2022.yaml", "--db", db, "--out", "out", "--force"], cwd: s.path).status == 0)
         let w = try Warehouse(readingFrom: db)
-        #expect(try w.loadRanks(pipeline: "so-sanh", period: "2023", index: "dh") == ["B": 1, "C": 2, "A": 3])
-        #expect(try w.loadRanks(pipeline: "so-sanh", period: "2022", index: "dh") == ["A": 1, "B": 2, "C": 3])
+        #expect(try w.loadRankedUnits(pipeline: "so-sanh", period: "2023", index: "dh").mapValues(\.rank) == ["B": 1, "C": 2, "A": 3])
+        #expect(try w.loadRankedUnits(pipeline: "so-sanh", period: "2022", index: "dh").mapValues(\.rank) == ["A": 1, "B": 2, "C": 3])
     }
 
     /// A big dossiers export that takes the debug build a few seconds to ingest.
