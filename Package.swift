@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         /// libcsv (Debian `libcsv-dev`): the CSV tokenizer under chiso's reader.
@@ -29,7 +30,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "chiso",
-            dependencies: ["ChiSo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ChiSo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         /// Deterministic generator of the fictional province's exports (samples/ and benchmarks).
         .executableTarget(name: "chiso-samples", dependencies: ["ChiSo"]),

@@ -1,11 +1,20 @@
 import ArgumentParser
 import ChiSo
 import Foundation
+import Logging
 
 /// `chiso run PIPELINE.yaml`: the stages that are not up to date, over the warehouse.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Chạy pipeline: các giai đoạn chưa cập nhật, trên kho dữ liệu SQLite.")
+        commandName: "run", abstract: "Chạy pipeline: các giai đoạn chưa cập nhật, trên kho dữ liệu SQLite.",
+        discussion: """
+        Giai đoạn (theo thứ tự): ingest.units (danh mục đơn vị và danh mục sắp xếp), ingest.targets, \
+        ingest.external, ingest.dossiers, ingest.late, ingest.postal, ingest.digitized, normalize, indices, \
+        awards, report. 'ingest' chọn mọi giai đoạn ingest.
+
+        Không có terminal (cron): chạy thành công thì không in gì; lỗi in ra stderr. --verbose in một dòng \
+        mỗi giai đoạn. Mã thoát: 0 thành công; 1 tệp dữ liệu lỗi; 2 lỗi cấu hình; 75 đang có lần chạy khác.
+        """)
 
     @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
     @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd); mặc định: ngày cuối kỳ.") var asOf: String?
@@ -16,9 +25,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Kho dữ liệu SQLite.") var db: String = "var/chiso.sqlite"
     @Option(help: "Thư mục đầu ra.") var out: String = "out"
     @Option(name: .customLong("header-style"), help: "Tiêu đề cột: vi (tiếng Việt) hoặc keys.") var headerStyle: String = "vi"
+    @Flag(help: "In một dòng cho mỗi giai đoạn, cả khi không có terminal.") var verbose = false
+    @Flag(help: "Không in gì khi chạy thành công, cả trên terminal.") var quiet = false
 
     func validate() throws {
         if stage != nil && from != nil { throw ValidationError("--stage và --from không dùng cùng nhau") }
+        if verbose && quiet { throw ValidationError("--verbose và --quiet không dùng cùng nhau") }
     }
 
     func run() throws {
@@ -47,7 +59,8 @@ struct RunCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(path: db))
-        let progress = ProgressLog(prefix: "\(config.pipeline)/\(config.period.key)", outputDirectory: runner.outputDirectory)
+        let progress = ProgressLog(prefix: "\(config.pipeline)/\(config.period.key)", outputDirectory: runner.outputDirectory,
+                                   logger: Verbosity.logger(verbose: verbose, quiet: quiet))
         runner.onStage = progress.stage
         let result = try runner.run(try runner.plan())
         if result.exit == .success {
@@ -64,21 +77,24 @@ struct RunCommand: ParsableCommand {
 /// `yyyy-MM-dd` from the command line.
 func parseDay(_ text: String?, _ option: String) throws -> Day? {
     guard let text else { return nil }
-    guard let d = PortalDate.parseISO(text) else { throw ConfigError(file: option, "cần ngày dạng yyyy-MM-dd") }
+    guard let d = PortalDate.parseISO(text) else { throw ConfigError(file: option, PortalDate.isoProblem(text)) }
     return d
 }
 
 func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
 
-/// One line per stage: on a terminal with rows, MB and rate; otherwise a plain log line (cron mail).
+/// One line per stage, through the logger at `.info`: on a terminal with rows, MB and rate, then a findings
+/// summary and where the outputs are; otherwise (with `--verbose`) a plain log line per stage.
 final class ProgressLog {
     let prefix: String
     let outputDirectory: String
     let terminal = Terminal.stderrIsTerminal
+    let logger: Logger
 
-    init(prefix: String, outputDirectory: String) {
+    init(prefix: String, outputDirectory: String, logger: Logger) {
         self.prefix = prefix
         self.outputDirectory = outputDirectory
+        self.logger = logger
     }
 
     /// Ingest stages run and commit together: their bytes add up to one rate, shown once.
@@ -94,7 +110,7 @@ final class ProgressLog {
             ingestShown = true
             if terminal && ingestBytes > 0 {
                 let mb = Double(ingestBytes) / 1_048_576
-                Terminal.error("  \(pad("ingest (cả nhóm)", 17))         \(String(format: "%.1f MB  %.1f MB/s  %.2f s", mb, ingestSeconds > 0 ? mb / ingestSeconds : 0, ingestSeconds))")
+                logger.info("  \(pad("ingest (cả nhóm)", 17))         \(String(format: "%.1f MB  %.1f MB/s  %.2f s", mb, ingestSeconds > 0 ? mb / ingestSeconds : 0, ingestSeconds))")
             }
         }
         let rows = r.rows.map { "\($0) dòng" } ?? ""
@@ -104,15 +120,17 @@ final class ProgressLog {
             let status = r.ran ? "chạy   " : "bỏ qua "
             let size = r.ran && r.stage.isIngest ? String(format: "%7.1f MB", Double(r.bytes ?? 0) / 1_048_576)
                 : (r.ran ? String(format: "%7.2f s ", r.seconds) : "         ")
-            Terminal.error("  \(pad(r.stage.rawValue, 17)) \(status) \(pad(rows, 13)) \(size)  \(r.ran ? r.reason : "")\(out)")
+            logger.info("  \(pad(r.stage.rawValue, 17)) \(status) \(pad(rows, 13)) \(size)  \(r.ran ? r.reason : "")\(out)")
         } else {
-            Terminal.error("chiso \(prefix) \(r.stage.rawValue) \(r.ran ? "ran" : "skipped") rows=\(r.rows.map(String.init) ?? "-") seconds=\(String(format: "%.3f", r.seconds))\(r.ran ? " reason=\"\(r.reason)\"" : "")\(out)")
+            logger.info("chiso \(prefix) \(r.stage.rawValue) \(r.ran ? "ran" : "skipped") rows=\(r.rows.map(String.init) ?? "-") seconds=\(String(format: "%.3f", r.seconds))\(r.ran ? " reason=\"\(r.reason)\"" : "")\(out)")
         }
     }
 
+    /// On a terminal: the findings summary and the outputs (at `.info`, so `--quiet` silences it).
     func finish(_ result: RunResult) {
-        guard isatty(1) != 0 else { return }
-        print("chiso: kết quả ở \(outputDirectory)/")
-        for path in result.written { print("  \(path)") }
+        guard terminal else { return }
+        for line in FindingsSummary(findings: result.findings, files: result.files).lines { logger.info("\(line)") }
+        logger.info("chiso: kết quả ở \(outputDirectory)/")
+        for path in result.written { logger.info("  \(path)") }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `chiso` executable, as cron or an analyst would.
 enum CLI {
@@ -40,8 +41,14 @@ enum CLI {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: e, as: UTF8.self))
+        let result = Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                            stderr: String(decoding: e, as: UTF8.self))
+        // Cron mails any output: without a terminal, a successful run says nothing unless asked to.
+        if arguments.first == "run" && result.status == 0 && !arguments.contains("--verbose") && !arguments.contains("--dry-run") {
+            #expect(result.stderr.isEmpty, "a successful run printed on stderr: \(result.stderr)")
+            #expect(result.stdout.isEmpty, "a successful run printed on stdout: \(result.stdout)")
+        }
+        return result
     }
 }
 

@@ -6,9 +6,13 @@ import Testing
     let scratch = Scratch()
 
     @Test func samplesRunWritesTheThreeOutputsAndSaysWhere() throws {
-        let r = try CLI.run(["run", "pipelines/sample.yaml", "--out", scratch.path])
+        // Without a terminal a successful run says nothing at all (cron mails any output)...
+        let quiet = try CLI.run(["run", "pipelines/sample.yaml", "--out", scratch.path])
+        #expect(quiet.status == 0)
+        #expect(quiet.stderr.isEmpty && quiet.stdout.isEmpty)
+        // ... and with --verbose one log line per stage on stderr, nothing on stdout.
+        let r = try CLI.run(["run", "pipelines/sample.yaml", "--out", scratch.path, "--verbose"])
         #expect(r.status == 0, "\(r.stderr)")
-        // Without a terminal: one log line per stage on stderr, nothing on stdout.
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.components(separatedBy: "\n").filter { $0.hasPrefix("chiso hoa-phong-dvc/2023 ") }.count == 9)
         #expect(r.stderr.contains("chiso hoa-phong-dvc/2023 report ran"))

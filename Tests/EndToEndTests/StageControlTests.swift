@@ -54,8 +54,9 @@ import Testing
         return out
     }
 
+    /// A run with `--verbose`, whose stage lines the tests read (without it a successful run is silent).
     func run(_ extra: [String] = []) throws -> CLI.Result {
-        try CLI.run(["run", "p.yaml", "--db", db, "--out", "out"] + extra, cwd: s.path)
+        try CLI.run(["run", "p.yaml", "--db", db, "--out", "out", "--verbose"] + extra, cwd: s.path)
     }
 
     let all = ["ingest.units", "ingest.dossiers", "ingest.late", "ingest.postal", "normalize", "indices", "awards", "report"]
@@ -219,7 +220,7 @@ import Testing
         #expect(s.text("out/so-sanh/2023/chi-so-dh.csv").contains("B,B,t,2,2,100.00,100.00,100.00,,1,,\r\n"))
         #expect(try CLI.run(["run", "p2022.yaml", "--db", db, "--out", "out", "--header-style", "keys"], cwd: s.path).status == 0)
         // 2022's results changed what 2023 compares to: its indices stage is stale and reruns.
-        let r = try CLI.run(["run", "p2023.yaml", "--db", db, "--out", "out", "--header-style", "keys"], cwd: s.path)
+        let r = try CLI.run(["run", "p2023.yaml", "--db", db, "--out", "out", "--header-style", "keys", "--verbose"], cwd: s.path)
         #expect(r.stderr.contains("so-sanh/2023 indices ran"), "\(r.stderr)")
         #expect(r.stderr.contains("so-sanh/2023 normalize skipped"))
         let rows = s.text("out/so-sanh/2023/chi-so-dh.csv").components(separatedBy: "\r\n")

@@ -93,3 +93,50 @@ public struct RowRejection: Error, Sendable {
     public var value: String
     public var message: String
 }
+
+extension FindingCode {
+    /// What the code means, in Vietnamese, for summaries people read (the CSVs keep the code).
+    public var meaning: String {
+        switch self {
+        case .encoding: return "tệp sai bảng mã (không phải UTF-8/UTF-16 hợp lệ)"
+        case .syntax: return "tệp sai cú pháp CSV (dấu ngoặc kép)"
+        case .noHeader: return "tệp không có dòng tiêu đề"
+        case .missingColumn: return "thiếu cột bắt buộc"
+        case .tooManyBadRows: return "quá nhiều dòng lỗi trong tệp"
+        case .badFieldCount: return "dòng có số cột khác dòng tiêu đề"
+        case .missingValue: return "thiếu giá trị bắt buộc"
+        case .badDate: return "ngày không đọc được"
+        case .badBoolean: return "giá trị có/không không hợp lệ"
+        case .unknownUnit: return "mã đơn vị không có trong danh mục"
+        case .badStatus: return "trạng thái hồ sơ không hợp lệ"
+        case .badChannel: return "kênh nộp không hợp lệ"
+        case .badDirection: return "chiều BCCI không hợp lệ"
+        case .badDelivery: return "trạng thái phát không hợp lệ"
+        case .missingFinishedAt: return "hồ sơ đã kết thúc nhưng thiếu ngày có kết quả"
+        case .dateOrder: return "ngày trước ngày tiếp nhận"
+        case .badNumber: return "không phải số"
+        case .badTrackingCode: return "mã bưu gửi sai dạng"
+        case .orphanRecord: return "dòng không khớp hồ sơ hợp lệ nào"
+        case .unitMismatch: return "mã đơn vị khác đơn vị của hồ sơ"
+        case .lateListMismatch: return "có trong danh sách trễ hạn nhưng không trễ hạn"
+        case .lateUnlisted: return "trễ hạn nhưng không có trong danh sách trễ hạn"
+        case .postalChannelMismatch: return "có lượt BCCI nhưng kênh nộp không phải BCCI"
+        case .unknownReferenceUnit: return "tệp tham chiếu có mã đơn vị lạ"
+        case .unitInactiveOnDate: return "mã đơn vị hết hiệu lực vào ngày tiếp nhận"
+        case .retiredUnit: return "đơn vị giải thể, không có đơn vị kế thừa"
+        case .duplicateReplaced: return "dòng trùng, dòng sau thay dòng trước"
+        case .splitUnit: return "đơn vị chia tách, hồ sơ về đơn vị nhận hồ sơ"
+        }
+    }
+}
+
+extension Severity {
+    /// Lỗi / Cảnh báo / Thông tin.
+    public var label: String {
+        switch self {
+        case .error: return "Lỗi"
+        case .warning: return "Cảnh báo"
+        case .info: return "Thông tin"
+        }
+    }
+}

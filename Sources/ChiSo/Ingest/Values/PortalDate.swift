@@ -120,4 +120,19 @@ public enum PortalDate {
             return parse(buf)
         }
     }
+
+    /// Why `text` is not a `yyyy-MM-dd` date, in Vietnamese: a day that does not exist (`2023-11-31`)
+    /// is told apart from a text of the wrong form.
+    public static func isoProblem(_ text: String) -> String {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else {
+            return "cần ngày dạng yyyy-MM-dd (ví dụ 2023-06-30), nhận được '\(text)'"
+        }
+        guard (1...12).contains(m) else { return "ngày \(text) không tồn tại: không có tháng \(m)" }
+        let days = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard (1...days).contains(d) else { return "ngày \(text) không tồn tại: tháng \(m) năm \(y) có \(days) ngày" }
+        return "cần ngày dạng yyyy-MM-dd (ví dụ 2023-06-30), nhận được '\(text)'"
+    }
 }
