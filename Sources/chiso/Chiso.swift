@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChiSo
 
 /// `chiso`: indicators, indices and award proposals from a province's public-service portal exports.
 struct Chiso: ParsableCommand {
@@ -9,5 +10,7 @@ struct Chiso: ParsableCommand {
         Exit codes: 0 thành công; 1 một tệp dữ liệu lỗi (xem chat-luong-du-lieu.csv); \
         2 lỗi dòng lệnh hoặc cấu hình; 75 một lần chạy khác đang giữ khóa.
         """,
-        subcommands: [RunCommand.self, StatusCommand.self, ValidateCommand.self, ExplainCommand.self, InspectCommand.self])
+        version: ChiSoVersion.current,
+        subcommands: [RunCommand.self, StatusCommand.self, ValidateCommand.self, ExplainCommand.self, HistoryCommand.self,
+                      InspectCommand.self, VersionCommand.self])
 }

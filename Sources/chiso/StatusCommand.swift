@@ -1,26 +1,72 @@
 import ArgumentParser
 import ChiSo
+import Foundation
 
 /// `chiso status PIPELINE.yaml`: every stage up to date, stale (and why) or never run.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Trạng thái từng giai đoạn: cập nhật, cũ (vì sao) hay chưa chạy.")
+        commandName: "status", abstract: "Trạng thái từng giai đoạn: cập nhật, cũ (vì sao) hay chưa chạy.",
+        discussion: "Mặc định so với as_of, thư mục đầu ra và kiểu tiêu đề của lần chạy thành công cuối của kỳ.")
 
     @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
-    @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd).") var asOf: String?
-    @Option(help: "Kho dữ liệu SQLite.") var db: String = "var/chiso.sqlite"
-    @Option(help: "Thư mục đầu ra.") var out: String = "out"
-    @Option(name: .customLong("header-style"), help: "vi hoặc keys.") var headerStyle: String = "vi"
+    @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd); mặc định: của lần chạy thành công cuối.") var asOf: String?
+    @Option(help: "Kho dữ liệu SQLite (phải có sẵn).") var db: String = "var/chiso.sqlite"
+    @Option(help: "Thư mục đầu ra; mặc định: của lần chạy thành công cuối.") var out: String?
+    @Option(name: .customLong("header-style"), help: "vi hoặc keys; mặc định: của lần chạy thành công cuối.") var headerStyle: String?
+    @Flag(help: "In một tài liệu JSON thay cho văn bản.") var json = false
+
+    /// `status --json`.
+    struct Document: Codable {
+        struct StageLine: Codable {
+            var stage: String
+            /// `up_to_date`, `stale` or `never_run`.
+            var state: String
+            var reason: String?
+            var lastFinishedAt: String?
+            var rows: Int?
+        }
+        var pipeline: String
+        var period: String
+        var warehouse: String
+        var asOf: String
+        /// `option`, `last_run` or `period_end`.
+        var asOfFrom: String
+        var lastRunFinishedAt: String?
+        var stages: [StageLine]
+    }
 
     func run() throws {
         var options = StageOptions()
-        options.asOf = try parseDay(asOf, "--as-of")
-        options.outDirectory = out
-        options.headerStyle = HeaderStyle(rawValue: headerStyle) ?? .vi
         let (config, root) = try PipelineLoader.load(path: pipeline)
-        let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(readingFrom: db))
-        print("\(config.pipeline)/\(config.period.key) — kho dữ liệu \(db)")
-        for p in try runner.plan() {
+        let warehouse = try Warehouse(existing: db)
+        let last = try warehouse.lastSuccessfulRun(PeriodKey(pipeline: config.pipeline, period: config.period.key))
+        options.asOf = try parseDay(asOf, "--as-of") ?? last?.asOf
+        options.outDirectory = out ?? last?.outDirectory ?? "out"
+        if let headerStyle {
+            guard let style = HeaderStyle(rawValue: headerStyle) else { throw ConfigError(file: "--header-style", "dùng vi hoặc keys") }
+            options.headerStyle = style
+        } else {
+            options.headerStyle = last?.headerStyle ?? .vi
+        }
+        let runner = try StageRunner(config: config, root: root, options: options, warehouse: warehouse)
+        let plan = try runner.plan()
+        let asOfFrom = asOf != nil ? "option" : (last?.asOf != nil ? "last_run" : "period_end")
+        if json {
+            let doc = Document(
+                pipeline: config.pipeline, period: config.period.key, warehouse: Warehouse.absolute(db),
+                asOf: PortalDate.iso(runner.dates.asOf), asOfFrom: asOfFrom, lastRunFinishedAt: last?.finishedAt,
+                stages: plan.map { p in
+                    Document.StageLine(stage: p.stage.rawValue, state: p.previous == nil ? "never_run" : (p.run ? "stale" : "up_to_date"),
+                                       reason: p.run ? p.reason : nil, lastFinishedAt: p.previous?.finishedAt, rows: p.previous?.rows)
+                })
+            FileHandle.standardOutput.write(try JSONDocument.encode(doc))
+            return
+        }
+        let basis = asOfFrom == "last_run"
+            ? "theo lần chạy thành công cuối (\(last!.finishedAt)): as_of \(PortalDate.iso(runner.dates.asOf)), đầu ra \(options.outDirectory)"
+            : "as_of \(PortalDate.iso(runner.dates.asOf))" + (last == nil ? " (kỳ chưa có lần chạy thành công)" : "")
+        print("\(config.pipeline)/\(config.period.key) — kho dữ liệu \(db); \(basis)")
+        for p in plan {
             let state: String
             if p.previous == nil { state = "chưa chạy" } else if p.run { state = "cũ (\(p.reason))" } else { state = "cập nhật" }
             let last = p.previous.map { "lần cuối \($0.finishedAt), \($0.rows.map { "\($0) dòng" } ?? "")" } ?? ""

@@ -81,14 +81,17 @@ import Testing
     }
 
     @Test func explainShowsTheComponentsAndTheReasons() throws {
-        let selected = try CLI.run(["explain", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "000.04.19.h99"])
+        let s = Scratch()
+        let db = s.path + "/db.sqlite"
+        #expect(try CLI.run(["run", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "--db", db, "--out", s.path]).status == 0)
+        let selected = try CLI.run(["explain", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "000.04.19.h99", "--db", db])
         #expect(selected.status == 0, "\(selected.stderr)")
         #expect(selected.stdout.contains("Tổng điểm: 91.93 / 100; xếp loại: Xuất sắc; xếp hạng trong cấp: 1/7"))
         #expect(selected.stdout.contains("Giấy khen của Giám đốc Sở: ĐƯỢC ĐỀ NGHỊ, thứ tự 1 (tối đa 5), kèm 1 cá nhân"))
-        let rejected = try CLI.run(["explain", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "000.01.19.H99"])
+        let rejected = try CLI.run(["explain", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "000.01.19.H99", "--db", db])
         #expect(rejected.stdout.contains("KHÔNG được đề nghị"))
         #expect(rejected.stdout.contains("- rate.truc_tuyen = 53.55, cần >= target.online_rate"))
-        let unknown = try CLI.run(["explain", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "KHONG-CO"])
+        let unknown = try CLI.run(["explain", "pipelines/ninh-thuan-ldtbxh-2023-cchc.yaml", "KHONG-CO", "--db", db])
         #expect(unknown.status == 2)
     }
 

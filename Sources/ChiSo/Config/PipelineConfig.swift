@@ -28,6 +28,14 @@ public struct SourcesConfig: Sendable {
     public var maxBadRowRatio: Double
     /// Pipeline-added header aliases per source and key.
     public var aliases: [SourceKind: [String: [String]]]
+    /// Where each path was written in the pipeline file (line, column), for errors about the files it names.
+    public var marks: [SourceKind: SourceMark] = [:]
+}
+
+/// A place in the pipeline file (1-based line and column).
+public struct SourceMark: Sendable, Equatable {
+    public let line: Int
+    public let column: Int
 }
 
 /// A pipeline file (SPEC 6a): one movement and period.
@@ -83,6 +91,22 @@ public struct PipelineConfig: Sendable {
         relative.hasPrefix("/") ? relative : (directory.isEmpty ? relative : directory + "/" + relative)
     }
 
+    /// The resolved path of a configuration file the pipeline names (registry, crosswalk, references).
+    /// - Throws: ``ConfigError`` at the place the path is written, naming the absolute path looked at,
+    ///   when there is no such file.
+    public func requireFile(_ kind: SourceKind, _ relative: String) throws -> String {
+        let path = resolve(relative)
+        guard FileManager.default.fileExists(atPath: path) else { throw missingFile(kind, resolved: path) }
+        return path
+    }
+
+    /// The error for a configured file that does not exist (`path` already resolved).
+    public func missingFile(_ kind: SourceKind, resolved path: String) -> ConfigError {
+        let mark = sources.marks[kind]
+        return ConfigError(file: self.path, line: mark?.line, column: mark?.column,
+                           "sources.\(kind.rawValue): tệp \(display(path)) không tồn tại (đã tìm ở \(PipelineLoader.absolutePath(path)))")
+    }
+
     /// The path as reports show it: relative to the pipeline file, `/`-separated.
     public func display(_ resolved: String) -> String {
         let prefix = directory.isEmpty ? "" : directory + "/"
@@ -116,8 +140,13 @@ public enum PipelineLoader {
 
     /// Loads `path`; throws ``ConfigError`` naming line and column for every mistake.
     public static func load(path: String) throws -> (PipelineConfig, Node) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigError(file: path, "tệp cấu hình không tồn tại (đã tìm ở \(absolutePath(path)))")
+        }
+        guard !isDirectory.boolValue else { throw ConfigError(file: path, "đây là thư mục, không phải tệp cấu hình YAML") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, "không đọc được tệp cấu hình")
+            throw ConfigError(file: path, "không đọc được tệp cấu hình (\(absolutePath(path))): kiểm tra quyền đọc")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, "tệp cấu hình không phải UTF-8")
@@ -147,9 +176,8 @@ public enum PipelineLoader {
         }
         func date(_ k: String) throws -> Day {
             let node = try pf.required(k)
-            guard let d = PortalDate.parseISO(try r.string(node, "period.\(k)")) else {
-                throw r.error(node, "period.\(k): cần ngày dạng yyyy-MM-dd")
-            }
+            let text = try r.string(node, "period.\(k)")
+            guard let d = PortalDate.parseISO(text) else { throw r.error(node, "period.\(k): \(PortalDate.isoProblem(text))") }
             return d
         }
         let from = try date("from"), to = try date("to")
@@ -245,18 +273,51 @@ public enum PipelineLoader {
                 aliases[kind] = perKey
             }
         }
+        var marks: [SourceKind: SourceMark] = [:]
+        for kind in [SourceKind.units, .dossiers, .late, .postal, .digitized, .targets, .external, .lineage] {
+            if let mark = sf.optional(kind.rawValue)?.mark { marks[kind] = SourceMark(line: mark.line, column: mark.column) }
+        }
         return SourcesConfig(
             units: try sf.string("units"), exports: exports,
             targets: try sf.optionalString("targets"), external: try sf.optionalString("external"),
-            lineage: try sf.optionalString("lineage"), delimiter: delimiter, maxBadRowRatio: ratio, aliases: aliases)
+            lineage: try sf.optionalString("lineage"), delimiter: delimiter, maxBadRowRatio: ratio, aliases: aliases,
+            marks: marks)
     }
 
+    /// A YAML syntax error at its `line:column`, said in Vietnamese, with the YAML library's own words kept
+    /// as detail (`chi tiết: …`) for whoever searches for them.
     static func yamlError(_ error: YamlError, file: String) -> ConfigError {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
-            return ConfigError(file: file, line: mark.line, column: mark.column, "YAML không hợp lệ: \(problem)")
+            return ConfigError(file: file, line: mark.line, column: mark.column,
+                               "cú pháp YAML sai: \(yamlProblem(problem)) (chi tiết: \(problem))")
         default:
-            return ConfigError(file: file, "YAML không hợp lệ: \(error)")
+            return ConfigError(file: file, "cú pháp YAML sai (chi tiết: \(error))")
         }
+    }
+
+    /// The usual libyaml problems, in Vietnamese.
+    static func yamlProblem(_ problem: String) -> String {
+        let known: [(String, String)] = [
+            ("mapping values are not allowed", "dấu ':' ở chỗ không được phép (thiếu dấu cách sau ':' hay sai thụt lề?)"),
+            ("found character that cannot start any token", "có ký tự không được đứng đầu một giá trị (ví dụ tab hay '@'; đặt giá trị trong ngoặc kép)"),
+            ("did not find expected key", "thụt lề không khớp: khóa này lệch so với các khóa cùng cấp"),
+            ("did not find expected ',' or ']'", "danh sách [...] chưa đóng hoặc thiếu dấu phẩy"),
+            ("did not find expected ',' or '}'", "ánh xạ {...} chưa đóng hoặc thiếu dấu phẩy"),
+            ("found unexpected end of stream", "tệp kết thúc giữa chừng (ngoặc hay ngoặc kép chưa đóng?)"),
+            ("found undefined alias", "bí danh (*alias) chưa được khai báo"),
+            ("block sequence entries are not allowed", "mục '- ' ở chỗ không được phép (sai thụt lề?)"),
+            ("found unknown escape character", "ký tự thoát '\\' không hợp lệ trong chuỗi ngoặc kép"),
+            ("found a tab character", "có ký tự tab dùng để thụt lề (YAML chỉ cho dấu cách)"),
+            ("could not find expected ':'", "thiếu dấu ':' sau khóa"),
+            ("did not find expected node content", "thiếu giá trị"),
+            ("did not find expected '-' indicator", "thụt lề của danh sách không khớp"),
+        ]
+        return known.first { problem.contains($0.0) }?.1 ?? "không đọc được cấu trúc YAML"
+    }
+
+    /// `path` made absolute against the working directory.
+    static func absolutePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

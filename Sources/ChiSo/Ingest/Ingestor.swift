@@ -20,7 +20,9 @@ extension PipelineConfig {
             guard let pattern = sources.exports[kind] else { continue }
             let files = files(matching: pattern)
             if files.isEmpty {
-                throw ConfigError(file: path, "sources.\(kind.rawValue): mẫu '\(pattern)' không khớp tệp nào")
+                let mark = sources.marks[kind]
+                throw ConfigError(file: path, line: mark?.line, column: mark?.column,
+                                  "sources.\(kind.rawValue): mẫu '\(pattern)' không khớp tệp nào (đã tìm: \(PipelineLoader.absolutePath(resolve(pattern))))")
             }
             result.append((kind, files))
         }

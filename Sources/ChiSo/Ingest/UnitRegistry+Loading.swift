@@ -8,7 +8,7 @@ extension UnitRegistry {
     /// declare. A row that does not report may have an empty or undeclared tier (SPEC 10.5).
     /// - Throws: ``ConfigErrors`` with every error found.
     public static func load(config: PipelineConfig) throws -> UnitRegistry {
-        let path = config.resolve(config.sources.units)
+        let path = try config.requireFile(.units, config.sources.units)
         let display = config.display(path)
         var rows: [(unit: Unit, tierText: String, tierColumn: Int, codeColumn: Int)] = []
         var errors: [ConfigError] = []

@@ -121,7 +121,7 @@ public final class StageRunner {
             case .ingestUnits, .ingestTargets, .ingestExternal, .ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized:
                 for path in try sourceFiles(stage) {
                     guard FileManager.default.fileExists(atPath: path) else {
-                        throw ConfigError(file: config.path, "không có tệp \(config.display(path))")
+                        throw config.missingFile(config.sources.lineage.map(config.resolve) == path ? .lineage : stage.source!, resolved: path)
                     }
                     inputs["file \(config.display(path))"] = try hash(path).sha256
                 }
@@ -233,9 +233,13 @@ public final class StageRunner {
     /// Runs the plan. Throws ``ConfigError``/``ConfigErrors`` (exit 2); a data failure returns exit 1.
     public func run(_ plan: [PlannedStage]) throws -> RunResult {
         let runID = try warehouse.beginRun(key, asOf: PortalDate.iso(dates.asOf), pipelineSHA: config.sha256,
-                                           command: options.command)
+                                           command: options.command, outDirectory: options.outDirectory,
+                                           headerStyle: options.headerStyle.rawValue)
         do {
             let result = try execute(plan, runID: runID)
+            if result.exit == .success {
+                try warehouse.write { db in try Warehouse.saveSnapshot(db, key, asOf: PortalDate.iso(dates.asOf), run: runID) }
+            }
             try warehouse.finishRun(runID, status: result.exit == .success ? "ok" : "failed", exitCode: result.exit.rawValue,
                                     message: result.exit == .success ? nil : "dữ liệu đầu vào lỗi")
             return result
@@ -697,5 +701,33 @@ public final class StageRunner {
         // The files replace the old ones only once the warehouse knows the report ran.
         try output.commit()
         return written
+    }
+}
+
+extension StageRunner {
+    /// The period's results as the warehouse holds them (what the last run wrote to the CSVs), assembled
+    /// for `explain`: no export is read, so the figures are exactly those of the outputs.
+    /// - Throws: ``ConfigError`` when a stage's results are missing (the period never ran).
+    public func storedEvaluation() throws -> Evaluation {
+        let reorganization = try reorganization()
+        let registry = reorganization.reporting
+        let refs = try loadedReferences()
+        let rows = try warehouse.loadIndicators(key, registry: registry)
+        let inPeriod = reorganization.followsReorganization
+            ? try warehouse.loadAttribution(key, rowCount: reorganization.registry.units.count) : []
+        var evaluation = Evaluation(
+            config: config, dates: dates, registry: registry, reorganization: reorganization,
+            references: refs.compactMapValues { reorganization.reportingTable($0) }, ingest: IngestResult(),
+            table: IndicatorTable(rows: rows, warnings: [], inPeriodByRow: inPeriod), scores: [:], decisions: [:],
+            findings: try warehouse.loadFindings(key), stages: [])
+        evaluation.ancestors = try warehouse.loadAncestors(key, registry: reorganization.registry)
+        for index in config.indices { evaluation.scores[index.key] = try indexScores(index) }
+        for award in config.awards {
+            guard let d = try warehouse.loadDecisions(key, award, registry: registry) else {
+                throw ConfigError(file: config.path, "khen thưởng '\(award.key)' chưa được xét trong kho dữ liệu; chạy 'chiso run \(config.path)'")
+            }
+            evaluation.decisions[award.key] = d
+        }
+        return evaluation
     }
 }

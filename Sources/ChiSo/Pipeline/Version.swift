@@ -1,4 +1,4 @@
 /// chiso's version, recorded in manifests and stage fingerprints.
 public enum ChiSoVersion {
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }

@@ -12,7 +12,9 @@ public enum Explanation {
         }
     }
 
-    public static func text(_ e: Evaluation, unitCode: String) throws -> String {
+    /// The reporting unit a code names in `e` (trimmed, upper-cased).
+    /// - Throws: ``UnitNotFound``, saying where a unit that no longer reports went.
+    public static func unitIndex(_ e: Evaluation, _ unitCode: String) throws -> Int {
         let wanted = ByteText.unitCode(unitCode)
         guard let u = e.registry.index(of: wanted) else {
             let all = e.reorganization.registry
@@ -24,11 +26,19 @@ public enum Explanation {
             let close = e.registry.units.map(\.code).filter { $0.contains(wanted) || wanted.contains($0) }.prefix(5)
             throw UnitNotFound(code: wanted, suggestions: Array(close))
         }
+        return u
+    }
+
+    /// The explanation as terminal text.
+    /// - Parameter heading: a first line saying where the figures come from (the run they belong to).
+    public static func text(_ e: Evaluation, unitCode: String, heading: String? = nil) throws -> String {
+        let u = try unitIndex(e, unitCode)
         let config = e.config
         let unit = e.registry.units[u]
         let tierLabel = config.tiers.first { $0.key == unit.tier }?.label ?? unit.tier
         var out = ""
         func line(_ s: String = "") { out += s + "\n" }
+        if let heading { line(heading) }
         line("\(unit.code) — \(unit.name)")
         line("Cấp: \(unit.tier) (\(tierLabel)); pipeline \(config.pipeline), kỳ \(config.period.key) "
              + "(\(PortalDate.iso(config.period.from)) … \(PortalDate.iso(config.period.to))), số liệu đến \(PortalDate.iso(e.dates.asOf))")

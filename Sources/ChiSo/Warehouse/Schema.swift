@@ -181,6 +181,38 @@ enum Schema {
                   JOIN units n ON n.pipeline = l.pipeline AND n.period = l.period AND n.position = l.successor_position;
                 """)
         }
+        m.registerMigration("v3") { db in
+            let indicatorColumns = Indicator.allCases.map { "\($0.rawValue) INTEGER NOT NULL" }.joined(separator: ", ")
+            try db.execute(sql: """
+                -- The options a run wrote its outputs with, so that status and explain can default to them.
+                ALTER TABLE runs ADD COLUMN out_dir TEXT;
+                ALTER TABLE runs ADD COLUMN header_style TEXT;
+                -- Every successful run keeps what it showed, per (pipeline, period, as_of): nightly runs with
+                -- --as-of no longer overwrite each other. The latest run of a period is also in the tables above.
+                CREATE TABLE snapshots (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, as_of TEXT NOT NULL,
+                  run_id INTEGER NOT NULL, taken_at TEXT NOT NULL,
+                  UNIQUE (pipeline, period, as_of));
+                CREATE TABLE snapshot_indicators (
+                  snapshot_id INTEGER NOT NULL, unit_code TEXT NOT NULL, \(indicatorColumns),
+                  PRIMARY KEY (snapshot_id, unit_code));
+                CREATE TABLE snapshot_scores (
+                  snapshot_id INTEGER NOT NULL, index_key TEXT NOT NULL, unit_code TEXT NOT NULL, tier TEXT,
+                  score REAL, shown_score REAL, band TEXT, rank INTEGER, prev_rank INTEGER, rank_change INTEGER,
+                  PRIMARY KEY (snapshot_id, index_key, unit_code));
+                CREATE TABLE snapshot_decisions (
+                  snapshot_id INTEGER NOT NULL, award_key TEXT NOT NULL, unit_code TEXT NOT NULL,
+                  eligible INTEGER NOT NULL, selected INTEGER NOT NULL, position INTEGER, individuals INTEGER,
+                  reasons TEXT NOT NULL,
+                  PRIMARY KEY (snapshot_id, award_key, unit_code));
+                -- One row per snapshot, index and unit: what `chiso history` prints.
+                CREATE VIEW v_history AS
+                  SELECT s.pipeline, s.period, s.as_of, s.taken_at, x.index_key, x.unit_code, x.tier, x.shown_score AS score,
+                         x.rank, x.band, x.prev_rank, x.rank_change
+                  FROM snapshots s JOIN snapshot_scores x ON x.snapshot_id = s.id;
+                """)
+        }
         return m
     }
 }

@@ -12,6 +12,15 @@ public struct PeriodKey: Sendable, Equatable {
     }
 }
 
+/// The last successful run of a period and the options it ran with (nil: not recorded by older versions).
+public struct LastRun: Sendable {
+    public let id: Int64
+    public let asOf: Day?
+    public let outDirectory: String?
+    public let headerStyle: HeaderStyle?
+    public let finishedAt: String
+}
+
 /// The last successful run of a stage.
 public struct StageState: Sendable {
     public let stage: String
@@ -50,8 +59,33 @@ public final class Warehouse: @unchecked Sendable {
         try Schema.migrator.migrate(queue)
     }
 
+    /// Opens an existing warehouse for reading only (`status`, `explain`, `history`, `compare`): never
+    /// creates one. A missing file, or one this version has not migrated yet, is a configuration error
+    /// naming the absolute path.
+    public init(existing path: String) throws {
+        self.path = path
+        readOnly = true
+        let absolute = Warehouse.absolute(path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigError(file: "--db", "kho dữ liệu \(absolute) không tồn tại; chạy 'chiso run' trước, hoặc chỉ đúng tệp bằng --db")
+        }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        let q = try DatabaseQueue(path: path, configuration: config)
+        guard try q.read({ try Schema.migrator.hasCompletedMigrations($0) }) else {
+            throw ConfigError(file: "--db", "kho dữ liệu \(absolute) có lược đồ cũ hơn phiên bản chiso này; chạy 'chiso run' một lần để nâng cấp")
+        }
+        queue = q
+    }
+
+    /// `path` made absolute against the working directory, for messages.
+    public static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
     /// Opens a warehouse for reading only; if there is none (or its schema is older than this tool's), an
-    /// empty in-memory one stands in, so that every stage reads as never run.
+    /// empty in-memory one stands in, so that every stage reads as never run (`run --dry-run`).
     public init(readingFrom path: String) throws {
         self.path = path
         readOnly = true
@@ -79,16 +113,31 @@ public final class Warehouse: @unchecked Sendable {
     // MARK: Runs
 
     /// Records the start of a run; any run still marked `running` died without finishing (we hold the lock).
-    public func beginRun(_ key: PeriodKey, asOf: String, pipelineSHA: String, command: String) throws -> Int64 {
+    public func beginRun(_ key: PeriodKey, asOf: String, pipelineSHA: String, command: String, outDirectory: String = "out",
+                         headerStyle: String = "vi") throws -> Int64 {
         try queue.write { db in
             try db.execute(sql: "UPDATE runs SET status = 'killed', finished_at = COALESCE(finished_at, ?) WHERE status = 'running'",
                            arguments: [Warehouse.now()])
             try db.execute(sql: """
-                INSERT INTO runs (pipeline, period, started_at, status, as_of, tool_version, pipeline_sha256, pid, command)
-                VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)
+                INSERT INTO runs (pipeline, period, started_at, status, as_of, tool_version, pipeline_sha256, pid, command,
+                                  out_dir, header_style)
+                VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [key.pipeline, key.period, Warehouse.now(), asOf, ChiSoVersion.current, pipelineSHA,
-                                 Int(getpid()), command])
+                                 Int(getpid()), command, outDirectory, headerStyle])
             return db.lastInsertedRowID
+        }
+    }
+
+    /// The options of the last successful run of a period, if any: what `status` and `explain` default to.
+    public func lastSuccessfulRun(_ key: PeriodKey) throws -> LastRun? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, as_of, out_dir, header_style, finished_at FROM runs
+                WHERE pipeline = ? AND period = ? AND status = 'ok' ORDER BY id DESC LIMIT 1
+                """, arguments: [key.pipeline, key.period]).map {
+                LastRun(id: $0["id"], asOf: ($0["as_of"] as String?).flatMap(PortalDate.parseISO), outDirectory: $0["out_dir"],
+                        headerStyle: ($0["header_style"] as String?).flatMap(HeaderStyle.init(rawValue:)), finishedAt: $0["finished_at"] ?? "")
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public struct Crosswalk: Sendable {
     /// - Throws: ``ConfigErrors`` with every error found.
     public static func load(config: PipelineConfig, registry: UnitRegistry) throws -> Crosswalk? {
         guard let relative = config.sources.lineage else { return nil }
-        let path = config.resolve(relative)
+        let path = try config.requireFile(.lineage, relative)
         let display = config.display(path)
         var errors: [ConfigError] = []
         var rows: [Succession] = []

@@ -52,7 +52,7 @@ public struct ReferenceTable: Sendable {
     /// `bad_number` findings; unknown units are warnings.
     public static func load(kind: SourceKind, relativePath: String, config: PipelineConfig,
                             registry: UnitRegistry, findings: inout [Finding]) throws -> ReferenceTable {
-        let path = config.resolve(relativePath)
+        let path = try config.requireFile(kind, relativePath)
         let display = config.display(path)
         var table = ReferenceTable()
         var local: [Finding] = []

@@ -1,0 +1,77 @@
+import GRDB
+
+/// One line of a unit's history: its score, rank and band in one snapshot (or, for a period run before
+/// snapshots were kept, its latest results).
+public struct HistoryEntry: Sendable, Equatable {
+    public let period: String
+    public let asOf: String
+    public let score: Double?
+    public let rank: Int?
+    public let band: String?
+    public let prevRank: Int?
+    public let rankChange: Int?
+    /// Units ranked in the unit's tier in that snapshot.
+    public let rankedInTier: Int
+}
+
+/// Snapshots: every successful run keeps its indicators, scores, ranks and award decisions per
+/// (pipeline, period, as_of), so that nightly runs with `--as-of` do not overwrite each other.
+extension Warehouse {
+    /// Copies the period's current results into the snapshot of `asOf` (replacing an earlier one of the same day).
+    static func saveSnapshot(_ db: Database, _ key: PeriodKey, asOf: String, run: Int64) throws {
+        if let old = try Int64.fetchOne(db, sql: "SELECT id FROM snapshots WHERE pipeline = ? AND period = ? AND as_of = ?",
+                                        arguments: [key.pipeline, key.period, asOf]) {
+            for table in ["snapshot_indicators", "snapshot_scores", "snapshot_decisions"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE snapshot_id = ?", arguments: [old])
+            }
+            try db.execute(sql: "DELETE FROM snapshots WHERE id = ?", arguments: [old])
+        }
+        try db.execute(sql: "INSERT INTO snapshots (pipeline, period, as_of, run_id, taken_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [key.pipeline, key.period, asOf, run, Warehouse.now()])
+        let id = db.lastInsertedRowID
+        let columns = Indicator.allCases.map(\.rawValue).joined(separator: ", ")
+        let args: StatementArguments = [id, key.pipeline, key.period]
+        try db.execute(sql: """
+            INSERT INTO snapshot_indicators (snapshot_id, unit_code, \(columns))
+            SELECT ?, unit_code, \(columns) FROM indicators WHERE pipeline = ? AND period = ?
+            """, arguments: args)
+        try db.execute(sql: """
+            INSERT INTO snapshot_scores (snapshot_id, index_key, unit_code, tier, score, shown_score, band, rank, prev_rank, rank_change)
+            SELECT ?, index_key, unit_code, tier, score, shown_score, band, rank, prev_rank, rank_change
+            FROM index_scores WHERE pipeline = ? AND period = ?
+            """, arguments: args)
+        try db.execute(sql: """
+            INSERT INTO snapshot_decisions (snapshot_id, award_key, unit_code, eligible, selected, position, individuals, reasons)
+            SELECT ?, award_key, unit_code, eligible, selected, position, individuals, reasons
+            FROM award_decisions WHERE pipeline = ? AND period = ?
+            """, arguments: args)
+    }
+
+    /// A unit's score, rank and band per snapshot of every period of the pipeline, oldest first; a period
+    /// with no snapshot (run by an older version) contributes its latest results.
+    public func history(pipeline: String, unit: String, index: String) throws -> [HistoryEntry] {
+        try read { db in
+            var out: [HistoryEntry] = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT s.period, s.as_of, x.shown_score, x.rank, x.band, x.prev_rank, x.rank_change,
+                       (SELECT COUNT(*) FROM snapshot_scores y WHERE y.snapshot_id = x.snapshot_id AND y.index_key = x.index_key
+                          AND y.rank IS NOT NULL AND y.tier IS x.tier) AS ranked
+                FROM snapshots s JOIN snapshot_scores x ON x.snapshot_id = s.id
+                WHERE s.pipeline = ? AND x.index_key = ? AND x.unit_code = ?
+                UNION ALL
+                SELECT i.period, COALESCE((SELECT r.as_of FROM runs r WHERE r.pipeline = i.pipeline AND r.period = i.period
+                          AND r.status = 'ok' ORDER BY r.id DESC LIMIT 1), ''), i.shown_score, i.rank, i.band, i.prev_rank, i.rank_change,
+                       (SELECT COUNT(*) FROM index_scores y WHERE y.pipeline = i.pipeline AND y.period = i.period
+                          AND y.index_key = i.index_key AND y.rank IS NOT NULL AND y.tier IS i.tier)
+                FROM index_scores i
+                WHERE i.pipeline = ? AND i.index_key = ? AND i.unit_code = ?
+                  AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.pipeline = i.pipeline AND s.period = i.period)
+                ORDER BY 1, 2
+                """, arguments: [pipeline, index, unit, pipeline, index, unit]) {
+                out.append(HistoryEntry(period: row[0], asOf: row[1], score: row[2], rank: row[3], band: row[4],
+                                        prevRank: row[5], rankChange: row[6], rankedInTier: row[7]))
+            }
+            return out
+        }
+    }
+}
