@@ -5,7 +5,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLES_SEED ?= 2023
 
-.PHONY: all deps build run test samples bench clean
+.PHONY: all deps build run test samples bench man clean
 
 all: build
 
@@ -42,6 +42,14 @@ samples: deps
 N ?= 1000000
 bench: deps
 	bash Benchmarks/bench.sh $(N)
+
+# The manual page, generated from the command definitions by swift-argument-parser's own plugin.
+# The generator keeps ASCII only, so chiso hands it Vietnamese as @uXXXX@ tokens, turned into groff escapes here.
+man: deps
+	CHISO_MAN_ESCAPES=1 $(SWIFT) package generate-manual
+	mkdir -p out/man
+	sed -E 's/@u([0-9A-F]{4,5})@/\\[u\1]/g' .build/plugins/GenerateManual/outputs/chiso/chiso.1 > out/man/chiso.1
+	@echo "man -l out/man/chiso.1"
 
 clean:
 	rm -rf .build out var

@@ -15,6 +15,7 @@ if [ ! -x /usr/bin/time ]; then  # GNU time, for the peak RSS
 fi
 swift build -c release --product chiso >/dev/null
 swift build -c release --product chiso-samples >/dev/null
+mkdir -p Benchmarks/data
 cc -O2 -o Benchmarks/data/floor Benchmarks/floor.c -lcsv
 if [ ! -f "$DATA/.complete" ]; then
   echo "generating $N dossiers into $DATA (cached for later runs) ..." >&2

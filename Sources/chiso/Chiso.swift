@@ -5,11 +5,11 @@ import ChiSo
 struct Chiso: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chiso",
-        abstract: "Chỉ số: chỉ tiêu, chỉ số và đề xuất khen thưởng từ dữ liệu Cổng dịch vụ công.",
-        discussion: """
+        abstract: vi("Chỉ số: chỉ tiêu, chỉ số và đề xuất khen thưởng từ dữ liệu Cổng dịch vụ công."),
+        discussion: vi("""
         Exit codes: 0 thành công; 1 một tệp dữ liệu lỗi (xem chat-luong-du-lieu.csv); \
         2 lỗi dòng lệnh hoặc cấu hình; 75 một lần chạy khác đang giữ khóa.
-        """,
+        """),
         version: ChiSoVersion.current,
         subcommands: [RunCommand.self, StatusCommand.self, ValidateCommand.self, ExplainCommand.self, HistoryCommand.self,
                       InspectCommand.self, VersionCommand.self])

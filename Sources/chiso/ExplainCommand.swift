@@ -6,17 +6,17 @@ import Foundation
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Giải thích một đơn vị: chỉ tiêu, điểm từng thành phần, xếp hạng và lý do khen thưởng.",
-        discussion: """
+        abstract: vi("Giải thích một đơn vị: chỉ tiêu, điểm từng thành phần, xếp hạng và lý do khen thưởng."),
+        discussion: vi("""
         Mặc định lấy đúng số liệu của lần chạy thành công cuối của kỳ (như trong các tệp CSV của lần đó). \
         --as-of khác ngày của lần chạy đó thì tính lại trực tiếp từ dữ liệu, không ghi gì.
-        """)
+        """))
 
-    @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
-    @Argument(help: "Mã đơn vị.") var unit: String
-    @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd); mặc định: của lần chạy thành công cuối.") var asOf: String?
-    @Option(help: "Kho dữ liệu SQLite (phải có sẵn).") var db: String = "var/chiso.sqlite"
-    @Flag(help: "In một tài liệu JSON thay cho văn bản.") var json = false
+    @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML)."))) var pipeline: String
+    @Argument(help: ArgumentHelp(vi("Mã đơn vị."))) var unit: String
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(vi("Ngày chốt số liệu (yyyy-MM-dd); mặc định: của lần chạy thành công cuối."))) var asOf: String?
+    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite (phải có sẵn)."))) var db: String = "var/chiso.sqlite"
+    @Flag(help: ArgumentHelp(vi("In một tài liệu JSON thay cho văn bản."))) var json = false
 
     func run() throws {
         let wanted = try parseDay(asOf, "--as-of")

@@ -5,17 +5,17 @@ import Foundation
 /// `chiso history PIPELINE.yaml UNIT`: how a unit's score, rank and band moved, run by run and period by period.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Điểm, xếp hạng và xếp loại của một đơn vị qua từng lần chạy và từng kỳ.",
-        discussion: """
+        commandName: "history", abstract: vi("Điểm, xếp hạng và xếp loại của một đơn vị qua từng lần chạy và từng kỳ."),
+        discussion: vi("""
         Mỗi lần chạy thành công giữ một bản chụp theo (pipeline, kỳ, as_of): các lần chạy hằng đêm với --as-of \
         không ghi đè nhau. Kỳ chạy bằng phiên bản cũ (chưa có bản chụp) hiện kết quả mới nhất của kỳ đó.
-        """)
+        """))
 
-    @Argument(help: "Tệp pipeline (YAML); mọi kỳ có cùng khóa pipeline đều được liệt kê.") var pipeline: String
-    @Argument(help: "Mã đơn vị.") var unit: String
-    @Option(help: "Khóa chỉ số; mặc định: chỉ số đầu tiên của pipeline.") var index: String?
-    @Option(help: "Kho dữ liệu SQLite (phải có sẵn).") var db: String = "var/chiso.sqlite"
-    @Flag(help: "In một tài liệu JSON thay cho văn bản.") var json = false
+    @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML); mọi kỳ có cùng khóa pipeline đều được liệt kê."))) var pipeline: String
+    @Argument(help: ArgumentHelp(vi("Mã đơn vị."))) var unit: String
+    @Option(help: ArgumentHelp(vi("Khóa chỉ số; mặc định: chỉ số đầu tiên của pipeline."))) var index: String?
+    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite (phải có sẵn)."))) var db: String = "var/chiso.sqlite"
+    @Flag(help: ArgumentHelp(vi("In một tài liệu JSON thay cho văn bản."))) var json = false
 
     /// `history --json`.
     struct Document: Codable {

@@ -4,10 +4,10 @@ import ChiSo
 /// `chiso inspect FILE`: parse any CSV as chiso does and print each record as a JSON line.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "inspect", abstract: "Đọc một tệp CSV như chiso đọc; in mỗi bản ghi thành một dòng JSON.")
+        commandName: "inspect", abstract: vi("Đọc một tệp CSV như chiso đọc; in mỗi bản ghi thành một dòng JSON."))
 
-    @Argument(help: "Tệp CSV.") var file: String
-    @Option(help: "Dấu phân cách: auto, \",\", \";\" hoặc \"\\t\".") var delimiter: String = "auto"
+    @Argument(help: ArgumentHelp(vi("Tệp CSV."))) var file: String
+    @Option(help: ArgumentHelp(vi("Dấu phân cách: auto, \",\", \";\" hoặc \"\\t\"."))) var delimiter: String = "auto"
 
     func run() throws {
         var chosen: Delimiter?

@@ -6,27 +6,27 @@ import Logging
 /// `chiso run PIPELINE.yaml`: the stages that are not up to date, over the warehouse.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Chạy pipeline: các giai đoạn chưa cập nhật, trên kho dữ liệu SQLite.",
-        discussion: """
+        commandName: "run", abstract: vi("Chạy pipeline: các giai đoạn chưa cập nhật, trên kho dữ liệu SQLite."),
+        discussion: vi("""
         Giai đoạn (theo thứ tự): ingest.units (danh mục đơn vị và danh mục sắp xếp), ingest.targets, \
         ingest.external, ingest.dossiers, ingest.late, ingest.postal, ingest.digitized, normalize, indices, \
         awards, report. 'ingest' chọn mọi giai đoạn ingest.
 
         Không có terminal (cron): chạy thành công thì không in gì; lỗi in ra stderr. --verbose in một dòng \
         mỗi giai đoạn. Mã thoát: 0 thành công; 1 tệp dữ liệu lỗi; 2 lỗi cấu hình; 75 đang có lần chạy khác.
-        """)
+        """))
 
-    @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
-    @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd); mặc định: ngày cuối kỳ.") var asOf: String?
-    @Option(name: .customLong("stage"), help: "Chỉ chạy các giai đoạn này (cách nhau bởi dấu phẩy), từ kết quả đã lưu.") var stage: String?
-    @Option(name: .customLong("from"), help: "Chạy giai đoạn này và mọi giai đoạn sau nó.") var from: String?
-    @Flag(help: "Chạy lại cả những giai đoạn đã cập nhật.") var force = false
-    @Flag(name: .customLong("dry-run"), help: "Chỉ in những gì sẽ chạy và vì sao; không thay đổi gì.") var dryRun = false
-    @Option(help: "Kho dữ liệu SQLite.") var db: String = "var/chiso.sqlite"
-    @Option(help: "Thư mục đầu ra.") var out: String = "out"
-    @Option(name: .customLong("header-style"), help: "Tiêu đề cột: vi (tiếng Việt) hoặc keys.") var headerStyle: String = "vi"
-    @Flag(help: "In một dòng cho mỗi giai đoạn, cả khi không có terminal.") var verbose = false
-    @Flag(help: "Không in gì khi chạy thành công, cả trên terminal.") var quiet = false
+    @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML)."))) var pipeline: String
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(vi("Ngày chốt số liệu (yyyy-MM-dd); mặc định: ngày cuối kỳ."))) var asOf: String?
+    @Option(name: .customLong("stage"), help: ArgumentHelp(vi("Chỉ chạy các giai đoạn này (cách nhau bởi dấu phẩy), từ kết quả đã lưu."))) var stage: String?
+    @Option(name: .customLong("from"), help: ArgumentHelp(vi("Chạy giai đoạn này và mọi giai đoạn sau nó."))) var from: String?
+    @Flag(help: ArgumentHelp(vi("Chạy lại cả những giai đoạn đã cập nhật."))) var force = false
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(vi("Chỉ in những gì sẽ chạy và vì sao; không thay đổi gì."))) var dryRun = false
+    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite."))) var db: String = "var/chiso.sqlite"
+    @Option(help: ArgumentHelp(vi("Thư mục đầu ra."))) var out: String = "out"
+    @Option(name: .customLong("header-style"), help: ArgumentHelp(vi("Tiêu đề cột: vi (tiếng Việt) hoặc keys."))) var headerStyle: String = "vi"
+    @Flag(help: ArgumentHelp(vi("In một dòng cho mỗi giai đoạn, cả khi không có terminal."))) var verbose = false
+    @Flag(help: ArgumentHelp(vi("Không in gì khi chạy thành công, cả trên terminal."))) var quiet = false
 
     func validate() throws {
         if stage != nil && from != nil { throw ValidationError("--stage và --from không dùng cùng nhau") }

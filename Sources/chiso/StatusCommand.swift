@@ -5,15 +5,15 @@ import Foundation
 /// `chiso status PIPELINE.yaml`: every stage up to date, stale (and why) or never run.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Trạng thái từng giai đoạn: cập nhật, cũ (vì sao) hay chưa chạy.",
-        discussion: "Mặc định so với as_of, thư mục đầu ra và kiểu tiêu đề của lần chạy thành công cuối của kỳ.")
+        commandName: "status", abstract: vi("Trạng thái từng giai đoạn: cập nhật, cũ (vì sao) hay chưa chạy."),
+        discussion: vi("Mặc định so với as_of, thư mục đầu ra và kiểu tiêu đề của lần chạy thành công cuối của kỳ."))
 
-    @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
-    @Option(name: .customLong("as-of"), help: "Ngày chốt số liệu (yyyy-MM-dd); mặc định: của lần chạy thành công cuối.") var asOf: String?
-    @Option(help: "Kho dữ liệu SQLite (phải có sẵn).") var db: String = "var/chiso.sqlite"
-    @Option(help: "Thư mục đầu ra; mặc định: của lần chạy thành công cuối.") var out: String?
-    @Option(name: .customLong("header-style"), help: "vi hoặc keys; mặc định: của lần chạy thành công cuối.") var headerStyle: String?
-    @Flag(help: "In một tài liệu JSON thay cho văn bản.") var json = false
+    @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML)."))) var pipeline: String
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(vi("Ngày chốt số liệu (yyyy-MM-dd); mặc định: của lần chạy thành công cuối."))) var asOf: String?
+    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite (phải có sẵn)."))) var db: String = "var/chiso.sqlite"
+    @Option(help: ArgumentHelp(vi("Thư mục đầu ra; mặc định: của lần chạy thành công cuối."))) var out: String?
+    @Option(name: .customLong("header-style"), help: ArgumentHelp(vi("vi hoặc keys; mặc định: của lần chạy thành công cuối."))) var headerStyle: String?
+    @Flag(help: ArgumentHelp(vi("In một tài liệu JSON thay cho văn bản."))) var json = false
 
     /// `status --json`.
     struct Document: Codable {

@@ -5,11 +5,11 @@ import Foundation
 /// `chiso validate PIPELINE.yaml`: configuration and export headers; nothing is written.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "validate", abstract: "Kiểm tra cấu hình và dòng tiêu đề của các tệp dữ liệu; không ghi gì.",
-        discussion: "Mã thoát: 0 hợp lệ; 1 một tệp dữ liệu thiếu cột bắt buộc hoặc không đọc được; 2 lỗi cấu hình.")
+        commandName: "validate", abstract: vi("Kiểm tra cấu hình và dòng tiêu đề của các tệp dữ liệu; không ghi gì."),
+        discussion: vi("Mã thoát: 0 hợp lệ; 1 một tệp dữ liệu thiếu cột bắt buộc hoặc không đọc được; 2 lỗi cấu hình."))
 
-    @Argument(help: "Tệp pipeline (YAML).") var pipeline: String
-    @Flag(help: "In một tài liệu JSON (cả khi có lỗi cấu hình) thay cho văn bản.") var json = false
+    @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML)."))) var pipeline: String
+    @Flag(help: ArgumentHelp(vi("In một tài liệu JSON (cả khi có lỗi cấu hình) thay cho văn bản."))) var json = false
 
     /// `validate --json`.
     struct Document: Codable {

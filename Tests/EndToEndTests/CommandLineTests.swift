@@ -102,6 +102,18 @@ import Testing
         for stage in ["ingest.units", "ingest.dossiers", "normalize", "indices", "awards", "report"] {
             #expect(help.stdout.contains(stage), "\(stage)")
         }
+        // `make man`: the manual generator keeps ASCII only, so Vietnamese reaches it as @uXXXX@ tokens.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["run", "--help"]
+        p.environment = ["CHISO_MAN_ESCAPES": "1"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let escaped = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(escaped.contains("Ch@u1EA1@y pipeline"), "\(escaped)")
+        #expect(escaped.unicodeScalars.allSatisfy { $0.isASCII })
         let completion = try chiso(["--generate-completion-script", "bash"])
         #expect(completion.status == 0)
         #expect(completion.stdout.contains("_chiso"))
