@@ -1,7 +1,8 @@
 import Foundation
 
 /// `chiso explain --json`: one unit's figures as one JSON document for scripts and dashboards. Numbers are
-/// the shown values of the CSVs (rates in percent, rounded to 2 decimals); absent values are `null`.
+/// the shown values of the CSVs (rates in percent, rounded to 2 decimals); a value the unit does not have
+/// (no rank, no previous rank, an N/A component) is left out.
 public struct ExplanationDocument: Codable, Sendable {
     public struct UnitInfo: Codable, Sendable {
         public var code: String
