@@ -60,6 +60,30 @@ import Testing
         #expect(try json(other)["as_of"] as? String == "2023-11-30")
     }
 
+    /// The same on every other sample pipeline, unit by unit: score, rank and previous rank as in the CSV.
+    @Test(arguments: ["gieng-day-2024-cchc-cds", "hung-yen-2024-dan-van", "kon-tum-huyen-2023-2030-cchc",
+                      "ninh-thuan-2022-dvc-bcci", "ninh-thuan-ldtbxh-2023-cchc", "hoa-phong-2025-hai-cap"])
+    func explainAgreesWithTheCSVsOnEverySamplePipeline(name: String) throws {
+        let r = try chiso(["run", "pipelines/\(name).yaml", "--db", db, "--out", s.path + "/out", "--header-style", "keys"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let folder = try FileManager.default.contentsOfDirectory(atPath: s.path + "/out")[0]
+        let period = try FileManager.default.contentsOfDirectory(atPath: s.path + "/out/" + folder)[0]
+        let files = try FileManager.default.contentsOfDirectory(atPath: "\(s.path)/out/\(folder)/\(period)").filter { $0.hasPrefix("chi-so-") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let index = table("out/\(folder)/\(period)/\(file)")
+            let key = String(file.dropFirst("chi-so-".count).dropLast(4))
+            for (code, row) in index.rows {
+                let doc = try json(try chiso(["explain", "pipelines/\(name).yaml", code, "--db", db, "--json"]))
+                let result = (doc["indices"] as! [[String: Any]]).first { $0["key"] as? String == key }!
+                let score = (result["score"] as? Double).map { String(format: "%.2f", $0) } ?? ""
+                #expect(score == row[index.header.firstIndex(of: "score")!], "\(name) \(code)")
+                #expect((result["rank"] as? Int).map(String.init) ?? "" == row[index.header.firstIndex(of: "rank")!], "\(name) \(code)")
+                #expect((result["prev_rank"] as? Int).map(String.init) ?? "" == row[index.header.firstIndex(of: "prev_rank")!], "\(name) \(code)")
+            }
+        }
+    }
+
     @Test func statusDefaultsToTheOptionsOfTheLastRun() throws {
         #expect(try chiso(["run", "pipelines/sample.yaml", "--as-of", "2023-06-30", "--db", db, "--out", s.path + "/o"]).status == 0)
         let r = try chiso(["status", "pipelines/sample.yaml", "--db", db])
