@@ -642,7 +642,7 @@ public final class StageRunner {
         let dir = outputDirectory
         let output = AtomicOutput()
         var written: [String] = []
-        func stage(_ csv: OfficeCSV, _ name: String) throws {
+        func stage(_ csv: ReportTable, _ name: String) throws {
             try output.stage(csv.bytes, to: dir + "/" + name)
             written.append(dir + "/" + name)
         }

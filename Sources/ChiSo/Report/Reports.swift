@@ -11,10 +11,15 @@ public enum Reports {
     }
 
     /// The leading columns of `chi-tieu.csv` and `chi-so-*.csv`: unit, name, tier, and with a crosswalk
-    /// the `predecessors` column (SPEC 10.4).
-    static func unitHeader(_ style: HeaderStyle, predecessors: Bool) -> [String] {
-        (style == .keys ? ["unit_code", "unit_name", "tier"] : ["Mã đơn vị", "Tên đơn vị", "Cấp"])
-            + (predecessors ? [style == .keys ? "predecessors" : "Đơn vị trước sắp xếp"] : [])
+    /// the `predecessors` column (SPEC 10.4), as (key, label).
+    static func unitColumns(predecessors: Bool) -> [(String, String)] {
+        [("unit_code", "Mã đơn vị"), ("unit_name", "Tên đơn vị"), ("tier", "Cấp")]
+            + (predecessors ? [("predecessors", "Đơn vị trước sắp xếp")] : [])
+    }
+
+    /// A table of (key, label, kind) columns, headed by keys or labels.
+    static func table(_ columns: [(String, String, ReportTable.Kind)], style: HeaderStyle) -> ReportTable {
+        ReportTable(keys: columns.map(\.0), header: columns.map { style == .keys ? $0.0 : $0.1 }, kinds: columns.map(\.2))
     }
 
     static func unitCells(_ registry: UnitRegistry, _ u: Int, predecessors: [String]?) -> [String] {
@@ -25,14 +30,13 @@ public enum Reports {
     /// `chi-tieu.csv`: one row per unit, the indicators of SPEC 4 in order.
     /// - Parameter predecessors: per unit, the `predecessors` cell; nil without a crosswalk (no column).
     public static func indicators(_ table: IndicatorTable, registry: UnitRegistry, config: PipelineConfig,
-                                  style: HeaderStyle, predecessors: [String]? = nil) -> OfficeCSV {
-        let header = unitHeader(style, predecessors: predecessors != nil)
-            + Indicator.allCases.map { style == .keys ? $0.rawValue : $0.label }
-        var csv = OfficeCSV(header: header)
+                                  style: HeaderStyle, predecessors: [String]? = nil) -> ReportTable {
+        var out = Self.table(unitColumns(predecessors: predecessors != nil).map { ($0.0, $0.1, .text) }
+                             + Indicator.allCases.map { ($0.rawValue, $0.label, .integer) }, style: style)
         for u in unitOrder(registry, config) {
-            csv.append(unitCells(registry, u, predecessors: predecessors) + table.rows[u].counts.map(String.init))
+            out.append(unitCells(registry, u, predecessors: predecessors) + table.rows[u].counts.map(String.init))
         }
-        return csv
+        return out
     }
 
     static let findingKeys = ["severity", "code", "source", "file", "line", "column", "value", "dossier_id",
@@ -41,13 +45,14 @@ public enum Reports {
                                 "Mã đơn vị", "Mô tả"]
 
     /// `chat-luong-du-lieu.csv`: every finding, in SPEC 7.1's order.
-    public static func findings(_ findings: [Finding], style: HeaderStyle) -> OfficeCSV {
-        var csv = OfficeCSV(header: style == .keys ? findingKeys : findingLabels)
+    public static func findings(_ findings: [Finding], style: HeaderStyle) -> ReportTable {
+        var out = ReportTable(keys: findingKeys, header: style == .keys ? findingKeys : findingLabels,
+                              kinds: findingKeys.map { $0 == "line" ? .integer : .text })
         for f in sortedFindings(findings) {
-            csv.append([f.severity.rawValue, f.code.rawValue, f.source.rawValue, f.file, f.line.map(String.init) ?? "",
+            out.append([f.severity.rawValue, f.code.rawValue, f.source.rawValue, f.file, f.line.map(String.init) ?? "",
                         f.column, f.value, f.dossierID, f.unitCode, f.message])
         }
-        return csv
+        return out
     }
 
     /// Findings in report order (stable, so equal keys keep reading order).

@@ -18,16 +18,15 @@ extension Reports {
     /// `chi-so-INDEX.csv`: each component's numerator, denominator, rate (%) and points, then the score.
     /// - Parameter predecessors: per unit, the `predecessors` cell; nil without a crosswalk (no column).
     public static func index(_ index: IndexConfig, scores: [UnitScore], registry: UnitRegistry,
-                             config: PipelineConfig, style: HeaderStyle, predecessors: [String]? = nil) -> OfficeCSV {
-        var header = unitHeader(style, predecessors: predecessors != nil)
+                             config: PipelineConfig, style: HeaderStyle, predecessors: [String]? = nil) -> ReportTable {
+        var columns: [(String, String, ReportTable.Kind)] = unitColumns(predecessors: predecessors != nil).map { ($0.0, $0.1, .text) }
         for c in index.components {
-            header += style == .keys
-                ? ["\(c.key).numerator", "\(c.key).denominator", "\(c.key).rate", "\(c.key).points"]
-                : ["\(c.label): tử số", "\(c.label): mẫu số", "\(c.label): tỷ lệ (%)", "\(c.label): điểm"]
+            columns += [("\(c.key).numerator", "\(c.label): tử số", .amount), ("\(c.key).denominator", "\(c.label): mẫu số", .amount),
+                        ("\(c.key).rate", "\(c.label): tỷ lệ (%)", .fixed2), ("\(c.key).points", "\(c.label): điểm", .fixed2)]
         }
-        header += style == .keys ? ["score", "band", "rank", "prev_rank", "rank_change"]
-            : ["Tổng điểm", "Xếp loại", "Xếp hạng", "Xếp hạng kỳ trước", "Thay đổi thứ hạng"]
-        var csv = OfficeCSV(header: header)
+        columns += [("score", "Tổng điểm", .fixed2), ("band", "Xếp loại", .text), ("rank", "Xếp hạng", .integer),
+                    ("prev_rank", "Xếp hạng kỳ trước", .integer), ("rank_change", "Thay đổi thứ hạng", .integer)]
+        var csv = table(columns, style: style)
         for u in rankedOrder(scores, registry: registry, config: config) {
             let s = scores[u]
             var row = unitCells(registry, u, predecessors: predecessors)
@@ -44,11 +43,11 @@ extension Reports {
 
     /// `khen-thuong-AWARD.csv`: every unit of the award's groups with its decision and reasons.
     public static func award(_ decisions: [AwardDecision], scores: [UnitScore], registry: UnitRegistry,
-                             style: HeaderStyle) -> OfficeCSV {
-        var csv = OfficeCSV(header: style == .keys
-            ? ["tier", "unit_code", "unit_name", "score", "rank", "eligible", "selected", "position", "individuals", "reasons"]
-            : ["Cấp", "Mã đơn vị", "Tên đơn vị", "Tổng điểm", "Xếp hạng", "Đủ điều kiện", "Được đề nghị",
-               "Thứ tự đề nghị", "Số cá nhân đề nghị", "Lý do"])
+                             style: HeaderStyle) -> ReportTable {
+        var csv = table([("tier", "Cấp", .text), ("unit_code", "Mã đơn vị", .text), ("unit_name", "Tên đơn vị", .text),
+                         ("score", "Tổng điểm", .fixed2), ("rank", "Xếp hạng", .integer), ("eligible", "Đủ điều kiện", .boolean),
+                         ("selected", "Được đề nghị", .boolean), ("position", "Thứ tự đề nghị", .integer),
+                         ("individuals", "Số cá nhân đề nghị", .integer), ("reasons", "Lý do", .text)], style: style)
         for d in decisions {
             let unit = registry.units[d.unit], s = scores[d.unit]
             csv.append([unit.tier, unit.code, unit.name, s.score.map(Format.fixed2) ?? "", s.rank.map(String.init) ?? "",
