@@ -1,16 +1,17 @@
 # chiso: `make run` builds and runs the sample pipeline; `make test` runs every test.
-# Both install libcsv-dev first when it is missing (Debian/Ubuntu), so each works on a fresh machine.
+# Both install what is missing first (Debian packages, a Python venv for the tests), so each works on a
+# fresh machine.
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLES_SEED ?= 2023
 
-.PHONY: all deps build run test samples bench man clean
+.PHONY: all deps test-deps build run test samples bench man clean
 
 all: build
 
-# libcsv-dev: the CSV tokenizer; libsqlite3-dev: the warehouse (through GRDB).
-DEBS := libcsv-dev libsqlite3-dev
+# libcsv-dev: the CSV tokenizer; libsqlite3-dev: the warehouse (through GRDB); libxlsxwriter-dev: the workbook.
+DEBS := libcsv-dev libsqlite3-dev libxlsxwriter-dev
 deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -20,10 +21,30 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product chiso
 
+# The sample first (its progress on a terminal), then every other pipeline (2024 before 2025: the latter
+# compares with it), each leaving its CSVs, bao-cao.xlsx and bao-cao.html under out/.
+PIPELINES := gieng-day-2024-cchc-cds hung-yen-2024-dan-van kon-tum-huyen-2023-2030-cchc ninh-thuan-2022-dvc-bcci \
+             ninh-thuan-ldtbxh-2023-cchc hoa-phong-2024 hoa-phong-2025-hai-cap
 run: build
 	.build/release/chiso run pipelines/sample.yaml
+	@for p in $(PIPELINES); do .build/release/chiso run pipelines/$$p.yaml --quiet || exit $$?; done
+	@echo "chiso: mỗi pipeline trong pipelines/ có kết quả (CSV, bao-cao.xlsx, bao-cao.html) trong out/"; ls -d out/*/*/
 
-test: deps
+# What the tests drive besides chiso: a real browser to print the council's report (chromium), PDF tools to
+# read it back (poppler-utils), fonts with Vietnamese glyphs, and an independent xlsx reader (openpyxl from
+# PyPI, in a venv under var/).
+TEST_DEBS := chromium poppler-utils fonts-dejavu-core
+VENV := var/venv
+test-deps:
+	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing ..."; \
+	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
+	@$(VENV)/bin/python -c "import openpyxl" 2>/dev/null || { \
+	  echo "Installing openpyxl into $(VENV) ..."; rm -rf $(VENV); \
+	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q openpyxl; }
+
+test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

@@ -14,18 +14,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         /// libcsv (Debian `libcsv-dev`): the CSV tokenizer under chiso's reader.
         .systemLibrary(name: "CLibCSV", pkgConfig: nil, providers: [.apt(["libcsv-dev"])]),
+        /// libxlsxwriter (Debian `libxlsxwriter-dev`): the Office workbook `bao-cao.xlsx` (SPEC 11.1).
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: nil, providers: [.apt(["libxlsxwriter-dev"])]),
         .target(
             name: "ChiSo",
             dependencies: [
                 "CLibCSV",
+                "CXlsxWriter",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .executableTarget(

@@ -223,7 +223,7 @@ public final class StageRunner {
 
     /// Output files the report stage writes that are not on disk.
     func missingOutputs() -> [String] {
-        let names = ["chi-tieu.csv", "chat-luong-du-lieu.csv", "manifest.json"] + config.indices.map { "chi-so-\($0.key).csv" }
+        let names = ["chi-tieu.csv", "chat-luong-du-lieu.csv", "manifest.json", "bao-cao.xlsx", "bao-cao.html"] + config.indices.map { "chi-so-\($0.key).csv" }
             + config.awards.map { "khen-thuong-\($0.key).csv" }
         return names.filter { !FileManager.default.fileExists(atPath: outputDirectory + "/" + $0) }
     }
@@ -642,27 +642,53 @@ public final class StageRunner {
         let dir = outputDirectory
         let output = AtomicOutput()
         var written: [String] = []
-        func stage(_ csv: ReportTable, _ name: String) throws {
-            try output.stage(csv.bytes, to: dir + "/" + name)
+        // Each table is built once in Vietnamese for the workbook, and again with keys when the CSVs want keys.
+        var sheets: [(name: String, table: ReportTable)] = []
+        func stage(_ name: String, _ sheet: String, _ build: (HeaderStyle) -> ReportTable) throws {
+            let vi = build(.vi)
+            try output.stage((style == .vi ? vi : build(style)).bytes, to: dir + "/" + name)
             written.append(dir + "/" + name)
+            sheets.append((sheet, vi))
         }
         let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
-        try stage(Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: style,
-                                     predecessors: predecessors), "chi-tieu.csv")
-        for index in config.indices {
-            try stage(Reports.index(index, scores: try indexScores(index), registry: registry, config: config, style: style,
-                                    predecessors: predecessors), "chi-so-\(index.key).csv")
+        try stage("chi-tieu.csv", "Chỉ tiêu") {
+            Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: $0, predecessors: predecessors)
         }
+        for index in config.indices {
+            let scores = try indexScores(index)
+            try stage("chi-so-\(index.key).csv", "Chỉ số \(index.key)") {
+                Reports.index(index, scores: scores, registry: registry, config: config, style: $0, predecessors: predecessors)
+            }
+        }
+        var allDecisions: [String: [AwardDecision]] = [:]
         for award in config.awards {
             let d: [AwardDecision]
             if let mem = decisions[award.key] { d = mem } else if let stored = try warehouse.loadDecisions(key, award, registry: registry) { d = stored } else {
                 throw ConfigError(file: config.path, "khen thưởng '\(award.key)' chưa được xét trong kho dữ liệu; chạy 'chiso run \(config.path) --stage awards'")
             }
-            try stage(Reports.award(d, scores: try indexScores(config.indices.first { $0.key == award.index }!), registry: registry,
-                                    style: style), "khen-thuong-\(award.key).csv")
+            allDecisions[award.key] = d
+            let scores = try indexScores(config.indices.first { $0.key == award.index }!)
+            try stage("khen-thuong-\(award.key).csv", "Khen thưởng \(award.key)") {
+                Reports.award(d, scores: scores, registry: registry, style: $0)
+            }
         }
         let findings = try warehouse.loadFindings(key)
-        try stage(Reports.findings(findings, style: style), "chat-luong-du-lieu.csv")
+        try stage("chat-luong-du-lieu.csv", "Chất lượng dữ liệu") { Reports.findings(findings, style: $0) }
+        let workbook = OfficeWorkbook(config: config, asOf: dates.asOf,
+                                      overview: Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: allDecisions),
+                                      tables: sheets.map(\.table), sheetNames: sheets.map(\.name))
+        try output.stage(try XlsxFile.bytes(workbook, besides: dir + "/bao-cao.xlsx"), to: dir + "/bao-cao.xlsx")
+        written.append(dir + "/bao-cao.xlsx")
+        var scoresByIndex: [String: [UnitScore]] = [:]
+        var history: [String: [String: [(period: String, score: Double?, rank: Int?)]]] = [:]
+        for index in config.indices {
+            scoresByIndex[index.key] = try indexScores(index)
+            history[index.key] = try warehouse.periodHistory(pipeline: config.pipeline, index: index.key)
+        }
+        let council = CouncilReport(config: config, asOf: dates.asOf, registry: registry, scores: scoresByIndex,
+                                    decisions: allDecisions, findings: findings, files: try allFiles(), history: history)
+        try output.stage(Array(try council.html().utf8), to: dir + "/bao-cao.html")
+        written.append(dir + "/bao-cao.html")
         let files = try allFiles()
         var counts: [String: Int] = [:]
         for f in findings { counts[f.severity.rawValue, default: 0] += 1 }

@@ -75,3 +75,19 @@ extension Warehouse {
         }
     }
 }
+
+extension Warehouse {
+    /// Per unit code, its shown score and rank in each period of the pipeline the warehouse holds (each
+    /// period's latest results), periods in key order: the sparklines of the council's report.
+    public func periodHistory(pipeline: String, index: String) throws -> [String: [(period: String, score: Double?, rank: Int?)]] {
+        try read { db in
+            var out: [String: [(period: String, score: Double?, rank: Int?)]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT unit_code, period, shown_score, rank FROM index_scores WHERE pipeline = ? AND index_key = ? ORDER BY period
+                """, arguments: [pipeline, index]) {
+                out[row[0] as String, default: []].append((row[1], row[2], row[3]))
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Mustache
+
+/// The view of `bao-cao.html` (SPEC 11.2): everything the council's report shows, computed here, so that
+/// the template only lays it out. Pure; SVG geometry is computed as numbers, every text is escaped by the
+/// template engine.
+public struct CouncilReport: Sendable {
+    public struct Fact: Sendable { public let label: String; public let value: String }
+    public struct Bar: Sendable {
+        public let y: Int, width: String, label: String, score: String, textX: String
+    }
+    public struct Threshold: Sendable { public let x: String, label: String }
+    public struct Row: Sendable {
+        public let rank: String, code: String, name: String, score: String, band: String
+        public let change: String, changeClass: String
+        /// An inline SVG polyline's points of the unit's scores and ranks over the periods held, or empty.
+        public let scorePoints: String, rankPoints: String, periods: String
+        public let hasHistory: Bool
+    }
+    public struct TierSection: Sendable {
+        public let title: String
+        public let rows: [Row]
+        public let chartHeight: Int
+        public let bars: [Bar]
+        public let thresholds: [Threshold]
+        public let hasScores: Bool
+    }
+    public struct IndexSection: Sendable { public let title: String, subtitle: String, tiers: [TierSection] }
+    public struct AwardUnit: Sendable {
+        public let position: String, code: String, name: String, tier: String, score: String, rank: String, reasons: String
+    }
+    public struct AwardGroup: Sendable {
+        public let title: String, quota: String
+        public let selected: [AwardUnit], leftOut: [AwardUnit], others: [AwardUnit]
+        public let hasSelected: Bool, hasLeftOut: Bool, hasOthers: Bool
+    }
+    public struct AwardSection: Sendable { public let title: String, groups: [AwardGroup] }
+    public struct CodeCount: Sendable { public let code: String, severity: String, meaning: String, count: Int }
+    public struct FileCount: Sendable { public let file: String, rejected: Int, rows: Int }
+
+    public let title: String
+    public let facts: [Fact]
+    public let indices: [IndexSection]
+    public let awards: [AwardSection]
+    public let hasAwards: Bool
+    public let findingTotal: Int
+    public let severities: [Fact]
+    public let codes: [CodeCount]
+    public let files: [FileCount]
+    public let hasFiles: Bool
+
+    /// Width of the bar charts' plotting area, in SVG units.
+    static let chartWidth = 560.0
+
+    /// The report of one run.
+    /// - Parameters:
+    ///   - registry: the reporting units.
+    ///   - scores: per index key, one score per reporting unit.
+    ///   - decisions: per award key, the decisions in output order.
+    ///   - history: per index key, per unit code, (period, shown score, rank) over the periods the warehouse
+    ///     holds, oldest first (the current period included).
+    public init(config: PipelineConfig, asOf: Day, registry: UnitRegistry, scores: [String: [UnitScore]],
+                decisions: [String: [AwardDecision]], findings: [Finding], files: [FileReport],
+                history: [String: [String: [(period: String, score: Double?, rank: Int?)]]]) {
+        title = config.title
+        facts = [Fact(label: "Kỳ đánh giá", value: "\(config.period.key): \(PortalDate.iso(config.period.from)) – \(PortalDate.iso(config.period.to))"),
+                 Fact(label: "Số liệu đến ngày", value: PortalDate.iso(asOf)),
+                 Fact(label: "So sánh với kỳ", value: config.compareTo ?? "—"),
+                 Fact(label: "Số đơn vị", value: config.tiers.map { t in "\(t.label): \(registry.units.filter { $0.tier == t.key }.count)" }.joined(separator: "; ")),
+                 Fact(label: "Phiên bản chiso", value: ChiSoVersion.current)]
+        let order = { (s: [UnitScore]) in Reports.rankedOrder(s, registry: registry, config: config) }
+        indices = config.indices.map { index in
+            let s = scores[index.key] ?? []
+            let tiers: [TierSection] = config.tiers.compactMap { tier in
+                let units = order(s).filter { registry.units[$0].tier == tier.key }
+                guard !units.isEmpty else { return nil }
+                let rows = units.map { u -> Row in
+                    let unit = registry.units[u], score = s[u]
+                    let series = history[index.key]?[unit.code] ?? []
+                    return Row(rank: score.rank.map(String.init) ?? "—", code: unit.code, name: unit.name,
+                               score: score.score.map(Format.fixed2) ?? "—", band: score.band ?? "",
+                               change: score.rankChange.map { $0 > 0 ? "▲ \($0)" : ($0 < 0 ? "▼ \(-$0)" : "=") } ?? "",
+                               changeClass: score.rankChange.map { $0 > 0 ? "up" : ($0 < 0 ? "down" : "same") } ?? "",
+                               scorePoints: Self.sparkline(series.map(\.score), low: 0, high: index.scale),
+                               rankPoints: Self.sparkline(series.map { $0.rank.map(Double.init) }, low: Double(units.count), high: 1),
+                               periods: series.map(\.period).joined(separator: " → "), hasHistory: series.count > 1)
+                }
+                let scale = index.scale > 0 ? index.scale : 100
+                let bars = units.enumerated().map { i, u -> Bar in
+                    let shown = s[u].shownScore ?? 0
+                    let w = max(0, min(1, shown / scale)) * Self.chartWidth
+                    return Bar(y: 4 + i * 18, width: String(format: "%.1f", w), label: registry.units[u].code,
+                               score: s[u].score.map(Format.fixed2) ?? "—", textX: String(format: "%.1f", w + 4))
+                }
+                return TierSection(title: tier.label, rows: rows, chartHeight: 8 + units.count * 18, bars: bars,
+                                   thresholds: index.bands.map { Threshold(x: String(format: "%.1f", max(0, min(1, $0.min / scale)) * Self.chartWidth), label: "\($0.label) ≥ \(Format.amount($0.min))") },
+                                   hasScores: units.contains { s[$0].score != nil })
+            }
+            return IndexSection(title: index.label,
+                                subtitle: "Thang điểm \(Format.amount(index.scale)); thành phần: " + index.components.map { "\($0.label) (\(Format.amount($0.points)))" }.joined(separator: ", "),
+                                tiers: tiers)
+        }
+        let labels = ReasonLabels(config: config)
+        awards = config.awards.map { award in
+            let s = scores[award.index] ?? []
+            let d = decisions[award.key] ?? []
+            let groups = award.groups.enumerated().map { g, group -> AwardGroup in
+                let mine = d.filter { $0.group == g }
+                func unit(_ x: AwardDecision) -> AwardUnit {
+                    let u = registry.units[x.unit]
+                    return AwardUnit(position: x.position.map(String.init) ?? "", code: u.code, name: u.name,
+                                     tier: config.tiers.first { $0.key == u.tier }?.label ?? u.tier,
+                                     score: s[x.unit].score.map(Format.fixed2) ?? "—", rank: s[x.unit].rank.map(String.init) ?? "—",
+                                     reasons: labels.relabel(x.reasons))
+                }
+                let selected = mine.filter(\.selected).sorted { ($0.position ?? 0) < ($1.position ?? 0) }.map(unit)
+                let leftOut = mine.filter { $0.eligible && !$0.selected }.map(unit)
+                let others = mine.filter { !$0.eligible }.map(unit)
+                return AwardGroup(title: group.tiers.map { t in config.tiers.first { $0.key == t }?.label ?? t }.joined(separator: ", "),
+                                  quota: group.quota.map { "tối đa \($0)" } ?? "không giới hạn",
+                                  selected: selected, leftOut: leftOut, others: others,
+                                  hasSelected: !selected.isEmpty, hasLeftOut: !leftOut.isEmpty, hasOthers: !others.isEmpty)
+            }
+            return AwardSection(title: award.label, groups: groups)
+        }
+        hasAwards = !awards.isEmpty
+        findingTotal = findings.count
+        var bySeverity: [Severity: Int] = [:]
+        for f in findings { bySeverity[f.severity, default: 0] += 1 }
+        severities = [Severity.error, .warning, .info].map { Fact(label: $0.label, value: String(bySeverity[$0] ?? 0)) }
+        codes = FindingsSummary(findings: findings, files: files).byCode.map {
+            CodeCount(code: $0.code.rawValue, severity: $0.severity.label, meaning: $0.code.meaning, count: $0.count)
+        }
+        self.files = files.filter { $0.quarantined > 0 }
+            .sorted { $0.quarantined != $1.quarantined ? $0.quarantined > $1.quarantined : $0.file < $1.file }
+            .prefix(10).map { FileCount(file: $0.file, rejected: $0.quarantined, rows: $0.rows) }
+        hasFiles = !self.files.isEmpty
+    }
+
+    /// Points of a 60 × 16 polyline through the values (nil values skipped), `low` at the bottom and
+    /// `high` at the top; empty with fewer than two values.
+    static func sparkline(_ values: [Double?], low: Double, high: Double) -> String {
+        guard values.compactMap({ $0 }).count > 1 else { return "" }
+        let step = 56.0 / Double(max(1, values.count - 1))
+        let span = high - low == 0 ? 1 : high - low
+        return values.enumerated().compactMap { i, v -> String? in
+            guard let v else { return nil }
+            let y = 14 - max(0, min(1, (v - low) / span)) * 12
+            return String(format: "%.1f,%.1f", 2 + Double(i) * step, y)
+        }.joined(separator: " ")
+    }
+
+    /// The self-contained HTML page.
+    public func html() throws -> String {
+        let template = try MustacheTemplate(string: CouncilReportTemplate.text)
+        return template.render(self)
+    }
+}
