@@ -29,7 +29,7 @@ import Testing
     @Test func utf16WithoutBOMIsANulEncodingErrorAtItsOffset() throws {
         var bytes: [UInt8] = []
         for u in "a,b\n".utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
-        #expect(throws: CSVReadError.encoding(offset: 1, detail: "ký tự NUL (tệp UTF-16 không có BOM?)")) {
+        #expect(throws: CSVReadError.encoding(offset: 1, detail: "ký tự NUL (tệp UTF-16 không có BOM?)", line: 1, column: 2)) {
             try records(dir.write("nobom16.csv", bytes))
         }
     }
@@ -40,8 +40,9 @@ import Testing
         do {
             _ = try records(dir.write("lone.csv", bytes))
             Issue.record("expected an encoding error")
-        } catch let CSVReadError.encoding(offset, _) {
+        } catch let CSVReadError.encoding(offset, _, line, column) {
             #expect(offset == 4)
+            #expect(line == 1 && column == 2)
         }
     }
 
@@ -52,8 +53,10 @@ import Testing
             do {
                 _ = try records(dir.write("bad8.csv", bytes), chunk: chunk)
                 Issue.record("expected an encoding error")
-            } catch let CSVReadError.encoding(offset, _) {
+            } catch let CSVReadError.encoding(offset, _, line, column) {
                 #expect(offset == 9)
+                // Line 2, after "1,": the third character of the line.
+                #expect(line == 2 && column == 3)
             }
         }
     }

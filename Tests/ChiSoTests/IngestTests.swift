@@ -94,7 +94,12 @@ import Testing
 
         """)
         let r = try f.ingest()
-        #expect(r.findings.isEmpty)
+        // Two columns for one key are resolved by the rules, and said (a warning naming both, SPEC 2.1).
+        #expect(r.findings.map(\.code) == [.conflictingColumns, .conflictingColumns])
+        #expect(r.findings.map(\.column) == ["dossier_id", "finished_at"])
+        #expect(r.findings[0].message == "Nhiều cột cùng là 'dossier_id': dùng 'Mã hồ sơ' (cột 2), bỏ qua 'MaHoSo' (cột 1)")
+        #expect(r.findings[1].value == "Ngày có kết quả")
+        #expect(r.findings.allSatisfy { $0.severity == .warning && $0.line == 1 })
         // `Mã hồ sơ` is the first built-in alias: it wins over the leftmost `MaHoSo` column.
         #expect(r.store.id(0) == "HS-B")
         #expect(r.store.dossiers[0].finished == day("2023-03-09"))

@@ -93,21 +93,28 @@ public struct ColumnMap: Sendable {
     public private(set) var index: [String: Int] = [:]
     /// Required keys with no column.
     public private(set) var missing: [String] = []
+    /// Keys that more than one column could stand for (two aliases present, or one name twice): the
+    /// column used and the ones left aside, so that the reader can warn.
+    public private(set) var conflicts: [(key: String, used: Int, ignored: [Int])] = []
     public let headerCount: Int
 
     /// Resolves columns: the pipeline's aliases first, then the built-in ones in order, then the key
     /// itself; for one name the leftmost column wins.
     public init(header: [String], specs: [ColumnSpec], extraAliases: [String: [String]] = [:]) {
         headerCount = header.count
-        var firstColumn: [String: Int] = [:]
+        var columns: [String: [Int]] = [:]
         for (i, name) in header.enumerated() {
-            let key = ByteText.normalizedKey(name)
-            if firstColumn[key] == nil { firstColumn[key] = i }
+            columns[ByteText.normalizedKey(name), default: []].append(i)
         }
         for spec in specs {
             let names = (extraAliases[spec.key] ?? []) + spec.aliases + [spec.key]
-            if let found = names.lazy.compactMap({ firstColumn[ByteText.normalizedKey($0)] }).first {
+            // The first name found wins, and for one name the leftmost column (SPEC 2.1).
+            if let found = names.lazy.compactMap({ columns[ByteText.normalizedKey($0)]?.first }).first {
                 index[spec.key] = found
+                var all: Set<Int> = []
+                for n in names { all.formUnion(columns[ByteText.normalizedKey(n)] ?? []) }
+                all.remove(found)
+                if !all.isEmpty { conflicts.append((spec.key, found, all.sorted())) }
             } else if spec.required {
                 missing.append(spec.key)
             }

@@ -71,6 +71,12 @@ struct ExportFileReader {
                         }
                         throw StopReading()
                     }
+                    for c in m.conflicts {
+                        let others = c.ignored.map { "'\(header[$0])' (cột \($0 + 1))" }.joined(separator: ", ")
+                        local.append(Finding(.warning, .conflictingColumns, source: source, file: display, line: record.line,
+                                             column: c.key, value: c.ignored.map { header[$0] }.joined(separator: "; "),
+                                             message: "Nhiều cột cùng là '\(c.key)': dùng '\(header[c.used])' (cột \(c.used + 1)), bỏ qua \(others)"))
+                    }
                     try begin(m, header)
                     return
                 }
@@ -105,7 +111,6 @@ struct ExportFileReader {
             case .io: code = .encoding
             }
             var message = error.message
-            if case let .encoding(offset, _) = error { message += " (byte \(offset))" }
             if case let .syntax(_, _, offset?, _) = error { message += " (byte \(offset))" }
             local.append(Finding(.error, code, source: source, file: display, line: error.line, message: message))
         } catch let rejection as RowRejection {
@@ -162,7 +167,8 @@ private struct StopReading: Error {}
 
 extension RowRejection {
     /// `missing_value` for a required column whose cell is empty after trimming.
-    static func missing(_ key: String) -> RowRejection {
-        RowRejection(code: .missingValue, column: key, value: "", message: "Thiếu giá trị bắt buộc ở cột '\(key)'")
+    /// An empty required cell; `value` is the cell as read (a blank cell keeps its spaces, SPEC 2.1).
+    static func missing(_ key: String, _ raw: String = "") -> RowRejection {
+        RowRejection(code: .missingValue, column: key, value: raw, message: "Thiếu giá trị bắt buộc ở cột '\(key)'")
     }
 }

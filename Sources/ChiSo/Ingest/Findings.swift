@@ -35,6 +35,8 @@ public enum FindingCode: String, Sendable, Codable {
     case postalChannelMismatch = "postal_channel_mismatch", unknownReferenceUnit = "unknown_reference_unit"
     // Reorganizations (SPEC 10.3).
     case unitInactiveOnDate = "unit_inactive_on_date", retiredUnit = "retired_unit"
+    // Headers.
+    case conflictingColumns = "conflicting_columns"
     // Information.
     case duplicateReplaced = "duplicate_replaced", splitUnit = "split_unit"
 }
@@ -126,6 +128,7 @@ extension FindingCode {
         case .retiredUnit: return "đơn vị giải thể, không có đơn vị kế thừa"
         case .duplicateReplaced: return "dòng trùng, dòng sau thay dòng trước"
         case .splitUnit: return "đơn vị chia tách, hồ sơ về đơn vị nhận hồ sơ"
+        case .conflictingColumns: return "nhiều cột cùng một ý nghĩa; dùng cột đầu tiên"
         }
     }
 }

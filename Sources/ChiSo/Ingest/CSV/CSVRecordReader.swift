@@ -84,9 +84,19 @@ public final class CSVRecordReader {
     }
 
     /// Reads `path`, calling `body` for every non-blank record, the header included.
+    /// - Throws: ``CSVReadError`` (an encoding error with its line and column), or what `body` throws.
     @discardableResult
     public func read(path: String, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
         let source = try DecodingReader(path: path, chunkSize: chunkSize, hashing: knownSHA256 == nil)
+        do {
+            return try read(source, body)
+        } catch let CSVReadError.encoding(offset, detail, nil, nil) {
+            let (line, column) = EncodingPosition.locate(path: path, offset: offset, encoding: source.encoding)
+            throw CSVReadError.encoding(offset: offset, detail: detail, line: line, column: column)
+        }
+    }
+
+    private func read(_ source: DecodingReader, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
         let state = ParseState(maxRecordBytes: maxFieldBytes * 4)
         var info = CSVFileInfo()
         defer { state.free() }
@@ -132,6 +142,8 @@ final class FieldBuffer {
     @exclusivity(unchecked) var ends: UnsafeMutablePointer<Int>
     @exclusivity(unchecked) var fields = 0
     @exclusivity(unchecked) var endsCapacity: Int
+    /// The longest field handed over in the record being parsed (the field cap is checked against it).
+    @exclusivity(unchecked) var longestField = 0
     @exclusivity(unchecked) var recordDone = false
 
     init() {
@@ -148,6 +160,7 @@ final class FieldBuffer {
 
     @inline(__always)
     func append(_ ptr: UnsafeRawPointer?, _ len: Int) {
+        if len > longestField { longestField = len }
         if len > 0, let ptr {
             if count + len > capacity { grow(count + len) }
             (bytes + count).update(from: ptr.assumingMemoryBound(to: UInt8.self), count: len)
@@ -175,6 +188,7 @@ final class FieldBuffer {
     }
 
     func reset() {
+        longestField = 0
         count = 0
         fields = 0
     }
@@ -259,7 +273,8 @@ private final class ParseState {
                 : offset + used + (encoding == .utf8BOM ? 3 : 0)
             throw CSVReadError.syntax(line: line, column: buffer.fields + 1, offset: fileOffset, detail: detail)
         }
-        if parser.entry_pos > maxRecordBytes / 4 || buffer.count > maxRecordBytes {
+        // A field over the cap, whether libcsv is still in it or has handed it over; exactly the cap passes.
+        if parser.entry_pos > maxRecordBytes / 4 || buffer.longestField > maxRecordBytes / 4 || buffer.count > maxRecordBytes {
             throw CSVReadError.tooLong(line: recordLine, limit: maxRecordBytes / 4)
         }
         if buffer.recordDone { try deliver(body) }

@@ -11,8 +11,9 @@ public enum SourceEncoding: String, Sendable, Codable {
 
 /// What could go wrong before a single record is parsed.
 public enum CSVReadError: Error, Equatable, Sendable {
-    /// Invalid UTF-8, a lone UTF-16 surrogate or a NUL byte, at `offset` bytes from the start of the file.
-    case encoding(offset: Int, detail: String)
+    /// Invalid UTF-8, a lone UTF-16 surrogate or a NUL byte, at `offset` bytes from the start of the file;
+    /// the reader adds the line and column (characters) it is on.
+    case encoding(offset: Int, detail: String, line: Int? = nil, column: Int? = nil)
     /// A quote in an unquoted field, text after a closing quote, or a quote never closed.
     case syntax(line: Int, column: Int, offset: Int?, detail: String)
     /// A field or record larger than the reader's cap (usually an unclosed quote).
@@ -25,8 +26,9 @@ public enum CSVReadError: Error, Equatable, Sendable {
     /// One line for people, in Vietnamese, saying where and what.
     public var message: String {
         switch self {
-        case let .encoding(offset, detail):
-            return "lỗi mã hóa tại byte \(offset): \(detail); hãy lưu lại tệp dạng UTF-8 (CSV UTF-8)"
+        case let .encoding(offset, detail, line, column):
+            let place = line.map { "dòng \($0)" + (column.map { ", cột \($0)" } ?? "") + " (byte \(offset))" } ?? "byte \(offset)"
+            return "lỗi mã hóa tại \(place): \(detail); hãy lưu lại tệp dạng UTF-8 (CSV UTF-8)"
         case let .syntax(line, column, _, detail):
             return "lỗi cú pháp CSV tại dòng \(line), cột \(column): \(detail)"
         case let .tooLong(line, limit):
@@ -42,6 +44,7 @@ public enum CSVReadError: Error, Equatable, Sendable {
     public var line: Int? {
         switch self {
         case let .syntax(line, _, _, _), let .tooLong(line, _): return line
+        case let .encoding(_, _, line, _): return line
         default: return nil
         }
     }
@@ -270,5 +273,46 @@ enum UTF8Validation {
             i += length
         }
         return n
+    }
+}
+
+/// Where a byte offset of a file is, as people count: its line (LF, CRLF or lone CR end one) and column
+/// (characters from the line's start, 1-based). Used only after an encoding error, so it re-reads the prefix.
+enum EncodingPosition {
+    static func locate(path: String, offset: Int, encoding: SourceEncoding) -> (line: Int?, column: Int?) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return (nil, nil) }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: offset), data.count == offset else { return (nil, nil) }
+        var line = 1, column = 1
+        var previousCR = false
+        func unit(_ u: UInt32, startsCharacter: Bool) {
+            if u == 0x0A {
+                if !previousCR { line += 1 }
+                column = 1
+                previousCR = false
+            } else if u == 0x0D {
+                line += 1
+                column = 1
+                previousCR = true
+            } else {
+                if startsCharacter { column += 1 }
+                previousCR = false
+            }
+        }
+        let bytes = [UInt8](data)
+        switch encoding {
+        case .utf16LE, .utf16BE:
+            var i = 2  // after the BOM
+            while i + 1 < bytes.count {
+                let u = encoding == .utf16LE ? UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 : UInt32(bytes[i]) << 8 | UInt32(bytes[i + 1])
+                unit(u, startsCharacter: !(0xDC00...0xDFFF).contains(u))
+                i += 2
+            }
+        default:
+            for (i, b) in bytes.enumerated() where !(encoding == .utf8BOM && i < 3) {
+                unit(UInt32(b), startsCharacter: b & 0xC0 != 0x80)
+            }
+        }
+        return (line, column)
     }
 }

@@ -27,16 +27,16 @@ struct DossierParser {
         func reject(_ i: Int, _ code: FindingCode, _ message: String) -> RowRejection {
             RowRejection(code: code, column: spec[i].key, value: row.raw(col[i]), message: message)
         }
-        if idCell(row).isEmpty { throw RowRejection.missing("dossier_id") }
+        if idCell(row).isEmpty { throw RowRejection.missing("dossier_id", row.raw(col[Self.id])) }
 
         let unitCell = row.cell(col[Self.unit])
-        if unitCell.isEmpty { throw RowRejection.missing("unit_code") }
+        if unitCell.isEmpty { throw RowRejection.missing("unit_code", row.raw(col[Self.unit])) }
         guard let code = lookupUnit(unitCell, registry) else {
             throw reject(Self.unit, .unknownUnit, "Mã đơn vị không có trong danh mục đơn vị")
         }
 
         let receivedCell = row.cell(col[Self.received])
-        if receivedCell.isEmpty { throw RowRejection.missing("received_at") }
+        if receivedCell.isEmpty { throw RowRejection.missing("received_at", row.raw(col[Self.received])) }
         guard let received = PortalDate.parse(receivedCell) else {
             throw reject(Self.received, .badDate, "Ngày tiếp nhận không đọc được (dùng d/M/yyyy, yyyy-MM-dd hoặc yyyyMMddHHmmss)")
         }
@@ -44,7 +44,7 @@ struct DossierParser {
         let finished = try optionalDate(row, Self.finished, reject)
 
         let statusCell = row.cell(col[Self.status])
-        if statusCell.isEmpty { throw RowRejection.missing("status") }
+        if statusCell.isEmpty { throw RowRejection.missing("status", row.raw(col[Self.status])) }
         guard let status = status.match(statusCell) else {
             throw reject(Self.status, .badStatus, "Trạng thái hồ sơ không thuộc bảng mã 1–10")
         }

@@ -33,14 +33,14 @@ struct LinkedParser {
     func unitRaw(_ row: ExportRow) -> String { row.raw(col[1]) }
 
     mutating func parse(_ row: ExportRow) throws -> LinkedRow {
-        if idCell(row).isEmpty { throw RowRejection.missing("dossier_id") }
-        if unitCell(row).isEmpty { throw RowRejection.missing("unit_code") }
+        if idCell(row).isEmpty { throw RowRejection.missing("dossier_id", row.raw(col[0])) }
+        if unitCell(row).isEmpty { throw RowRejection.missing("unit_code", row.raw(col[1])) }
         switch kind {
         case .late:
             return LinkedRow(payload: .late(apology: try bool(row, 2)))
         case .postal:
             let dirCell = row.cell(col[2])
-            if dirCell.isEmpty { throw RowRejection.missing("direction") }
+            if dirCell.isEmpty { throw RowRejection.missing("direction", row.raw(col[2])) }
             guard let dir = direction.match(dirCell) else {
                 throw reject(row, 2, .badDirection, "Chiều BCCI không hợp lệ (Tiếp nhận hồ sơ / Trả kết quả)")
             }

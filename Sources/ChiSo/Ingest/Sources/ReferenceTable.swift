@@ -45,7 +45,8 @@ public struct ReferenceTable: Sendable {
             guard i > fracStart, i == n else { return nil }
             text += "." + String(decoding: UnsafeBufferPointer(rebasing: cell[fracStart..<i]), as: UTF8.self)
         }
-        return Double(text)
+        // 400 digits overflow to infinity: not a number chiso can use (bad_number).
+        return Double(text).flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// Reads a reference CSV. File-level problems are configuration errors; bad numbers are
@@ -75,7 +76,7 @@ public struct ReferenceTable: Sendable {
             }
         }, row: { row in
             let cell = row.cell(unitColumn)
-            if cell.isEmpty { throw RowRejection.missing("unit_code") }
+            if cell.isEmpty { throw RowRejection.missing("unit_code", row.raw(unitColumn)) }
             guard let unit = UnitCodeLookup.find(cell, registry, scratch: &scratch) else {
                 local.append(Finding(.warning, .unknownReferenceUnit, source: kind, file: display, line: row.line,
                                      column: "unit_code", value: row.raw(unitColumn), unitCode: UnitCodeLookup.normalized(cell),
