@@ -21,11 +21,14 @@ let package = Package(
         .systemLibrary(name: "CLibCSV", pkgConfig: nil, providers: [.apt(["libcsv-dev"])]),
         /// libxlsxwriter (Debian `libxlsxwriter-dev`): the Office workbook `bao-cao.xlsx` (SPEC 11.1).
         .systemLibrary(name: "CXlsxWriter", pkgConfig: nil, providers: [.apt(["libxlsxwriter-dev"])]),
+        /// Linux calls Glibc's Swift module lacks (renameat2, to swap the output folder in one step).
+        .systemLibrary(name: "CSystemCalls"),
         .target(
             name: "ChiSo",
             dependencies: [
                 "CLibCSV",
                 "CXlsxWriter",
+                "CSystemCalls",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -168,13 +168,6 @@ public struct PipelineEvaluator {
         return references
     }
 
-    /// `chi-so-*.csv` and `khen-thuong-*.csv` in `dir` that this run does not write.
-    func staleOutputs(in dir: String, keeping: [String]) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-        return names.filter { ($0.hasPrefix("chi-so-") || $0.hasPrefix("khen-thuong-")) && $0.hasSuffix(".csv") }
-            .map { dir + "/" + $0 }.filter { !keeping.contains($0) }
-    }
-
     func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {
         checks.map { c in
             let d = ingest.store.dossiers[c.dossier]

@@ -204,8 +204,8 @@ public final class StageRunner {
                     reason = upstreamRuns.isEmpty || changed.contains(where: { !$0.hasPrefix("upstream ") })
                         ? "thay đổi: " + changed.map(describe).joined(separator: ", ")
                         : "giai đoạn trước chạy lại: " + upstreamRuns.map(\.rawValue).joined(separator: ", ")
-                } else if stage == .report, let missing = missingOutputs().first {
-                    reason = "thiếu tệp đầu ra \(missing)"
+                } else if stage == .report, let problem = try outputProblem() {
+                    reason = problem
                 }
             } else {
                 reason = "chưa chạy lần nào"
@@ -222,10 +222,17 @@ public final class StageRunner {
     }
 
     /// Output files the report stage writes that are not on disk.
-    func missingOutputs() -> [String] {
-        let names = ["chi-tieu.csv", "chat-luong-du-lieu.csv", "manifest.json", "bao-cao.xlsx", "bao-cao.html"] + config.indices.map { "chi-so-\($0.key).csv" }
-            + config.awards.map { "khen-thuong-\($0.key).csv" }
-        return names.filter { !FileManager.default.fileExists(atPath: outputDirectory + "/" + $0) }
+    /// Why the report's files on disk are not those the last report wrote, if they are not: a file
+    /// missing or changed since (its SHA-256 differs from the one recorded), or never recorded.
+    func outputProblem() throws -> String? {
+        let recorded = try warehouse.reportOutputs(key)
+        if recorded.isEmpty { return "chưa ghi lại các tệp đầu ra" }
+        for name in recorded.keys.sorted() {
+            let path = outputDirectory + "/" + name
+            guard FileManager.default.fileExists(atPath: path) else { return "thiếu tệp đầu ra \(name)" }
+            guard let hash = try? Hashing.sha256(file: path), hash == recorded[name] else { return "tệp đầu ra \(name) đã bị thay đổi" }
+        }
+        return nil
     }
 
     // MARK: Running
@@ -640,14 +647,19 @@ public final class StageRunner {
             : nil
         let style = options.headerStyle
         let dir = outputDirectory
-        let output = AtomicOutput()
+        let output = try OutputFolder(target: dir)
         var written: [String] = []
+        var hashes: [String: String] = [:]
+        func put(_ bytes: [UInt8], _ name: String) throws {
+            try output.stage(bytes, as: name)
+            written.append(dir + "/" + name)
+            hashes[name] = Hashing.sha256(Data(bytes))
+        }
         // Each table is built once in Vietnamese for the workbook, and again with keys when the CSVs want keys.
         var sheets: [(name: String, table: ReportTable)] = []
         func stage(_ name: String, _ sheet: String, _ build: (HeaderStyle) -> ReportTable) throws {
             let vi = build(.vi)
-            try output.stage((style == .vi ? vi : build(style)).bytes, to: dir + "/" + name)
-            written.append(dir + "/" + name)
+            try put((style == .vi ? vi : build(style)).bytes, name)
             sheets.append((sheet, vi))
         }
         let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
@@ -677,8 +689,7 @@ public final class StageRunner {
         let workbook = OfficeWorkbook(config: config, asOf: dates.asOf,
                                       overview: Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: allDecisions),
                                       tables: sheets.map(\.table), sheetNames: sheets.map(\.name))
-        try output.stage(try XlsxFile.bytes(workbook, besides: dir + "/bao-cao.xlsx"), to: dir + "/bao-cao.xlsx")
-        written.append(dir + "/bao-cao.xlsx")
+        try put(try XlsxFile.bytes(workbook, besides: dir + "/bao-cao.xlsx"), "bao-cao.xlsx")
         var scoresByIndex: [String: [UnitScore]] = [:]
         var history: [String: [String: [(period: String, score: Double?, rank: Int?)]]] = [:]
         for index in config.indices {
@@ -687,8 +698,7 @@ public final class StageRunner {
         }
         let council = CouncilReport(config: config, asOf: dates.asOf, registry: registry, scores: scoresByIndex,
                                     decisions: allDecisions, findings: findings, files: try allFiles(), history: history)
-        try output.stage(Array(try council.html().utf8), to: dir + "/bao-cao.html")
-        written.append(dir + "/bao-cao.html")
+        try put(Array(try council.html().utf8), "bao-cao.html")
         let files = try allFiles()
         var counts: [String: Int] = [:]
         for f in findings { counts[f.severity.rawValue, default: 0] += 1 }
@@ -717,15 +727,15 @@ public final class StageRunner {
             }
             manifest.reorganization = summary
         }
-        try output.stage(try manifest.encoded(), to: dir + "/manifest.json")
-        written.append(dir + "/manifest.json")
-        output.remove(dir + "/loi")
-        for stale in PipelineEvaluator(config: config, options: RunOptions()).staleOutputs(in: dir, keeping: written) { output.remove(stale) }
+        try put(try manifest.encoded(), "manifest.json")
+        // The whole folder switches at once (loi/ and outputs of removed indices or awards go with the old
+        // one); only then does the warehouse record the report, with each file's hash, so that a run killed
+        // in between redoes the report and a file changed or lost later is noticed (see `plan`).
+        try output.commit()
         try warehouse.write { db in
+            try Warehouse.saveReportOutputs(db, key, hashes)
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID, rows: written.count)
         }
-        // The files replace the old ones only once the warehouse knows the report ran.
-        try output.commit()
         return written
     }
 }

@@ -9,23 +9,20 @@ public final class AtomicOutput {
 
     public init() {}
 
-    /// Writes `bytes` to a temporary file beside `path` (creating folders) and flushes it to disk.
+    /// Writes `bytes` to a new, uniquely named temporary file beside `path` (creating folders; never
+    /// through a planted link) and flushes it to disk. Leftover temporaries of dead runs are removed first.
     public func stage(_ bytes: [UInt8], to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let temp = dir + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw OutputError(path: temp, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var written = 0
-        try bytes.withUnsafeBytes { buf in
-            while written < buf.count {
-                let n = write(fd, buf.baseAddress! + written, buf.count - written)
-                if n < 0 { throw OutputError(path: temp, reason: String(cString: strerror(errno))) }
-                written += n
-            }
+        let name = (path as NSString).lastPathComponent
+        try OutputFolder.makeFolder(dir)
+        OutputFolder.removeLeftovers(in: dir, prefix: ".\(name).")
+        let temp = dir + "/.\(name).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        do {
+            try OutputFolder.writeNew(bytes, to: temp)
+        } catch {
+            unlink(temp)  // a full disk leaves nothing behind
+            throw error
         }
-        guard fsync(fd) == 0 else { throw OutputError(path: temp, reason: String(cString: strerror(errno))) }
         staged.append((temp, path))
     }
 

@@ -213,6 +213,15 @@ enum Schema {
                   FROM snapshots s JOIN snapshot_scores x ON x.snapshot_id = s.id;
                 """)
         }
+        m.registerMigration("v4") { db in
+            try db.execute(sql: """
+                -- The files the last report wrote and their SHA-256: a later run redoes the report when one is
+                -- missing or has changed (a run killed between writing and recording, a hand edit).
+                CREATE TABLE report_outputs (
+                  pipeline TEXT NOT NULL, period TEXT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL,
+                  PRIMARY KEY (pipeline, period, file));
+                """)
+        }
         return m
     }
 }

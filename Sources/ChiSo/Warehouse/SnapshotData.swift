@@ -91,3 +91,25 @@ extension Warehouse {
         }
     }
 }
+
+extension Warehouse {
+    static func saveReportOutputs(_ db: Database, _ key: PeriodKey, _ hashes: [String: String]) throws {
+        try delete(db, "report_outputs", key)
+        for name in hashes.keys.sorted() {
+            try db.execute(sql: "INSERT INTO report_outputs (pipeline, period, file, sha256) VALUES (?, ?, ?, ?)",
+                           arguments: [key.pipeline, key.period, name, hashes[name]])
+        }
+    }
+
+    /// The files the last report of a period wrote, with their SHA-256.
+    public func reportOutputs(_ key: PeriodKey) throws -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT file, sha256 FROM report_outputs WHERE pipeline = ? AND period = ?",
+                                        arguments: [key.pipeline, key.period]) {
+                out[row[0]] = row[1]
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import CSystemCalls
+import Foundation
+
+/// The report's folder `OUT/PIPELINE/PERIOD`, replaced as a whole in one step: every file is written into a
+/// fresh sibling folder (created exclusively, files opened with `O_EXCL | O_NOFOLLOW`, each flushed), then
+/// the two folders are swapped atomically (`renameat2(RENAME_EXCHANGE)`) and the old one removed. A reader,
+/// or a run killed at any moment, sees either every old file or every new one, never a mix. The folder
+/// belongs to chiso: files put there by hand go with the old folder.
+public final class OutputFolder {
+    public let target: String
+    private let staging: String
+    private var committed = false
+
+    /// Creates the staging folder beside `target`, after removing those left by runs that died.
+    /// - Throws: ``OutputError`` when the parent cannot be made or `target` is not a folder.
+    public init(target: String) throws {
+        self.target = target
+        let parent = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        try OutputFolder.makeFolder(parent.isEmpty ? "." : parent)
+        var st = stat()
+        if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR {
+            throw OutputError(path: target, reason: "đã có một tệp (hoặc liên kết) ở chỗ thư mục đầu ra; xóa hoặc đổi tên nó, hoặc chọn --out khác")
+        }
+        OutputFolder.removeLeftovers(in: parent.isEmpty ? "." : parent, prefix: ".\(name).new-")
+        var template = Array("\(parent.isEmpty ? "." : parent)/.\(name).new-\(getpid())-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw OutputError(path: parent, reason: String(cString: strerror(errno)))
+        }
+        staging = String(cString: made)
+    }
+
+    /// Writes `bytes` as `name` (a plain file name) in the staging folder and flushes it.
+    public func stage(_ bytes: [UInt8], as name: String) throws {
+        try OutputFolder.writeNew(bytes, to: staging + "/" + name)
+    }
+
+    /// Swaps the staging folder into place and removes the old one.
+    public func commit() throws {
+        let dir = open(staging, O_RDONLY | O_DIRECTORY)
+        if dir >= 0 { fsync(dir); close(dir) }
+        var st = stat()
+        if lstat(target, &st) == 0 {
+            guard chiso_exchange_paths(staging, target) == 0 else {
+                throw OutputError(path: target, reason: String(cString: strerror(errno)))
+            }
+            committed = true
+            try? FileManager.default.removeItem(atPath: staging)  // now the old folder
+        } else {
+            guard rename(staging, target) == 0 else { throw OutputError(path: target, reason: String(cString: strerror(errno))) }
+            committed = true
+        }
+    }
+
+    deinit {
+        if !committed { try? FileManager.default.removeItem(atPath: staging) }
+    }
+
+    /// Creates a folder and its parents; a file in the way is an ``OutputError`` naming it.
+    static func makeFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(path: path, reason: "không tạo được thư mục (có một tệp trùng tên trên đường dẫn?)")
+        }
+    }
+
+    /// Writes a new file exclusively (never through a planted link or over an existing file) and flushes it.
+    static func writeNew(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var written = 0
+        try bytes.withUnsafeBytes { buf in
+            while written < buf.count {
+                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                if n < 0 { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+                written += n
+            }
+        }
+        guard fsync(fd) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Removes `prefix…-PID-…` entries of `folder` whose process is gone (a run that died, a full disk).
+    static func removeLeftovers(in folder: String, prefix: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(prefix) {
+            let pid = entry.dropFirst(prefix.count).split(separator: "-").first.flatMap { Int32($0) }
+            if let pid, pid != getpid(), kill(pid, 0) == 0 { continue }  // a live run's
+            try? FileManager.default.removeItem(atPath: folder + "/" + entry)
+        }
+    }
+}
