@@ -24,8 +24,14 @@ do {
     Terminal.error("chiso: lỗi cấu hình:\n\(error.description)")
     code = RunExit.configError.rawValue
 } catch let error as OutputError {
-    Terminal.error("chiso: \(error.description)")
-    code = RunExit.configError.rawValue
+    Terminal.error("chiso: lỗi môi trường: \(error.description); kiểm tra ổ đĩa và đường dẫn --out rồi chạy lại (kết quả cũ giữ nguyên)")
+    code = RunExit.environment.rawValue
+} catch let error as EnvironmentError {
+    Terminal.error("chiso: lỗi môi trường: \(error.description)")
+    code = RunExit.environment.rawValue
+} catch let error as XlsxFile.WriteError {
+    Terminal.error("chiso: lỗi môi trường: \(error.description)")
+    code = RunExit.environment.rawValue
 } catch {
     if Chiso.exitCode(for: error) == .success {
         print(Chiso.fullMessage(for: error))

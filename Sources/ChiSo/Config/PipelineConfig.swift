@@ -97,7 +97,22 @@ public struct PipelineConfig: Sendable {
     public func requireFile(_ kind: SourceKind, _ relative: String) throws -> String {
         let path = resolve(relative)
         guard FileManager.default.fileExists(atPath: path) else { throw missingFile(kind, resolved: path) }
+        try requireRegularFile(kind, path)
         return path
+    }
+
+    /// Inputs are regular files only: a device (`/dev/zero`), a FIFO or a `/proc` or `/sys` entry would
+    /// hang the run or feed it endless bytes while it holds the lock.
+    /// - Throws: ``ConfigError`` at the place the source is written.
+    public func requireRegularFile(_ kind: SourceKind, _ path: String) throws {
+        var st = stat()
+        let real = RunLock.realPath(path)
+        let special = ["/proc/", "/sys/", "/dev/"].contains { real.hasPrefix($0) }
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, !special else {
+            let mark = sources.marks[kind]
+            throw ConfigError(file: self.path, line: mark?.line, column: mark?.column,
+                              "sources.\(kind.rawValue): \(display(path)) (\(real)) không phải tệp thường; chiso chỉ đọc tệp CSV thường")
+        }
     }
 
     /// The error for a configured file that does not exist (`path` already resolved).
@@ -145,7 +160,14 @@ public enum PipelineLoader {
             throw ConfigError(file: path, "tệp cấu hình không tồn tại (đã tìm ở \(absolutePath(path)))")
         }
         guard !isDirectory.boolValue else { throw ConfigError(file: path, "đây là thư mục, không phải tệp cấu hình YAML") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw ConfigError(file: path, "tệp cấu hình không phải tệp thường (\(absolutePath(path)))")
+        }
+        guard Int(st.st_size) <= maxFileBytes else {
+            throw ConfigError(file: path, "tệp cấu hình lớn \(st.st_size) byte, quá giới hạn \(maxFileBytes / 1024) KiB của một pipeline")
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= maxFileBytes else {
             throw ConfigError(file: path, "không đọc được tệp cấu hình (\(absolutePath(path))): kiểm tra quyền đọc")
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -158,6 +180,7 @@ public enum PipelineLoader {
         } catch let error as YamlError {
             throw yamlError(error, file: path)
         }
+        try checkExpansion(root, file: path)
         let r = YAMLReader(file: path)
         let top = try r.mapping(root, "pipeline", allowed: topKeys)
 
@@ -286,6 +309,32 @@ public enum PipelineLoader {
 
     /// A YAML syntax error at its `line:column`, said in Vietnamese, with the YAML library's own words kept
     /// as detail (`chi tiết: …`) for whoever searches for them.
+    /// The largest pipeline file read (a real one is a few KiB).
+    public static let maxFileBytes = 256 * 1024
+    /// The largest a pipeline file may grow to once its aliases (`*name`) are expanded.
+    public static let maxExpandedBytes = 1 << 20
+
+    /// Walks the composed document counting scalar bytes as if every alias were copied, and stops at the
+    /// first alias past the budget: a small file of nested aliases ("billion laughs") fails fast.
+    static func checkExpansion(_ root: Node, file: String) throws {
+        var budget = maxExpandedBytes
+        var nodes = 0
+        func walk(_ node: Node) throws {
+            nodes += 1
+            switch node {
+            case let .scalar(s): budget -= s.string.utf8.count + 8
+            case let .mapping(m): for (k, v) in m { try walk(k); try walk(v) }
+            case let .sequence(q): for v in q { try walk(v) }
+            default: budget -= 8
+            }
+            if budget < 0 || nodes > 100_000 {
+                throw ConfigError(file: file, line: node.mark?.line, column: node.mark?.column,
+                                  "tệp cấu hình, khi mở rộng các bí danh (*tên), lớn hơn \(maxExpandedBytes / 1024) KiB hoặc \(100_000) nút; bỏ bớt bí danh lồng nhau")
+            }
+        }
+        try walk(root)
+    }
+
     static func yamlError(_ error: YamlError, file: String) -> ConfigError {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):

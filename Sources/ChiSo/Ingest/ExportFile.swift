@@ -42,6 +42,8 @@ struct ExportFileReader {
     let delimiter: Delimiter?
     let maxBadRowRatio: Double
     var maxFieldBytes = 1 << 20
+    /// The last line number a row may start on (rows keep it in 32 bits); past it the file fails.
+    var maxLine = Int(UInt32.max)
     /// Hashes already computed by path (see ``CSVRecordReader/knownSHA256``).
     var knownHashes: [String: String] = [:]
 
@@ -79,6 +81,11 @@ struct ExportFileReader {
                     }
                     try begin(m, header)
                     return
+                }
+                if record.line > maxLine {
+                    local.append(Finding(.error, .syntax, source: source, file: display, line: nil,
+                                         message: "Tệp có hơn \(maxLine) dòng, quá giới hạn của chiso; chia tệp xuất thành nhiều tệp nhỏ hơn"))
+                    throw StopReading()
                 }
                 report.rows += 1
                 if let rejection = fieldCountProblem(record, expected: columns.headerCount) {

@@ -24,6 +24,7 @@ extension PipelineConfig {
                 throw ConfigError(file: path, line: mark?.line, column: mark?.column,
                                   "sources.\(kind.rawValue): mẫu '\(pattern)' không khớp tệp nào (đã tìm: \(PipelineLoader.absolutePath(resolve(pattern))))")
             }
+            for file in files { try requireRegularFile(kind, file) }
             result.append((kind, files))
         }
         let total = result.reduce(0) { $0 + $1.1.count }

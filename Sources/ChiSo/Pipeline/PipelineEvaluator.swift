@@ -7,6 +7,8 @@ public enum RunExit: Int32, Sendable {
     case dataError = 1
     /// Usage or configuration error.
     case configError = 2
+    /// The machine stopped the run: disk full, a corrupt warehouse, an output path taken (EX_IOERR).
+    case environment = 74
     /// Another run holds the warehouse lock.
     case locked = 75
 }

@@ -1,8 +1,11 @@
 import Foundation
 
-/// One run at a time per warehouse: an exclusive `flock` on `DB.lock`. The kernel drops the lock when
-/// its holder dies, however it dies, so a killed run never blocks the next one.
+/// One run at a time per warehouse: an exclusive `flock` on `DB.lock` beside the warehouse's **real**
+/// path, so that two spellings of one file (a symlink, `..`) share one lock. The kernel drops the lock
+/// when its holder dies, however it dies, so a killed run never blocks the next one. The lock file is
+/// opened with `O_NOFOLLOW`: a link planted in its place is refused, never followed (or truncated).
 public final class RunLock {
+    /// Another run holds the lock (exit 75).
     public struct Held: Error, CustomStringConvertible {
         public let path: String
         public let holder: String
@@ -15,21 +18,46 @@ public final class RunLock {
     public let path: String
 
     /// Takes the lock or throws ``Held`` at once (no waiting: cron retries later).
+    /// - Throws: ``Held``; ``EnvironmentError`` when the lock path is a link or not a regular file.
     public init(warehouse: String) throws {
-        path = warehouse + ".lock"
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let dir = (warehouse as NSString).deletingLastPathComponent
+        try OutputFolder.makeFolder(dir.isEmpty ? "." : dir)
+        path = RunLock.realPath(warehouse) + ".lock"
+        fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP
+                ? "là một liên kết tượng trưng; chiso không theo liên kết ở đây. Xóa nó rồi chạy lại"
+                : String(cString: strerror(errno))
+            throw EnvironmentError(path: path, reason: "không mở được tệp khóa: \(reason)")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw Held(path: path, holder: holder)
+            throw EnvironmentError(path: path, reason: "tệp khóa không phải tệp thường; xóa nó rồi chạy lại")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            var holder = [UInt8](repeating: 0, count: 256)
+            let n = pread(fd, &holder, 255, 0)
+            close(fd)
+            throw Held(path: path, holder: String(decoding: holder.prefix(max(0, n)), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let stamp = "pid \(getpid()), bắt đầu \(Warehouse.now())\n"
         ftruncate(fd, 0)
-        _ = stamp.withCString { write(fd, $0, strlen($0)) }
+        _ = stamp.withCString { pwrite(fd, $0, strlen($0), 0) }
         fsync(fd)
+    }
+
+    /// The warehouse's path with every link and `..` resolved (its folder's, if the file is not there yet).
+    public static func realPath(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        guard let real = realpath(dir.isEmpty ? "." : dir, nil) else { return path }
+        defer { free(real) }
+        return String(cString: real) + "/" + (path as NSString).lastPathComponent
     }
 
     deinit {
@@ -37,4 +65,20 @@ public final class RunLock {
         flock(fd, LOCK_UN)
         close(fd)
     }
+}
+
+/// The machine, not the data or the configuration, stopped the run: a full disk, a corrupt or unreadable
+/// warehouse, an output path taken by a file, a planted link (exit 74, EX_IOERR). Names the path and what
+/// to do; the previous outputs and the warehouse's last commit stay as they were.
+public struct EnvironmentError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    /// An error about `path`.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
 }

@@ -109,7 +109,13 @@ public final class StageRunner {
         // Hash every input file first, the new ones on both cores.
         var paths: [String] = []
         for stage in graph.stages where stage.isIngest {
-            paths += try sourceFiles(stage).filter { FileManager.default.fileExists(atPath: $0) && fileHashes[$0] == nil }
+            for path in try sourceFiles(stage) {
+                let kind = config.sources.lineage.map(config.resolve) == path ? SourceKind.lineage : stage.source!
+                guard FileManager.default.fileExists(atPath: path) else { throw config.missingFile(kind, resolved: path) }
+                try config.requireRegularFile(kind, path)  // before hashing: /dev/zero would never end
+                try checkOutsideOutput(kind, path)
+                if fileHashes[path] == nil { paths.append(path) }
+            }
         }
         for path in paths { fileStamps[path] = try Warehouse.fileStamp(path) }
         for (path, h) in try warehouse.fileHashes(paths) { fileHashes[path] = h }
@@ -167,6 +173,17 @@ public final class StageRunner {
             out[stage] = Fingerprint(inputs: inputs)
         }
         return out
+    }
+
+    /// An input inside the output folder would make every later run read its own outputs.
+    /// - Throws: ``ConfigError`` at the source's place in the pipeline file.
+    private func checkOutsideOutput(_ kind: SourceKind, _ path: String) throws {
+        let out = RunLock.realPath(options.outDirectory)
+        let input = RunLock.realPath(path)
+        guard input.hasPrefix(out + "/") else { return }
+        let mark = config.sources.marks[kind]
+        throw ConfigError(file: config.path, line: mark?.line, column: mark?.column,
+                          "sources.\(kind.rawValue): \(config.display(path)) nằm trong thư mục đầu ra \(out); đầu vào và đầu ra phải tách nhau (đổi mẫu đường dẫn hoặc --out)")
     }
 
     /// Decides, stage by stage, what runs and why.
@@ -250,6 +267,16 @@ public final class StageRunner {
             try warehouse.finishRun(runID, status: result.exit == .success ? "ok" : "failed", exitCode: result.exit.rawValue,
                                     message: result.exit == .success ? nil : "dữ liệu đầu vào lỗi")
             return result
+        } catch let error as DatabaseError {
+            let environment = Warehouse.environment(error, path: warehouse.path)
+            try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.environment.rawValue, message: environment.description)
+            throw environment
+        } catch let error as EnvironmentError {
+            try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.environment.rawValue, message: error.description)
+            throw error
+        } catch let error as OutputError {
+            try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.environment.rawValue, message: error.description)
+            throw error
         } catch {
             try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.configError.rawValue, message: "\(error)")
             throw error

@@ -32,7 +32,7 @@ public final class AtomicOutput {
     /// Renames every staged file into place, then performs the removals.
     public func commit() throws {
         for (temp, final) in staged where rename(temp, final) != 0 {
-            throw OutputError(path: final, reason: String(cString: strerror(errno)))
+            throw OutputError.system(final)
         }
         staged.removeAll()
         for path in removals where FileManager.default.fileExists(atPath: path) {
@@ -50,9 +50,25 @@ public final class AtomicOutput {
     deinit { discard() }
 }
 
-/// An output file could not be written.
+/// An output file could not be written (exit 74): says which path and what to do.
 public struct OutputError: Error, CustomStringConvertible {
     public let path: String
     public let reason: String
     public var description: String { "không ghi được \(path): \(reason)" }
+
+    /// The error of the last system call on `path`, in Vietnamese for the usual causes.
+    public static func system(_ path: String) -> OutputError {
+        let code = errno
+        let reason: String
+        switch code {
+        case ENOSPC, EDQUOT: reason = "ổ đĩa đầy (hoặc hết hạn mức); giải phóng chỗ trống rồi chạy lại"
+        case EACCES, EPERM: reason = "không có quyền ghi; kiểm tra quyền của thư mục"
+        case EROFS: reason = "ổ đĩa chỉ cho đọc"
+        case ENOTDIR: reason = "một phần của đường dẫn là tệp, không phải thư mục; chọn --out khác"
+        case EEXIST: reason = "đã có tệp trùng tên (có thể do một lần chạy khác); chạy lại"
+        case ELOOP: reason = "đường dẫn là một liên kết tượng trưng; chiso không ghi qua liên kết ở đây"
+        default: reason = String(cString: strerror(code))
+        }
+        return OutputError(path: path, reason: reason)
+    }
 }

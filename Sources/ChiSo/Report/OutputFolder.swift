@@ -25,7 +25,7 @@ public final class OutputFolder {
         OutputFolder.removeLeftovers(in: parent.isEmpty ? "." : parent, prefix: ".\(name).new-")
         var template = Array("\(parent.isEmpty ? "." : parent)/.\(name).new-\(getpid())-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw OutputError(path: parent, reason: String(cString: strerror(errno)))
+            throw OutputError.system(parent)
         }
         staging = String(cString: made)
     }
@@ -42,12 +42,12 @@ public final class OutputFolder {
         var st = stat()
         if lstat(target, &st) == 0 {
             guard chiso_exchange_paths(staging, target) == 0 else {
-                throw OutputError(path: target, reason: String(cString: strerror(errno)))
+                throw OutputError.system(target)
             }
             committed = true
             try? FileManager.default.removeItem(atPath: staging)  // now the old folder
         } else {
-            guard rename(staging, target) == 0 else { throw OutputError(path: target, reason: String(cString: strerror(errno))) }
+            guard rename(staging, target) == 0 else { throw OutputError.system(target) }
             committed = true
         }
     }
@@ -68,17 +68,17 @@ public final class OutputFolder {
     /// Writes a new file exclusively (never through a planted link or over an existing file) and flushes it.
     static func writeNew(_ bytes: [UInt8], to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw OutputError.system(path) }
         defer { close(fd) }
         var written = 0
         try bytes.withUnsafeBytes { buf in
             while written < buf.count {
                 let n = write(fd, buf.baseAddress! + written, buf.count - written)
-                if n < 0 { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+                if n < 0 { throw OutputError.system(path) }
                 written += n
             }
         }
-        guard fsync(fd) == 0 else { throw OutputError(path: path, reason: String(cString: strerror(errno))) }
+        guard fsync(fd) == 0 else { throw OutputError.system(path) }
     }
 
     /// Removes `prefix…-PID-…` entries of `folder` whose process is gone (a run that died, a full disk).

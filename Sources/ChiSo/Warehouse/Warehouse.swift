@@ -55,8 +55,41 @@ public final class Warehouse: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -16384")
         }
-        queue = try DatabaseQueue(path: path, configuration: config)
-        try Schema.migrator.migrate(queue)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try Warehouse.refuseNewerSchema(queue, path)
+            try Schema.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw Warehouse.environment(error, path: path)
+        }
+    }
+
+    /// A warehouse written by a newer chiso (migrations this version does not know) is never written to.
+    /// - Throws: ``ConfigError`` naming the version that last ran on it.
+    static func refuseNewerSchema(_ queue: DatabaseQueue, _ path: String) throws {
+        try queue.read { db in
+            guard try Schema.migrator.hasBeenSuperseded(db) else { return }
+            let unknown = try Schema.migrator.appliedIdentifiers(db).subtracting(Schema.migrator.migrations).sorted()
+            let version = try? String.fetchOne(db, sql: "SELECT tool_version FROM runs ORDER BY id DESC LIMIT 1")
+            throw ConfigError(file: "--db", "kho dữ liệu \(absolute(path)) do chiso \(version ?? "mới hơn") ghi (có bước nâng cấp lược đồ \(unknown.joined(separator: ", ")) mà chiso \(ChiSoVersion.current) này không biết); dùng phiên bản chiso đó hoặc mới hơn, không ghi đè")
+        }
+    }
+
+    /// What a SQLite failure means for the person at the other end, as an ``EnvironmentError`` (exit 74).
+    public static func environment(_ error: DatabaseError, path: String) -> EnvironmentError {
+        let absolute = absolute(path)
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return EnvironmentError(path: absolute, reason: "ổ đĩa đầy khi ghi kho dữ liệu; giải phóng chỗ trống rồi chạy lại (kho dữ liệu giữ nguyên lần ghi cuối)")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return EnvironmentError(path: absolute, reason: "kho dữ liệu bị hỏng hoặc không phải tệp SQLite; khôi phục từ bản sao lưu, hoặc đổi tên tệp để chiso tạo kho mới (mất lịch sử các kỳ)")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+            return EnvironmentError(path: absolute, reason: "không mở được kho dữ liệu để ghi; kiểm tra quyền của tệp và thư mục")
+        case .SQLITE_IOERR:
+            return EnvironmentError(path: absolute, reason: "lỗi đọc/ghi đĩa ở kho dữ liệu (\(error.message ?? "")); kiểm tra ổ đĩa rồi chạy lại")
+        default:
+            return EnvironmentError(path: absolute, reason: "lỗi SQLite \(error.resultCode.rawValue): \(error.message ?? "")")
+        }
     }
 
     /// Opens an existing warehouse for reading only (`status`, `explain`, `history`, `compare`): never
@@ -72,7 +105,13 @@ public final class Warehouse: @unchecked Sendable {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(10)
-        let q = try DatabaseQueue(path: path, configuration: config)
+        let q: DatabaseQueue
+        do {
+            q = try DatabaseQueue(path: path, configuration: config)
+            try Warehouse.refuseNewerSchema(q, path)
+        } catch let error as DatabaseError {
+            throw Warehouse.environment(error, path: path)
+        }
         guard try q.read({ try Schema.migrator.hasCompletedMigrations($0) }) else {
             throw ConfigError(file: "--db", "kho dữ liệu \(absolute) có lược đồ cũ hơn phiên bản chiso này; chạy 'chiso run' một lần để nâng cấp")
         }

@@ -1,8 +1,10 @@
-/// Where a row was read: the index of its file in the run's file list, and its physical line.
+/// Where a row was read: the index of its file in the run's file list, and its physical line. The
+/// reader keeps files to 65,535 per run and lines to 4,294,967,295 per file (a clear error past either),
+/// so both always fit the packed records below.
 public struct RowRef: Sendable, Equatable {
-    public var file: Int32
-    public var line: Int32
-    public init(file: Int, line: Int) { self.file = Int32(file); self.line = Int32(line) }
+    public var file: Int
+    public var line: Int
+    public init(file: Int, line: Int) { self.file = file; self.line = line }
 }
 
 /// One valid dossier (hồ sơ), reduced to what classification and the indicators need.
@@ -21,7 +23,7 @@ public struct Dossier: Sendable, Equatable {
 
     /// Index in the units registry (at most 65,535 units).
     public var unit: Int32 {
-        get { Int32(unitIndex) }
+        get { Int32(unitIndex) }  // at most 65,535 registry rows (checked when the registry is read)
         set { unitIndex = UInt16(truncatingIfNeeded: newValue) }
     }
     /// Where the row was read.
