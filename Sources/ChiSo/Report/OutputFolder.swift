@@ -22,12 +22,35 @@ public final class OutputFolder {
         if lstat(target, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR {
             throw OutputError(path: target, reason: "đã có một tệp (hoặc liên kết) ở chỗ thư mục đầu ra; xóa hoặc đổi tên nó, hoặc chọn --out khác")
         }
-        OutputFolder.removeLeftovers(in: parent.isEmpty ? "." : parent, prefix: ".\(name).new-")
+        OutputFolder.cleanLeftovers(target: target)
         var template = Array("\(parent.isEmpty ? "." : parent)/.\(name).new-\(getpid())-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw OutputError.system(parent)
         }
         staging = String(cString: made)
+        // mkdtemp makes it private (0700); the outputs are for the Office to read.
+        let mask = umask(0)
+        umask(mask)
+        chmod(staging, 0o755 & ~mask)
+    }
+
+    /// Removes what runs that died left around `target`: staging folders beside it and temporary files
+    /// in it and in its `loi/` (a run that was killed, a full disk). Called at the start of every run.
+    public static func cleanLeftovers(target: String) {
+        let parent = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        removeLeftovers(in: parent.isEmpty ? "." : parent, prefix: ".\(name).new-")
+        for folder in [target, target + "/loi"] {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasPrefix(".") && entry.hasSuffix(".tmp") {
+                // `.NAME.PID-RANDOM.tmp`
+                let parts = entry.dropLast(4).split(separator: ".")
+                guard let last = parts.last, let pid = last.split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
+                if pid != getpid() && kill(pid, 0) == 0 { continue }
+                var st = stat()
+                guard lstat(folder + "/" + entry, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }  // not a planted link
+                unlink(folder + "/" + entry)
+            }
+        }
     }
 
     /// Writes `bytes` as `name` (a plain file name) in the staging folder and flushes it.
