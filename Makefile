@@ -6,7 +6,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLES_SEED ?= 2023
 
-.PHONY: all deps test-deps build run test samples bench man clean
+.PHONY: all deps test-deps build run test samples bench man fuzz clean
 
 all: build
 
@@ -71,6 +71,16 @@ man: deps
 	mkdir -p out/man
 	sed -E 's/@u([0-9A-F]{4,5})@/\\[u\1]/g' .build/plugins/GenerateManual/outputs/chiso/chiso.1 > out/man/chiso.1
 	@echo "man -l out/man/chiso.1"
+
+# Not part of `make test`: libFuzzer over the CSV reader and the date/number parsers for FUZZ_SECONDS,
+# its corpus seeded from samples/ (first 64 KiB of each export); crashes land in var/fuzz/.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	$(SWIFT) build -c release --product chiso-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING
+	mkdir -p var/fuzz/corpus var/fuzz/crashes
+	for f in $$(find samples -name '*.csv' | sort); do head -c 65536 "$$f" > "var/fuzz/corpus/$$(echo $$f | tr / _)"; done
+	.build-fuzz/release/chiso-fuzz var/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	  -artifact_prefix=var/fuzz/crashes/ -print_final_stats=1
 
 clean:
 	rm -rf .build out var

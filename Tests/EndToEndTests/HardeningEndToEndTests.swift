@@ -147,6 +147,44 @@ import Testing
         #expect(!taken.stderr.contains("NSCocoaErrorDomain"))
     }
 
+    /// A full disk (a small tmpfs, mounted by the test as CI's root may): exit 74 saying so, the previous
+    /// outputs intact, nothing left behind.
+    @Test func aFullDiskExits74AndKeepsThePreviousOutputs() throws {
+        writePipeline()
+        let disk = s.path + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=512k", "tmpfs", disk]
+        try mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else {
+            Issue.record("could not mount a tmpfs to fill (CI runs as root and can)")
+            return
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [disk]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        #expect(try run([], db: "var/chiso.sqlite").status == 0)
+        #expect(try CLI.run(["run", "p.yaml", "--db", "var/chiso.sqlite", "--out", disk + "/out"], cwd: s.path).status == 0)
+        let before = s.read("disk/out/cung/2023/chi-tieu.csv")
+        // Fill the disk to the last block.
+        let filler = FileHandle(forWritingAtPath: s.write("disk/filler", ""))!
+        let block = Data(repeating: 0x41, count: 4096)
+        while (try? filler.write(contentsOf: block)) != nil {}
+        try? filler.close()
+        let r = try CLI.run(["run", "p.yaml", "--db", "var/chiso.sqlite", "--out", disk + "/out", "--force"], cwd: s.path)
+        #expect(r.status == 74, "\(r.stderr)")
+        #expect(r.stderr.contains("ổ đĩa đầy"), "\(r.stderr)")
+        #expect(s.read("disk/out/cung/2023/chi-tieu.csv") == before)
+        let left = try FileManager.default.contentsOfDirectory(atPath: disk + "/out/cung")
+        #expect(left == ["2023"], "\(left)")
+    }
+
     @Test func specialFilesAndInputsInsideTheOutputAreConfigurationErrors() throws {
         writePipeline()
         #expect(mkfifo(s.path + "/data/ho-so/fifo.csv", 0o600) == 0)

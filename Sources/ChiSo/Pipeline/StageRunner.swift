@@ -717,7 +717,7 @@ public final class StageRunner {
         let workbook = OfficeWorkbook(config: config, asOf: dates.asOf,
                                       overview: Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: allDecisions),
                                       tables: sheets.map(\.table), sheetNames: sheets.map(\.name))
-        try put(try XlsxFile.bytes(workbook, besides: dir + "/bao-cao.xlsx"), "bao-cao.xlsx")
+        try put(try XlsxFile.bytes(workbook, besides: output.staging + "/bao-cao.xlsx"), "bao-cao.xlsx")
         var scoresByIndex: [String: [UnitScore]] = [:]
         var history: [String: [String: [(period: String, score: Double?, rank: Int?)]]] = [:]
         for index in config.indices {

@@ -8,7 +8,8 @@ import Foundation
 /// belongs to chiso: files put there by hand go with the old folder.
 public final class OutputFolder {
     public let target: String
-    private let staging: String
+    /// The fresh folder the files are written into before the swap.
+    public let staging: String
     private var committed = false
 
     /// Creates the staging folder beside `target`, after removing those left by runs that died.

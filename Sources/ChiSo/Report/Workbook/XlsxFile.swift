@@ -108,6 +108,7 @@ public enum XlsxFile {
 
     private static func check(_ error: lxw_error, _ path: String) throws {
         guard error != LXW_NO_ERROR else { return }
+        if errno == ENOSPC || errno == EDQUOT { throw OutputError.system(path) }  // a full disk, said plainly
         throw WriteError(path: path, reason: String(cString: lxw_strerror(error)))
     }
 }

@@ -1,0 +1,53 @@
+// chiso-fuzz: one input through the CSV reader and the value parsers, which must never crash, hang or
+// read out of bounds, whatever the bytes. Built two ways:
+// - `make fuzz`: with `-sanitize=fuzzer -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput`;
+// - plainly (as `swift build` does): a replayer that runs the same function over files named on the
+//   command line, so that a crash libFuzzer found can be replayed in a debugger.
+import ChiSo
+import Foundation
+
+/// The input as a CSV file (through the real reader, header and column lookup included), then every
+/// field through the date, number and code parsers.
+func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
+    let fd = open(scratch, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    guard fd >= 0 else { return }
+    if let base = bytes.baseAddress, bytes.count > 0 { _ = write(fd, base, bytes.count) }
+    close(fd)
+    for delimiter in [nil, Delimiter.semicolon] {
+        let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: 4096, chunkSize: 7)
+        _ = try? reader.read(path: scratch) { record in
+            for i in 0..<record.count {
+                let field = ByteText.trimmed(record[i])
+                _ = PortalDate.parse(field)
+                _ = ReferenceTable.number(field)
+                _ = ByteText.digitsValue(field)
+                _ = TrackingCode.isValid(field)
+            }
+        }
+    }
+    _ = PortalDate.parse(bytes)
+    _ = ReferenceTable.number(bytes)
+}
+
+#if FUZZING
+nonisolated(unsafe) let scratchFile = "/dev/shm/chiso-fuzz-\(getpid()).csv"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzOne(UnsafeBufferPointer(start: data, count: size), scratch: scratchFile)
+    return 0
+}
+#else
+@main
+enum Replay {
+    static func main() {
+        let scratch = NSTemporaryDirectory() + "chiso-fuzz-replay-\(getpid()).csv"
+        defer { unlink(scratch) }
+        for path in CommandLine.arguments.dropFirst() {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            [UInt8](data).withUnsafeBufferPointer { fuzzOne($0, scratch: scratch) }
+            print("ok \(path)")
+        }
+    }
+}
+#endif
