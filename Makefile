@@ -24,7 +24,7 @@ build: deps
 # The sample first (its progress on a terminal), then every other pipeline (2024 before 2025: the latter
 # compares with it), each leaving its CSVs, bao-cao.xlsx and bao-cao.html under out/.
 PIPELINES := gieng-day-2024-cchc-cds hung-yen-2024-dan-van kon-tum-huyen-2023-2030-cchc ninh-thuan-2022-dvc-bcci \
-             ninh-thuan-ldtbxh-2023-cchc hoa-phong-2024 hoa-phong-2025-hai-cap
+             ninh-thuan-ldtbxh-2023-cchc hoa-phong-2024 hoa-phong-2025-hai-cap bo-chi-so-766
 run: build
 	.build/release/chiso run pipelines/sample.yaml
 	@for p in $(PIPELINES); do .build/release/chiso run pipelines/$$p.yaml --quiet || exit $$?; done

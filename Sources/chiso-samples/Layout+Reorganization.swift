@@ -145,3 +145,60 @@ extension ProvinceGenerator {
         return list
     }
 }
+
+extension ProvinceGenerator {
+    /// `chi-so-766.csv`: what the national portal publishes per unit for December 2025 — the Decision 766
+    /// indicators chiso cannot compute from the exports (percentages, `,` as decimal mark), and the portal's
+    /// own TDGQ group score. That score follows the portal's rule (on time share × 20) over each unit's
+    /// dossiers attributed through the reorganization, except that for one unit in six the portal also
+    /// subtracts time citizens spent supplementing their dossiers, which the exports do not carry: the
+    /// differences a reconciliation must show.
+    mutating func writePortal766(_ list: [GeneratedDossier]) throws {
+        guard let from = PortalDate.parseISO("2025-12-01"), let to = PortalDate.parseISO("2025-12-31"),
+              let dates = RunDates(period: Period(key: "2025-12", from: from, to: to), asOf: nil) else { return }
+        let units = layout.units
+        // Each unit's successor (its one crosswalk row, or the primary one of a split).
+        var next: [Int: Int] = [:]
+        for s in layout.successions where s.primary != "Không" {
+            let day = PortalDate.parseISO(s.effective)!
+            guard let old = units.firstIndex(where: { $0.code == s.oldCode && $0.isActive(day - 1) }),
+                  let new = units.firstIndex(where: { $0.code == s.newCode && $0.isActive(day) }), old != new else { continue }
+            next[old] = new
+        }
+        func reporting(_ u: Int) -> Int? {
+            var current = u
+            for _ in 0..<units.count {
+                if units[current].isActive(to) { return current }
+                guard let n = next[current] else { return nil }
+                current = n
+            }
+            return nil
+        }
+        var onTime = [Int](repeating: 0, count: units.count), total = [Int](repeating: 0, count: units.count)
+        for d in list {
+            let dossier = Dossier(unit: d.unit, received: d.received, due: d.due, finished: d.finished,
+                                  status: DossierStatus(rawValue: UInt8(d.status)) ?? .processing)
+            guard case let .inPeriod(_, outcome) = classify(dossier, dates), let r = reporting(d.unit) else { continue }
+            total[r] += 1
+            if outcome == .finishedEarly || outcome == .finishedOnTime || outcome == .openInTime { onTime[r] += 1 }
+        }
+        let w = try CSVFileWriter(path: out + "/chi-so-766.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ";", lineEnd: "\r\n"))
+        let keys = ["ckmb_1_1", "ckmb_1_2", "ckmb_1_3", "ckmb_1_4", "clgq_3_1", "clgq_3_2", "tttt_3_5", "tttt_3_5b",
+                    "mdsh_4_4", "mdsh_4_5a", "mdsh_4_5b", "mdsh_4_6", "mdhl_5_2", "mdhl_5_3"]
+        w.row(["Mã đơn vị"] + keys + ["portal_tdgq"])
+        func comma(_ v: Double) -> String { String(format: "%.2f", v).replacingOccurrences(of: ".", with: ",") }
+        for (i, u) in units.enumerated() where u.isActive(to) {
+            var row = [u.code]
+            for key in keys {
+                // Procedures are published by the province: nearly always complete; the rest vary by unit.
+                let low = key.hasPrefix("ckmb") ? 9200 : (key.hasPrefix("mdhl") ? 8500 : 6000)
+                row.append(comma(Double(low + rng.below(10_001 - low)) / 100))
+            }
+            var tdgq = total[i] == 0 ? 20.0 : 20.0 * Double(onTime[i]) / Double(total[i])
+            if rng.below(6) == 0 { tdgq -= Double(30 + rng.below(120)) / 100 }  // supplement time subtracted
+            row.append(comma((max(0, tdgq) * 100).rounded() / 100))
+            w.row(row)
+        }
+        w.close()
+    }
+}

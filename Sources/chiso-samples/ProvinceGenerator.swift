@@ -134,6 +134,7 @@ struct ProvinceGenerator {
         try writePostal(dossiers)
         try writeDigitized(dossiers)
         try writeReferences()
+        if layout.isDated { try writePortal766(dossiers) }
         print("chiso-samples: \(layout.units.count) đơn vị, \(dossiers.count) hồ sơ -> \(out)")
     }
 

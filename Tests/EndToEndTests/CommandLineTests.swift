@@ -62,7 +62,7 @@ import Testing
 
     /// The same on every other sample pipeline, unit by unit: score, rank and previous rank as in the CSV.
     @Test(arguments: ["gieng-day-2024-cchc-cds", "hung-yen-2024-dan-van", "kon-tum-huyen-2023-2030-cchc",
-                      "ninh-thuan-2022-dvc-bcci", "ninh-thuan-ldtbxh-2023-cchc", "hoa-phong-2025-hai-cap"])
+                      "ninh-thuan-2022-dvc-bcci", "ninh-thuan-ldtbxh-2023-cchc", "hoa-phong-2025-hai-cap", "bo-chi-so-766"])
     func explainAgreesWithTheCSVsOnEverySamplePipeline(name: String) throws {
         let r = try chiso(["run", "pipelines/\(name).yaml", "--db", db, "--out", s.path + "/out", "--header-style", "keys"])
         #expect(r.status == 0, "\(r.stderr)")

@@ -38,7 +38,7 @@ import Testing
     @Test func everyWorkbookMatchesItsCSVsForAnIndependentReader() throws {
         guard requireTool(Self.python) else { return }
         let pipelines = ["sample", "gieng-day-2024-cchc-cds", "hung-yen-2024-dan-van", "kon-tum-huyen-2023-2030-cchc",
-                         "ninh-thuan-2022-dvc-bcci", "ninh-thuan-ldtbxh-2023-cchc", "hoa-phong-2024", "hoa-phong-2025-hai-cap"]
+                         "ninh-thuan-2022-dvc-bcci", "ninh-thuan-ldtbxh-2023-cchc", "hoa-phong-2024", "hoa-phong-2025-hai-cap", "bo-chi-so-766"]
         for name in pipelines {
             #expect(try CLI.run(["run", "pipelines/\(name).yaml", "--db", db, "--out", s.path + "/a"]).status == 0)
         }

@@ -14,7 +14,7 @@ import sys
 
 import openpyxl
 
-DECIMAL = re.compile(r"(: tỷ lệ \(%\)|: điểm|^Tổng điểm)$")
+DECIMAL = re.compile(r"(: tỷ lệ \(%\)|: điểm|^Tổng điểm|: điểm cổng quốc gia|: chênh lệch)$")
 INTEGER_HEADERS = {"Xếp hạng", "Xếp hạng kỳ trước", "Thay đổi thứ hạng", "Thứ tự đề nghị", "Số cá nhân đề nghị", "Dòng"}
 LABELLED = {"Cấp", "Mức độ", "Lý do"}  # keys in the CSV, labels in the workbook
 

@@ -18,6 +18,28 @@ public struct ComponentConfig: Sendable {
     public let denominator: Expression
     /// Rate that earns full points (0 < full_at ≤ 1).
     public let fullAt: Double
+    /// The key of the index group (nhóm chỉ số) it counts in, if any.
+    public var group: String? = nil
+}
+
+/// A group of an index's components (nhóm chỉ số, e.g. the 766 set's TDGQ): its subtotal is shown after
+/// the components. Its maximum equals the sum of its components' points.
+public struct IndexGroup: Sendable, Equatable {
+    public let key: String
+    public let label: String
+    /// The group's maximum points (the portal's).
+    public let points: Double
+}
+
+/// Published figures to compare with (SPEC-style extension): the portal's own score of a group or of the
+/// total, per unit, from the `external` file; a difference beyond `tolerance` is a data-quality warning.
+public struct Reconciliation: Sendable {
+    /// `external.KEY` holding the portal's total, if compared.
+    public let total: String?
+    /// Group key → `external.KEY` holding the portal's subtotal, in the index's group order.
+    public let groups: [(group: String, key: String)]
+    /// Largest absolute difference (in points) not reported.
+    public let tolerance: Double
 }
 
 /// A score band (xếp loại): the first band whose `min` ≤ score.
@@ -35,6 +57,10 @@ public struct IndexConfig: Sendable {
     public let scale: Double
     public let components: [ComponentConfig]
     public let bands: [Band]
+    /// Index groups, in order (empty: none, and outputs are as without groups).
+    public var groups: [IndexGroup] = []
+    /// The portal's published figures to reconcile with, if any.
+    public var reconciliation: Reconciliation? = nil
 }
 
 /// A condition of eligibility: one predicate, or `any:` of several.

@@ -12,6 +12,13 @@ public struct Period: Sendable, Equatable {
     public let key: String
     public let from: Day
     public let to: Day
+
+    /// A period from its key and days.
+    public init(key: String, from: Day, to: Day) {
+        self.key = key
+        self.from = from
+        self.to = to
+    }
 }
 
 /// Where the exports are and how to read them (SPEC 6a `sources`).
@@ -70,7 +77,10 @@ public struct PipelineConfig: Sendable {
                 if n.hasPrefix("external.") { out[.external, default: []].insert(String(n.dropFirst(9))) }
             }
         }
-        for index in indices { for c in index.components { add(c.numerator.names + c.denominator.names) } }
+        for index in indices {
+            for c in index.components { add(c.numerator.names + c.denominator.names) }
+            if let rec = index.reconciliation { add((rec.total.map { [$0] } ?? []) + rec.groups.map(\.key)) }
+        }
         for award in awards {
             for condition in award.eligible {
                 switch condition {
@@ -238,6 +248,7 @@ public enum PipelineLoader {
         var names: [String] = []
         for index in indices {
             for c in index.components { names += c.numerator.names + c.denominator.names }
+            if let rec = index.reconciliation { names += (rec.total.map { [$0] } ?? []) + rec.groups.map(\.key) }
         }
         for award in awards {
             for condition in award.eligible {

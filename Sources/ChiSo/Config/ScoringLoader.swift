@@ -49,7 +49,8 @@ struct ScoringLoader {
     func indices(_ node: Node) throws -> [IndexConfig] {
         var out: [IndexConfig] = []
         for item in try r.sequence(node, "indices") {
-            let f = try r.mapping(item, "indices[]", allowed: ["key", "label", "not_applicable", "scale", "components", "bands"])
+            let f = try r.mapping(item, "indices[]", allowed: ["key", "label", "not_applicable", "scale", "components", "bands",
+                                                               "groups", "reconcile"])
             let key = try f.string("key")
             guard isKey(key) else { throw r.error(f.optional("key"), "indices[].key: chỉ dùng a-z, 0-9, '_' và '-'") }
             if out.contains(where: { $0.key == key }) { throw r.error(f.optional("key"), "indices: khóa '\(key)' lặp lại") }
@@ -61,12 +62,13 @@ struct ScoringLoader {
                 }
                 policy = p
             }
+            let groups = try indexGroups(f.optional("groups"), what)
             var components: [ComponentConfig] = []
             let componentNodes = try r.sequence(try f.required("components"), "\(what).components")
             guard !componentNodes.isEmpty else { throw r.error(f.optional("components"), "\(what).components: cần ít nhất một thành phần") }
             for cn in componentNodes {
                 let cf = try r.mapping(cn, "\(what).components[]",
-                                       allowed: ["key", "label", "points", "numerator", "denominator", "full_at"])
+                                       allowed: ["key", "label", "points", "numerator", "denominator", "full_at", "group"])
                 let ck = try cf.string("key")
                 guard isKey(ck) else { throw r.error(cf.optional("key"), "\(what).components[].key: chỉ dùng a-z, 0-9, '_'") }
                 let label = try cf.optionalString("label") ?? ck
@@ -80,11 +82,25 @@ struct ScoringLoader {
                     fullAt = try r.double(fn, "\(what).\(ck).full_at")
                     guard fullAt > 0 && fullAt <= 1 else { throw r.error(fn, "\(what).\(ck).full_at: cần 0 < full_at <= 1") }
                 }
+                var group: String?
+                if let gn = cf.optional("group") {
+                    let g = try r.string(gn, "\(what).\(ck).group")
+                    guard groups.contains(where: { $0.key == g }) else {
+                        throw r.error(gn, "\(what).\(ck).group: không có nhóm '\(g)' trong \(what).groups (có: \(groups.map(\.key).joined(separator: ", ")))")
+                    }
+                    group = g
+                }
                 components.append(ComponentConfig(
                     key: ck, label: label, points: points,
                     numerator: try parseExpression(try cf.required("numerator"), "\(what).\(ck).numerator"),
                     denominator: try parseExpression(try cf.required("denominator"), "\(what).\(ck).denominator"),
-                    fullAt: fullAt))
+                    fullAt: fullAt, group: group))
+            }
+            for g in groups {
+                let sum = components.filter { $0.group == g.key }.reduce(0) { $0 + $1.points }
+                guard abs(sum - g.points) < 1e-9 else {
+                    throw r.error(f.optional("groups"), "\(what).groups: nhóm '\(g.key)' có tối đa \(Format.amount(g.points)) điểm nhưng các thành phần của nó cộng lại \(Format.amount(sum))")
+                }
             }
             var scale = components.reduce(0) { $0 + $1.points }
             if let sn = f.optional("scale") {
@@ -103,9 +119,54 @@ struct ScoringLoader {
                 }
             }
             out.append(IndexConfig(key: key, label: try f.optionalString("label") ?? key, notApplicable: policy,
-                                   scale: scale, components: components, bands: bands))
+                                   scale: scale, components: components, bands: bands, groups: groups,
+                                   reconciliation: try reconciliation(f.optional("reconcile"), what, groups)))
         }
         return out
+    }
+
+    /// `groups: [{key, label, points}]` of an index.
+    func indexGroups(_ node: Node?, _ what: String) throws -> [IndexGroup] {
+        guard let node else { return [] }
+        var out: [IndexGroup] = []
+        for g in try r.sequence(node, "\(what).groups") {
+            let gf = try r.mapping(g, "\(what).groups[]", allowed: ["key", "label", "points"])
+            let key = try gf.string("key")
+            guard isKey(key) else { throw r.error(gf.optional("key"), "\(what).groups[].key: chỉ dùng a-z, 0-9, '_' và '-'") }
+            if out.contains(where: { $0.key == key }) { throw r.error(gf.optional("key"), "\(what).groups: khóa '\(key)' lặp lại") }
+            let pointsNode = try gf.required("points")
+            let points = try r.double(pointsNode, "\(what).groups.\(key).points")
+            guard points > 0 else { throw r.error(pointsNode, "\(what).groups.\(key).points: cần số dương") }
+            out.append(IndexGroup(key: key, label: try gf.optionalString("label") ?? key, points: points))
+        }
+        return out
+    }
+
+    /// `reconcile: {tolerance, total: external.KEY, groups: {GROUP: external.KEY}}` of an index.
+    func reconciliation(_ node: Node?, _ what: String, _ groups: [IndexGroup]) throws -> Reconciliation? {
+        guard let node else { return nil }
+        let f = try r.mapping(node, "\(what).reconcile", allowed: ["tolerance", "total", "groups"])
+        func external(_ n: Node, _ place: String) throws -> String {
+            let name = try r.string(n, place)
+            guard name.hasPrefix("external."), isKey(String(name.dropFirst(9))) else {
+                throw r.error(n, "\(place): cần dạng external.KEY (giá trị cổng quốc gia công bố, trong tệp external)")
+            }
+            return name
+        }
+        let total = try f.optional("total").map { try external($0, "\(what).reconcile.total") }
+        var pairs: [(group: String, key: String)] = []
+        if let gn = f.optional("groups") {
+            let gf = try r.mapping(gn, "\(what).reconcile.groups", allowed: groups.map(\.key))
+            for g in groups {
+                if let v = gf.optional(g.key) { pairs.append((g.key, try external(v, "\(what).reconcile.groups.\(g.key)"))) }
+            }
+        }
+        var tolerance = 0.5
+        if let tn = f.optional("tolerance") {
+            tolerance = try r.double(tn, "\(what).reconcile.tolerance")
+            guard tolerance >= 0 else { throw r.error(tn, "\(what).reconcile.tolerance: cần số không âm") }
+        }
+        return Reconciliation(total: total, groups: pairs, tolerance: tolerance)
     }
 
     func isKey(_ s: String) -> Bool {

@@ -37,6 +37,8 @@ public enum FindingCode: String, Sendable, Codable {
     case unitInactiveOnDate = "unit_inactive_on_date", retiredUnit = "retired_unit"
     // Headers.
     case conflictingColumns = "conflicting_columns"
+    // Reconciliation with the portal's published scores.
+    case portalMismatch = "portal_mismatch"
     // Information.
     case duplicateReplaced = "duplicate_replaced", splitUnit = "split_unit"
 }
@@ -129,6 +131,7 @@ extension FindingCode {
         case .duplicateReplaced: return "dòng trùng, dòng sau thay dòng trước"
         case .splitUnit: return "đơn vị chia tách, hồ sơ về đơn vị nhận hồ sơ"
         case .conflictingColumns: return "nhiều cột cùng một ý nghĩa; dùng cột đầu tiên"
+        case .portalMismatch: return "điểm chiso tính khác điểm cổng quốc gia công bố quá mức cho phép"
         }
     }
 }

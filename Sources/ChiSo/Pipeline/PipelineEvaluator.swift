@@ -47,7 +47,7 @@ public struct Evaluation: Sendable {
     public let reorganization: Reorganization
     /// References keyed by reporting unit.
     public let references: [SourceKind: ReferenceTable]
-    public let ingest: IngestResult
+    public var ingest: IngestResult
     public var table: IndicatorTable
     /// Per reporting unit's registry row, its ancestors in the compare_to period (SPEC 10.4).
     public var ancestors: [Int: [Int]] = [:]
@@ -138,6 +138,10 @@ public struct PipelineEvaluator {
                 let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
                 return (index.key, computeIndex(index, units: scoring.units, facts: facts, previousRanks: previous))
             })
+        }
+        for index in config.indices {
+            evaluation.findings += index.portalMismatches(evaluation.scores[index.key]!, registry: scoring, external: facts.external,
+                                                          externalFile: config.sources.external.map { config.display(config.resolve($0)) } ?? "")
         }
         evaluation.decisions = clock.time("awards", rows: { (d: [String: [AwardDecision]]) in d.values.reduce(0) { $0 + $1.count } }) {
             Dictionary(uniqueKeysWithValues: config.awards.map { award in

@@ -623,11 +623,15 @@ public final class StageRunner {
         let compared = try config.compareTo.map(comparedPeriod)
         let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
         self.ancestors = ancestors
+        var mismatches: [Finding] = []
         for index in config.indices {
             let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
             scores[index.key] = computeIndex(index, units: registry.units, facts: facts, previousRanks: previous)
+            mismatches += index.portalMismatches(scores[index.key]!, registry: registry, external: facts.external,
+                                                 externalFile: config.sources.external.map { config.display(config.resolve($0)) } ?? "")
         }
         try warehouse.write { db in
+            try Warehouse.saveFindings(db, key, stage: Stage.indices.rawValue, mismatches)
             if reorganization.followsReorganization {
                 try Warehouse.saveAncestors(db, key, ancestors, registry: reorganization.registry)
             }
@@ -696,8 +700,10 @@ public final class StageRunner {
         }
         for index in config.indices {
             let scores = try indexScores(index)
+            let external = reorganization.reportingTable(try loadedReferences()[.external])
             try stage("chi-so-\(index.key).csv", "Chỉ số \(index.key)") {
-                Reports.index(index, scores: scores, registry: registry, config: config, style: $0, predecessors: predecessors)
+                Reports.index(index, scores: scores, registry: registry, config: config, style: $0, predecessors: predecessors,
+                              external: external)
             }
         }
         var allDecisions: [String: [AwardDecision]] = [:]
@@ -725,7 +731,8 @@ public final class StageRunner {
             history[index.key] = try warehouse.periodHistory(pipeline: config.pipeline, index: index.key)
         }
         let council = CouncilReport(config: config, asOf: dates.asOf, registry: registry, scores: scoresByIndex,
-                                    decisions: allDecisions, findings: findings, files: try allFiles(), history: history)
+                                    decisions: allDecisions, findings: findings, files: try allFiles(), history: history,
+                                    external: reorganization.reportingTable(try loadedReferences()[.external]))
         try put(Array(try council.html().utf8), "bao-cao.html")
         let files = try allFiles()
         var counts: [String: Int] = [:]
@@ -784,6 +791,9 @@ extension StageRunner {
             references: refs.compactMapValues { reorganization.reportingTable($0) }, ingest: IngestResult(),
             table: IndicatorTable(rows: rows, warnings: [], inPeriodByRow: inPeriod), scores: [:], decisions: [:],
             findings: try warehouse.loadFindings(key), stages: [])
+        // The dossiers as ingested, so that explain can list a unit's late ones.
+        evaluation.ingest.store = try warehouse.loadDossiers(key, registry: reorganization.registry)
+        evaluation.ingest.files = try warehouse.loadExportFiles(key)
         evaluation.ancestors = try warehouse.loadAncestors(key, registry: reorganization.registry)
         for index in config.indices { evaluation.scores[index.key] = try indexScores(index) }
         for award in config.awards {

@@ -66,6 +66,22 @@ public enum Explanation {
                      + "  " + Format.fixed2(c.fullAt * 100) + "%")
                 line("    " + c.numerator.source + "  /  " + c.denominator.source)
             }
+            if !index.groups.isEmpty {
+                line("  Nhóm chỉ số (điểm nhóm tính từ điểm chưa làm tròn, theo cách tính N/A của bộ chỉ số):")
+                let groupWidth = index.groups.map { $0.label.count }.max()!
+                for (g, subtotal) in zip(index.groups, index.groupSubtotals(s.components)) {
+                    line("    " + pad(g.label, groupWidth) + "  " + leftPad(subtotal.map(Format.fixed2) ?? "N/A", 7) + " / " + Format.amount(g.points))
+                }
+            }
+            let figures = index.reconciled(s, external: e.references[.external])
+            if !figures.isEmpty {
+                line("  Đối chiếu với cổng quốc gia (chiso / cổng công bố / chênh lệch, cho phép ±\(Format.amount(index.reconciliation!.tolerance))):")
+                for f in figures {
+                    let diff = f.difference.map { ($0 > 0 ? "+" : "") + Format.fixed2($0) } ?? "—"
+                    line("    \(f.label): \(f.chiso.map(Format.fixed2) ?? "—") / \(f.portal.map(Format.fixed2) ?? "—") / \(diff)"
+                         + (f.exceeds ? "   QUÁ MỨC CHO PHÉP: cần giải trình" : ""))
+                }
+            }
             let peers = scores.filter { e.registry.units[$0.unit].tier == unit.tier }
             let ranked = peers.filter { $0.rank != nil }.count
             if let score = s.score {
@@ -77,6 +93,7 @@ public enum Explanation {
                 line("  Không có điểm: không thành phần nào áp dụng được (mẫu số bằng 0 hoặc thiếu số liệu)")
             }
         }
+        lateSection(e, unit: u, line: line)
         if !config.awards.isEmpty {
             line()
             line("KHEN THƯỞNG")
@@ -146,6 +163,31 @@ public enum Explanation {
             default: line("  So với kỳ \(previous): hợp nhất từ \(ancestors.count) đơn vị (\(names)), nên không có xếp hạng kỳ trước")
             }
         }
+    }
+
+    /// The unit's late dossiers of the period (finished late, or open past their deadline at as_of): the
+    /// dossiers that cost it on-time points, with where each was read.
+    static func lateSection(_ e: Evaluation, unit u: Int, line: (String) -> Void) {
+        let store = e.ingest.store
+        guard !store.dossiers.isEmpty, let row = e.reorganization.reportingIndex.firstIndex(of: u) else { return }
+        var late: [(id: String, d: Dossier, outcome: DossierClass.Outcome)] = []
+        for i in store.dossiers.indices {
+            let d = store.dossiers[i]
+            guard (e.reorganization.target[Int(d.unit)] ?? -1) == row,
+                  case let .inPeriod(_, outcome) = classify(d, e.dates), outcome.isLate else { continue }
+            late.append((store.id(i), d, outcome))
+        }
+        line("")
+        line("HỒ SƠ TRỄ HẠN TRONG KỲ: \(late.count)" + (late.isEmpty ? "" : " (mỗi hồ sơ làm giảm tỷ lệ giải quyết đúng hạn)"))
+        for x in late.prefix(30) {
+            let due = x.d.due.map(PortalDate.iso) ?? "—"
+            let state = x.outcome == .finishedLate
+                ? "có kết quả \(x.d.finished.map(PortalDate.iso) ?? "—"), quá \(Int(x.d.finished! - x.d.due!)) ngày"
+                : "chưa có kết quả, quá hạn \(Int(e.dates.asOf - x.d.due!)) ngày đến \(PortalDate.iso(e.dates.asOf))"
+            let file = Int(x.d.ref.file) < e.ingest.files.count ? e.ingest.files[Int(x.d.ref.file)].file : ""
+            line("  \(x.id)  nhận \(PortalDate.iso(x.d.received)), hẹn \(due), \(state)  [\(file):\(x.d.ref.line)]")
+        }
+        if late.count > 30 { line("  … và \(late.count - 30) hồ sơ khác (xem v_dossiers trong kho dữ liệu)") }
     }
 
     static func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }

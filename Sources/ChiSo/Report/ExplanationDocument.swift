@@ -28,10 +28,28 @@ public struct ExplanationDocument: Codable, Sendable {
         public var maxPoints: Double
     }
 
+    public struct GroupResult: Codable, Sendable {
+        public var key: String
+        public var label: String
+        public var points: Double?
+        public var maxPoints: Double
+    }
+
+    public struct PortalFigure: Codable, Sendable {
+        /// A group key, or `score`.
+        public var key: String
+        public var chiso: Double?
+        public var portal: Double?
+        public var difference: Double?
+        public var exceedsTolerance: Bool
+    }
+
     public struct IndexResult: Codable, Sendable {
         public var key: String
         public var label: String
         public var components: [Component]
+        public var groups: [GroupResult]
+        public var portal: [PortalFigure]
         public var score: Double?
         public var band: String?
         public var rank: Int?
@@ -108,6 +126,12 @@ public struct ExplanationDocument: Codable, Sendable {
                 components: zip(index.components, s.components).map { c, r in
                     Component(key: c.key, label: c.label, numerator: r.numerator.map(Format.round2), denominator: r.denominator.map(Format.round2),
                               rate: r.rate.map { Format.round2($0 * 100) }, points: r.points.map(Format.round2), maxPoints: c.points)
+                },
+                groups: zip(index.groups, index.groupSubtotals(s.components)).map {
+                    GroupResult(key: $0.key, label: $0.label, points: $1.map(Format.round2), maxPoints: $0.points)
+                },
+                portal: index.reconciled(s, external: e.references[.external]).map {
+                    PortalFigure(key: $0.key, chiso: $0.chiso, portal: $0.portal, difference: $0.difference, exceedsTolerance: $0.exceeds)
                 },
                 score: s.shownScore, band: s.band, rank: s.rank,
                 rankedInTier: scores.filter { e.registry.units[$0.unit].tier == unit.tier && $0.rank != nil }.count,

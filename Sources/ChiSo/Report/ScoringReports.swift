@@ -17,15 +17,23 @@ extension Reports {
 
     /// `chi-so-INDEX.csv`: each component's numerator, denominator, rate (%) and points, then the score.
     /// - Parameter predecessors: per unit, the `predecessors` cell; nil without a crosswalk (no column).
+    /// - Parameter external: the `external` table by unit, for the reconciliation columns.
     public static func index(_ index: IndexConfig, scores: [UnitScore], registry: UnitRegistry,
-                             config: PipelineConfig, style: HeaderStyle, predecessors: [String]? = nil) -> ReportTable {
+                             config: PipelineConfig, style: HeaderStyle, predecessors: [String]? = nil,
+                             external: ReferenceTable? = nil) -> ReportTable {
         var columns: [(String, String, ReportTable.Kind)] = unitColumns(predecessors: predecessors != nil).map { ($0.0, $0.1, .text) }
         for c in index.components {
             columns += [("\(c.key).numerator", "\(c.label): tử số", .amount), ("\(c.key).denominator", "\(c.label): mẫu số", .amount),
                         ("\(c.key).rate", "\(c.label): tỷ lệ (%)", .fixed2), ("\(c.key).points", "\(c.label): điểm", .fixed2)]
         }
+        for g in index.groups { columns.append(("\(g.key).points", "Nhóm \(g.label): điểm", .fixed2)) }
         columns += [("score", "Tổng điểm", .fixed2), ("band", "Xếp loại", .text), ("rank", "Xếp hạng", .integer),
                     ("prev_rank", "Xếp hạng kỳ trước", .integer), ("rank_change", "Thay đổi thứ hạng", .integer)]
+        for item in index.reconciledItems {
+            let label = item.key == "score" ? "Tổng điểm" : "Nhóm \(item.label)"
+            columns += [("\(item.key).portal", "\(label): điểm cổng quốc gia", .fixed2),
+                        ("\(item.key).difference", "\(label): chênh lệch", .fixed2)]
+        }
         var csv = table(columns, style: style)
         for u in rankedOrder(scores, registry: registry, config: config) {
             let s = scores[u]
@@ -34,8 +42,12 @@ extension Reports {
                 row += [r.numerator.map(Format.amount) ?? "", r.denominator.map(Format.amount) ?? "",
                         r.rate.map { Format.fixed2($0 * 100) } ?? "", r.points.map(Format.fixed2) ?? ""]
             }
+            row += index.groupSubtotals(s.components).map { $0.map(Format.fixed2) ?? "" }
             row += [s.score.map(Format.fixed2) ?? "", s.band ?? "", s.rank.map(String.init) ?? "",
                     s.prevRank.map(String.init) ?? "", s.rankChange.map(String.init) ?? ""]
+            for f in index.reconciled(s, external: external) {
+                row += [f.portal.map(Format.fixed2) ?? "", f.difference.map(Format.fixed2) ?? ""]
+            }
             csv.append(row)
         }
         return csv

@@ -15,16 +15,28 @@ public struct CouncilReport: Sendable {
         /// An inline SVG polyline's points of the unit's scores and ranks over the periods held, or empty.
         public let scorePoints: String, rankPoints: String, periods: String
         public let hasHistory: Bool
+        /// Group subtotals, in the index's group order.
+        public let groups: [String]
+    }
+    public struct Reconciled: Sendable {
+        public let code: String, name: String, item: String, chiso: String, portal: String, difference: String
+        public let exceeds: Bool
     }
     public struct TierSection: Sendable {
         public let title: String
         public let rows: [Row]
+        public let groupHeaders: [String]
         public let chartHeight: Int
         public let bars: [Bar]
         public let thresholds: [Threshold]
         public let hasScores: Bool
     }
-    public struct IndexSection: Sendable { public let title: String, subtitle: String, tiers: [TierSection] }
+    public struct IndexSection: Sendable {
+        public let title: String, subtitle: String, tiers: [TierSection]
+        public let reconciliation: [Reconciled]
+        public let hasReconciliation: Bool
+        public let reconciliationNote: String
+    }
     public struct AwardUnit: Sendable {
         public let position: String, code: String, name: String, tier: String, score: String, rank: String, reasons: String
     }
@@ -58,9 +70,10 @@ public struct CouncilReport: Sendable {
     ///   - decisions: per award key, the decisions in output order.
     ///   - history: per index key, per unit code, (period, shown score, rank) over the periods the warehouse
     ///     holds, oldest first (the current period included).
+    ///   - external: the `external` table by unit, for the reconciliation with the portal.
     public init(config: PipelineConfig, asOf: Day, registry: UnitRegistry, scores: [String: [UnitScore]],
                 decisions: [String: [AwardDecision]], findings: [Finding], files: [FileReport],
-                history: [String: [String: [(period: String, score: Double?, rank: Int?)]]]) {
+                history: [String: [String: [(period: String, score: Double?, rank: Int?)]]], external: ReferenceTable? = nil) {
         title = config.title
         facts = [Fact(label: "Kỳ đánh giá", value: "\(config.period.key): \(PortalDate.iso(config.period.from)) – \(PortalDate.iso(config.period.to))"),
                  Fact(label: "Số liệu đến ngày", value: PortalDate.iso(asOf)),
@@ -82,7 +95,8 @@ public struct CouncilReport: Sendable {
                                changeClass: score.rankChange.map { $0 > 0 ? "up" : ($0 < 0 ? "down" : "same") } ?? "",
                                scorePoints: Self.sparkline(series.map(\.score), low: 0, high: index.scale),
                                rankPoints: Self.sparkline(series.map { $0.rank.map(Double.init) }, low: Double(units.count), high: 1),
-                               periods: series.map(\.period).joined(separator: " → "), hasHistory: series.count > 1)
+                               periods: series.map(\.period).joined(separator: " → "), hasHistory: series.count > 1,
+                               groups: index.groupSubtotals(score.components).map { $0.map(Format.fixed2) ?? "—" })
                 }
                 let scale = index.scale > 0 ? index.scale : 100
                 let bars = units.enumerated().map { i, u -> Bar in
@@ -91,13 +105,22 @@ public struct CouncilReport: Sendable {
                     return Bar(y: 4 + i * 18, width: String(format: "%.1f", w), label: registry.units[u].code,
                                score: s[u].score.map(Format.fixed2) ?? "—", textX: String(format: "%.1f", w + 4))
                 }
-                return TierSection(title: tier.label, rows: rows, chartHeight: 8 + units.count * 18, bars: bars,
+                return TierSection(title: tier.label, rows: rows, groupHeaders: index.groups.map(\.label),
+                                   chartHeight: 8 + units.count * 18, bars: bars,
                                    thresholds: index.bands.map { Threshold(x: String(format: "%.1f", max(0, min(1, $0.min / scale)) * Self.chartWidth), label: "\($0.label) ≥ \(Format.amount($0.min))") },
                                    hasScores: units.contains { s[$0].score != nil })
             }
+            let reconciled = order(s).flatMap { u in
+                index.reconciled(s[u], external: external).map { f in
+                    Reconciled(code: registry.units[u].code, name: registry.units[u].name, item: f.label,
+                               chiso: f.chiso.map(Format.fixed2) ?? "—", portal: f.portal.map(Format.fixed2) ?? "—",
+                               difference: f.difference.map { ($0 > 0 ? "+" : "") + Format.fixed2($0) } ?? "—", exceeds: f.exceeds)
+                }
+            }
             return IndexSection(title: index.label,
                                 subtitle: "Thang điểm \(Format.amount(index.scale)); thành phần: " + index.components.map { "\($0.label) (\(Format.amount($0.points)))" }.joined(separator: ", "),
-                                tiers: tiers)
+                                tiers: tiers, reconciliation: reconciled, hasReconciliation: !reconciled.isEmpty,
+                                reconciliationNote: index.reconciliation.map { "Chênh lệch quá ±\(Format.amount($0.tolerance)) điểm được đánh dấu: Văn phòng cần giải trình với tỉnh." } ?? "")
         }
         let labels = ReasonLabels(config: config)
         awards = config.awards.map { award in

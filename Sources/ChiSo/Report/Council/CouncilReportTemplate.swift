@@ -27,6 +27,7 @@ enum CouncilReportTemplate {
   .up { color: var(--good); } .down { color: var(--bad); } .same { color: var(--muted); }
   .facts td:first-child { width: 45mm; color: var(--muted); }
   .reasons { color: var(--muted); font-size: 9.5pt; }
+  tr.flag td { background: #fdecea; }
   svg { display: block; }
   .chart { margin: 2mm 0 4mm; }
   .chart text { font-size: 8px; fill: var(--ink); }
@@ -68,12 +69,13 @@ enum CouncilReportTemplate {
   </svg>
   {{/hasScores}}
   <table>
-    <thead><tr><th class="num">Hạng</th><th>Đơn vị</th><th class="num">Điểm</th><th>Xếp loại</th><th class="num">Thay đổi</th><th>Qua các kỳ</th></tr></thead>
+    <thead><tr><th class="num">Hạng</th><th>Đơn vị</th>{{#groupHeaders}}<th class="num">{{.}}</th>{{/groupHeaders}}<th class="num">Điểm</th><th>Xếp loại</th><th class="num">Thay đổi</th><th>Qua các kỳ</th></tr></thead>
     <tbody>
     {{#rows}}
     <tr>
       <td class="num">{{rank}}</td>
       <td>{{name}}<br><small>{{code}}</small></td>
+      {{#groups}}<td class="num">{{.}}</td>{{/groups}}
       <td class="num">{{score}}</td>
       <td>{{band}}</td>
       <td class="num {{changeClass}}">{{change}}</td>
@@ -83,6 +85,16 @@ enum CouncilReportTemplate {
     </tbody>
   </table>
   {{/tiers}}
+  {{#hasReconciliation}}
+  <h3>Đối chiếu với điểm cổng quốc gia công bố</h3>
+  <p class="sub">{{reconciliationNote}}</p>
+  <table>
+    <thead><tr><th>Đơn vị</th><th>Mục</th><th class="num">chiso</th><th class="num">Cổng quốc gia</th><th class="num">Chênh lệch</th></tr></thead>
+    <tbody>
+    {{#reconciliation}}<tr{{#exceeds}} class="flag"{{/exceeds}}><td>{{name}}<br><small>{{code}}</small></td><td>{{item}}</td><td class="num">{{chiso}}</td><td class="num">{{portal}}</td><td class="num">{{difference}}{{#exceeds}} ⚠{{/exceeds}}</td></tr>{{/reconciliation}}
+    </tbody>
+  </table>
+  {{/hasReconciliation}}
 </section>
 {{/indices}}
 
