@@ -56,16 +56,11 @@ struct HistoryCommand: ParsableCommand {
             throw ConfigError(file: "UNIT", "kho dữ liệu \(db) chưa có kết quả nào của đơn vị \(code) cho chỉ số \(indexKey) của pipeline \(config.pipeline)")
         }
         print("\(code) — pipeline \(config.pipeline), chỉ số \(indexKey)")
-        print("  \(pad("Kỳ", 8)) \(pad("Số liệu đến", 11))  \("Điểm".leftPad(7))  \("Hạng".leftPad(8))  \("Kỳ trước".leftPad(8))  Xếp loại")
+        print("  \(pad("Kỳ", 8)) \(pad("Số liệu đến", 11))  \("Điểm".leftPadded(7))  \("Hạng".leftPadded(8))  \("Kỳ trước".leftPadded(8))  Xếp loại")
         for e in entries {
             let rank = e.rank.map { "\($0)/\(e.rankedInTier)" } ?? "—"
             let change = e.rankChange.map { $0 > 0 ? "▲\($0)" : ($0 < 0 ? "▼\(-$0)" : "=") } ?? ""
-            print("  \(pad(e.period, 8)) \(pad(e.asOf, 11))  \((e.score.map(Format.fixed2) ?? "—").leftPad(7))  \(rank.leftPad(8))  \(change.leftPad(8))  \(e.band ?? "")")
+            print("  \(pad(e.period, 8)) \(pad(e.asOf, 11))  \((e.score.map(Format.fixed2) ?? "—").leftPadded(7))  \(rank.leftPadded(8))  \(change.leftPadded(8))  \(e.band ?? "")")
         }
     }
-}
-
-extension String {
-    /// Right-aligned in `width` characters.
-    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

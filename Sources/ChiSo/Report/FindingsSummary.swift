@@ -36,6 +36,6 @@ public struct FindingsSummary: Sendable {
 }
 
 extension String {
-    /// Right-aligned in `width` characters.
-    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+    /// Right-aligned in `width` characters (for terminal tables).
+    public func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }
