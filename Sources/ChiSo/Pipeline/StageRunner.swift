@@ -238,7 +238,6 @@ public final class StageRunner {
         input.hasPrefix("upstream ") ? String(input.dropFirst(9)) : input
     }
 
-    /// Output files the report stage writes that are not on disk.
     /// Why the report's files on disk are not those the last report wrote, if they are not: a file
     /// missing or changed since (its SHA-256 differs from the one recorded), or never recorded.
     func outputProblem() throws -> String? {
