@@ -28,6 +28,8 @@ enum CouncilReportTemplate {
   .facts td:first-child { width: 45mm; color: var(--muted); }
   .reasons { color: var(--muted); font-size: 9.5pt; }
   tr.flag td { background: #fdecea; }
+  th.grp { white-space: normal; font-size: 8pt; font-weight: 600; width: 13mm; }
+  td.grp { font-size: 9pt; color: var(--muted); }
   svg { display: block; }
   .chart { margin: 2mm 0 4mm; }
   .chart text { font-size: 8px; fill: var(--ink); }
@@ -69,13 +71,13 @@ enum CouncilReportTemplate {
   </svg>
   {{/hasScores}}
   <table>
-    <thead><tr><th class="num">Hạng</th><th>Đơn vị</th>{{#groupHeaders}}<th class="num">{{.}}</th>{{/groupHeaders}}<th class="num">Điểm</th><th>Xếp loại</th><th class="num">Thay đổi</th><th>Qua các kỳ</th></tr></thead>
+    <thead><tr><th class="num">Hạng</th><th>Đơn vị</th>{{#groupHeaders}}<th class="num grp">{{.}}</th>{{/groupHeaders}}<th class="num">Điểm</th><th>Xếp loại</th><th class="num">Thay đổi</th><th>Qua các kỳ</th></tr></thead>
     <tbody>
     {{#rows}}
     <tr>
       <td class="num">{{rank}}</td>
       <td>{{name}}<br><small>{{code}}</small></td>
-      {{#groups}}<td class="num">{{.}}</td>{{/groups}}
+      {{#groups}}<td class="num grp">{{.}}</td>{{/groups}}
       <td class="num">{{score}}</td>
       <td>{{band}}</td>
       <td class="num {{changeClass}}">{{change}}</td>
