@@ -62,7 +62,7 @@ measure() { # label, command...: appends "label wall_s rss_kib" to $WORK/times
   /usr/bin/time -f "$label %e %M" -o "$WORK/time.txt" "$@" > "$WORK/$label.out" 2> "$WORK/$label.err" || { cat "$WORK/$label.err" >&2; exit 1; }
   cat "$WORK/time.txt" >> "$WORK/times"
 }
-chiso=(.build/release/chiso run "$WORK/bench.yaml" --db "$WORK/chiso.sqlite" --out "$WORK/out" --header-style keys)
+chiso=(.build/release/chiso run "$WORK/bench.yaml" --db "$WORK/chiso.sqlite" --out "$WORK/out" --header-style keys --verbose)
 
 cat $FILES > /dev/null  # every tool reads from a warm page cache
 measure floor Benchmarks/data/floor $FILES
