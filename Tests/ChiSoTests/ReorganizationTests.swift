@@ -337,6 +337,22 @@ import Testing
         #expect(dated.reorganization.predecessorColumn(inPeriod: dated.table.inPeriodByRow, ancestors: dated.ancestors) == nil)
     }
 
+    @Test func explainListsEveryPredecessorWithItsDossiersAndTheChange() throws {
+        let e = try evaluate(compared: Self.compared)
+        let x1 = try Explanation.text(e, unitCode: "X1")
+        // Old A brought one dossier (a-old), C two (a split: X1 takes its dossiers), H1 one.
+        #expect(x1.contains("A                  1 hồ sơ  Xã A"), "\(x1)")
+        #expect(x1.contains("C                  2 hồ sơ  Xã C"))
+        #expect(x1.contains("2025-07-01 chia tách một phần, đơn vị kế thừa nhận hồ sơ → X1"))
+        #expect(x1.contains("hợp nhất từ 4 đơn vị"))
+        // An ancestor without dossiers this period is a predecessor too.
+        let x4 = try Explanation.text(e, unitCode: "X4")
+        #expect(x4.contains("H2                 0 hồ sơ  Huyện Hai"), "\(x4)")
+        #expect(x4.contains("So với kỳ 2024: đơn vị tiền thân H2"))
+        // A code that no longer reports names the unit its dossiers count for.
+        #expect(throws: Explanation.UnitNotFound.self) { try Explanation.text(e, unitCode: "B") }
+    }
+
     @Test func crossChecksCoverTheRetiredUnitsDossiers() throws {
         let path = pipeline()
         dir.write("tre-han/1.csv", "Mã hồ sơ,Mã đơn vị\ng-1,G\n")

@@ -139,8 +139,11 @@ public enum Explanation {
         let all = reorganization.registry
         guard let row = reorganization.reportingIndex.firstIndex(of: u) else { return }
         let direct = e.table.inPeriodByRow
-        let contributors = direct.count == all.units.count ? reorganization.contributors(to: row, direct: direct) : []
         let ancestors = e.ancestors[row] ?? []
+        var contributors = direct.count == all.units.count ? reorganization.contributors(to: row, direct: direct) : []
+        // Ancestors with no dossier in this period are predecessors too (SPEC 10.4): listed with 0.
+        for a in ancestors where a != row && !contributors.contains(where: { $0.row == a }) { contributors.append((a, 0)) }
+        contributors.sort { $0.row < $1.row }
         line("")
         line("SẮP XẾP ĐƠN VỊ")
         line("  Hồ sơ của kỳ nhận trực tiếp bằng mã của đơn vị: \(direct.count == all.units.count ? direct[row] : 0)")

@@ -93,8 +93,8 @@ public struct CouncilReport: Sendable {
                                score: score.score.map(Format.fixed2) ?? "—", band: score.band ?? "",
                                change: score.rankChange.map { $0 > 0 ? "▲ \($0)" : ($0 < 0 ? "▼ \(-$0)" : "=") } ?? "",
                                changeClass: score.rankChange.map { $0 > 0 ? "up" : ($0 < 0 ? "down" : "same") } ?? "",
-                               scorePoints: Self.sparkline(series.map(\.score), low: 0, high: index.scale),
-                               rankPoints: Self.sparkline(series.map { $0.rank.map(Double.init) }, low: Double(units.count), high: 1),
+                               scorePoints: Self.sparkline(series.map(\.score)),
+                               rankPoints: Self.sparkline(series.map { $0.rank.map { -Double($0) } }),
                                periods: series.map(\.period).joined(separator: " → "), hasHistory: series.count > 1,
                                groups: index.groupSubtotals(score.components).map { $0.map(Format.fixed2) ?? "—" })
                 }
@@ -159,12 +159,14 @@ public struct CouncilReport: Sendable {
         hasFiles = !self.files.isEmpty
     }
 
-    /// Points of a 60 × 16 polyline through the values (nil values skipped), `low` at the bottom and
-    /// `high` at the top; empty with fewer than two values.
-    static func sparkline(_ values: [Double?], low: Double, high: Double) -> String {
-        guard values.compactMap({ $0 }).count > 1 else { return "" }
+    /// Points of a 60 × 16 polyline through the values (nil values skipped), scaled to their own range
+    /// (a rank is passed negated, so that a better rank is higher); empty with fewer than two values.
+    static func sparkline(_ values: [Double?]) -> String {
+        let present = values.compactMap { $0 }
+        guard present.count > 1 else { return "" }
+        let low = present.min()! - 0.5, high = present.max()! + 0.5
         let step = 56.0 / Double(max(1, values.count - 1))
-        let span = high - low == 0 ? 1 : high - low
+        let span = high - low
         return values.enumerated().compactMap { i, v -> String? in
             guard let v else { return nil }
             let y = 14 - max(0, min(1, (v - low) / span)) * 12
