@@ -7,12 +7,6 @@ struct ScoringLoader {
 
     static let indicatorKeys = Set(Indicator.allCases.map(\.rawValue))
 
-    /// An expression in a YAML scalar; syntax errors point at the character inside the scalar.
-    func expression(_ node: Node, _ what: String, predicate: Bool = false) throws -> String {
-        let text = try r.string(node, what)
-        return text
-    }
-
     func position(_ node: Node, offset: Int) -> (Int?, Int?) {
         guard let mark = node.mark else { return (nil, nil) }
         var column = mark.column + offset

@@ -417,7 +417,8 @@ public final class StageRunner {
         }
         self.registry = registry
         // References, checked against the keys the pipeline uses.
-        var refs = runs.contains(.ingestTargets) || runs.contains(.ingestExternal) ? try loadedReferencesIfAny(registry) : [:]
+        // The reference stages that do not run keep what the warehouse holds (a failure to read it is an error).
+        var refs = runs.contains(.ingestTargets) || runs.contains(.ingestExternal) ? try loadedReferences() : [:]
         for kind in [SourceKind.targets, .external] {
             let stage: Stage = kind == .targets ? .ingestTargets : .ingestExternal
             guard runs.contains(stage) else { continue }
@@ -542,10 +543,6 @@ public final class StageRunner {
         /// nil when a file failed: the writer then rolls back.
         var rest: ((Database) throws -> Void)?
         var error: Error?
-    }
-
-    private func loadedReferencesIfAny(_ registry: UnitRegistry) throws -> [SourceKind: ReferenceTable] {
-        (try? loadedReferences()) ?? [:]
     }
 
     /// Every `target.KEY` / `external.KEY` the pipeline uses must be a column of its reference file.
