@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
         awards, report. 'ingest' chọn mọi giai đoạn ingest.
 
         Không có terminal (cron): chạy thành công thì không in gì; lỗi in ra stderr. --verbose in một dòng \
-        mỗi giai đoạn. Mã thoát: 0 thành công; 1 tệp dữ liệu lỗi; 2 lỗi cấu hình; 75 đang có lần chạy khác.
+        mỗi giai đoạn. Mã thoát: 0 thành công; 1 tệp dữ liệu lỗi; 2 lỗi cấu hình; 74 lỗi môi trường; 75 đang có lần chạy khác.
         """))
 
     @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML)."))) var pipeline: String
