@@ -36,7 +36,7 @@ extension PipelineConfig {
 }
 
 /// Reads the four exports in order (dossiers first, so that the others can be linked as they stream).
-public struct Ingestor {
+public struct Ingestor: Sendable {
     public let config: PipelineConfig
     public let registry: UnitRegistry
     /// SHA-256 by path of files whose hash is known and whose size, mtime and inode have not changed since.
@@ -68,9 +68,15 @@ public struct Ingestor {
                          knownHashes: knownHashes)
     }
 
-    func ingestDossiers(_ path: String, into result: inout IngestResult) {
+    /// Reads one dossier file into `result`.
+    /// - Parameters:
+    ///   - fileIndex: the file's index in the run's file list (default: the next one in `result`).
+    ///   - firstSeen: when given, receives for each new dossier (in store order) the line and unit of the
+    ///     row that first named it, which merging files read apart needs (see `ingestDossierFiles`).
+    func ingestDossiers(_ path: String, into result: inout IngestResult, fileIndex: Int? = nil,
+                        firstSeen: UnsafeMutablePointer<[FirstSeen]>? = nil) {
         let display = config.display(path)
-        let fileIndex = result.files.count
+        let fileIndex = fileIndex ?? result.files.count
         var parser: DossierParser?
         var store = result.store
         result.store = DossierStore()  // moved out so that the closure can mutate it without copying
@@ -89,7 +95,9 @@ public struct Ingestor {
                                         unitCode: code.code,
                                         message: "Mã đơn vị \(code.code) không có đơn vị nào giữ vào ngày tiếp nhận \(PortalDate.iso(dossier.received)); hồ sơ được gán cho \(code.name)\(code.validTo.map { " (hiệu lực đến \(PortalDate.iso($0)))" } ?? "")"))
             }
-            if let previous = store.upsert(id: id, dossier) {
+            let previous = store.upsert(id: id, dossier)
+            if previous == nil { firstSeen?.pointee.append(FirstSeen(line: row.line, unit: dossier.unit)) }
+            if let previous {
                 findings.append(Finding(.info, .duplicateReplaced, source: .dossiers, file: display, line: row.line,
                                         column: "dossier_id", value: ByteText.string(id), dossierID: ByteText.string(id),
                                         unitCode: registry.units[Int(dossier.unit)].code,

@@ -438,8 +438,8 @@ public final class StageRunner {
             // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
             // grow by copying (which would briefly hold them twice).
             let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
-            result.store.reserve(bytes / 150 + 1024, expected: bytes / 250 + 1024)
-            for path in try sourceFiles(.ingestDossiers) { ingestor.ingestDossiers(path, into: &result) }
+            ingestor.ingestDossierFiles(try sourceFiles(.ingestDossiers), into: &result,
+                                        reserve: (bytes / 150 + 1024, bytes / 250 + 1024))
         } else if !linkedRuns.isEmpty {
             result.files = try warehouse.loadExportFiles(key)
             result.store = try warehouse.loadDossiers(key, registry: registry)
