@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+
+/// The ingest stages: every source read, then one transaction, so that a failed file changes nothing.
+extension StageRunner {
+    func runIngest(_ plan: [PlannedStage], runID: Int64) throws -> IngestOutcome {
+        trace("ingest begins")
+        let runs = Set(plan.filter(\.run).map(\.stage))
+        var findings: [Finding] = []
+        var newFiles: [FileReport] = []
+        // The registry.
+        let registry: UnitRegistry
+        if runs.contains(.ingestUnits) {
+            registry = try UnitRegistry.load(config: config)
+            newFiles.append(registry.file)
+            let walk = try Crosswalk.load(config: config, registry: registry)
+            if let file = walk?.file { newFiles.append(file) }
+            crosswalk = .some(walk)
+            reorganizationCache = nil
+        } else {
+            registry = try units()
+        }
+        self.registry = registry
+        // References, checked against the keys the pipeline uses.
+        // The reference stages that do not run keep what the warehouse holds (a failure to read it is an error).
+        var refs = runs.contains(.ingestTargets) || runs.contains(.ingestExternal) ? try loadedReferences() : [:]
+        for kind in [SourceKind.targets, .external] {
+            let stage: Stage = kind == .targets ? .ingestTargets : .ingestExternal
+            guard runs.contains(stage) else { continue }
+            let one = try PipelineEvaluator.loadReferences(config: config, registry: registry, findings: &findings, only: kind)
+            refs[kind] = one[kind]
+            if let f = one[kind]?.file { newFiles.append(f) }
+        }
+        references = refs
+        try checkReferenceKeys(refs)
+        // Exports: dossiers first; linked sources against the dossiers of this run or of the warehouse.
+        var ingestor = Ingestor(config: config, registry: registry)
+        ingestor.knownHashes = fileHashes.mapValues(\.sha256)
+        var result = IngestResult()
+        let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
+        let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
+        if runs.contains(.ingestDossiers) {
+            // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
+            // grow by copying (which would briefly hold them twice).
+            let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
+            ingestor.ingestDossierFiles(try sourceFiles(.ingestDossiers), into: &result,
+                                        reserve: (bytes / 150 + 1024, bytes / 250 + 1024))
+        } else if !linkedRuns.isEmpty {
+            result.files = try warehouse.loadExportFiles(key)
+            result.store = try warehouse.loadDossiers(key, registry: registry)
+            for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
+        }
+        let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
+        trace("dossiers read: \(result.store.dossiers.count) dossiers (capacity \(result.store.dossiers.capacity)), ids \(result.store.ids.footprint)")
+        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
+        let key = self.key
+        let stages = graph.stages
+
+        // With fresh dossiers, one core writes them to the warehouse while the other reads the linked
+        // exports; the transaction commits only once everything is read and no file failed.
+        let handoff = IngestHandoff()
+        let writer: DispatchGroup? = runs.contains(.ingestDossiers) ? DispatchGroup() : nil
+        if let writer {
+            let dossiers = result.store.dossiers, ids = result.store.ids
+            let warehouse = self.warehouse
+            DispatchQueue.global().async(group: writer) {
+                do {
+                    try warehouse.write { db in
+                        try Warehouse.saveDossiers(db, key, dossiers, ids: ids, registry: registry)
+                        if StageRunner.tracing { FileHandle.standardError.write(Data("trace dossiers written\n".utf8)) }
+                        handoff.ready.wait()
+                        guard let rest = handoff.rest else { throw IngestHandoff.Abandoned() }
+                        try rest(db)
+                    }
+                } catch is IngestHandoff.Abandoned {
+                } catch {
+                    handoff.error = error
+                }
+            }
+        }
+        var handedOff = false
+        defer {
+            // An error before the handoff (say, a glob matching nothing): the writer rolls back and ends.
+            if let writer, !handedOff {
+                handoff.rest = nil
+                handoff.ready.signal()
+                writer.wait()
+            }
+        }
+        for stage in exportStages where stage != .ingestDossiers {
+            result.configured.insert(stage.source!)
+            guard runs.contains(stage) else { continue }
+            for path in try sourceFiles(stage) { ingestor.ingestLinked(stage.source!, path, into: &result) }
+        }
+        trace("linked exports read")
+        findings += result.findings
+        newFiles += result.files[firstNew...]
+        // The files were hashed before they were read: one that changed meanwhile would be recorded wrongly.
+        for (path, stamp) in fileStamps where (try? Warehouse.fileStamp(path)) != stamp {
+            let i = newFiles.firstIndex { $0.file == config.display(path) }
+            findings.append(Finding(.error, .encoding, source: i.map { newFiles[$0].source } ?? .dossiers, file: config.display(path),
+                                    line: nil, message: "Tệp thay đổi trong lúc đang đọc; chạy lại khi việc xuất dữ liệu đã xong"))
+            if let i { newFiles[i].failed = true }
+        }
+        let failed = newFiles.contains(where: \.failed)
+        ingest = failed ? nil : result
+        let store = result.store
+        let allFiles = result.files
+        let exportIDs = Dictionary(grouping: allFiles.indices.filter { $0 >= firstNew }, by: { allFiles[$0].source })
+        let ingestFindings = findings, files = newFiles
+        let walk = crosswalk ?? nil
+        let rest: (Database) throws -> Void = { db in
+            for stage in stages where stage.isIngest && runs.contains(stage) {
+                let source = stage.source!
+                let stageFiles = files.filter { stage.reads($0.source) }
+                switch stage {
+                case .ingestUnits:
+                    try Warehouse.saveUnits(db, key, registry)
+                    try Warehouse.saveLineage(db, key, walk, registry: registry)
+                case .ingestTargets, .ingestExternal:
+                    if let table = refs[source] { try Warehouse.saveReference(db, key, source, table, registry: registry) }
+                case .ingestDossiers: break  // written by the writer above
+                default: try Warehouse.saveLinks(db, key, source, store)
+                }
+                try Warehouse.saveFiles(db, key, stage: stage.rawValue, stageFiles, ids: stage.isExport ? exportIDs[source] ?? [] : nil)
+                try Warehouse.saveFindings(db, key, stage: stage.rawValue, ingestFindings.filter { $0.source == source })
+                try Warehouse.saveStageState(db, key, stage: stage.rawValue, fingerprint: planned[stage]!.fingerprint, run: runID,
+                                             rows: stageFiles.reduce(0) { $0 + $1.rows })
+            }
+        }
+        if let writer {
+            handoff.rest = failed ? nil : rest
+            handedOff = true
+            handoff.ready.signal()
+            writer.wait()
+            trace("ingest committed")
+            if let error = handoff.error { throw error }
+        } else if !failed {
+            try warehouse.write(rest)
+        }
+        return IngestOutcome(files: newFiles, findings: findings, failed: failed)
+    }
+
+    /// Hands the rest of the ingest writes to the writer that is already inside the transaction.
+    final class IngestHandoff: @unchecked Sendable {
+        struct Abandoned: Error {}
+        let ready = DispatchSemaphore(value: 0)
+        /// nil when a file failed: the writer then rolls back.
+        var rest: ((Database) throws -> Void)?
+        var error: Error?
+    }
+
+    /// Every `target.KEY` / `external.KEY` the pipeline uses must be a column of its reference file.
+    func checkReferenceKeys(_ refs: [SourceKind: ReferenceTable]) throws {
+        for (kind, keys) in config.referenceKeys() {
+            guard let table = refs[kind] else { continue }
+            let missing = keys.filter { !table.has($0) }.sorted()
+            if !missing.isEmpty {
+                let path = kind == .targets ? config.sources.targets! : config.sources.external!
+                throw ConfigError(file: config.display(config.resolve(path)), line: 1,
+                                  "thiếu cột \(missing.joined(separator: ", ")) mà \(config.path) dùng; tệp có: \(table.keys.joined(separator: ", "))")
+            }
+        }
+    }
+
+    func clearLinks(_ kind: SourceKind, in store: inout DossierStore) {
+        for i in store.links.indices {
+            switch kind {
+            case .late: store.links[i].late = nil; store.links[i].apology = false
+            case .postal:
+                store.links[i].postalIntake = nil; store.links[i].postalReturn = nil; store.links[i].returnDelivered = false
+            case .digitized:
+                store.links[i].digitized = nil; store.links[i].digitizedInputs = false; store.links[i].reused = false
+                store.links[i].eResult = false; store.links[i].eSigned = false
+            default: break
+            }
+        }
+    }
+}

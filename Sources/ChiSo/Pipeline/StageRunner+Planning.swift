@@ -1,0 +1,171 @@
+import Foundation
+
+/// Planning: the inputs of each stage, their fingerprints, and what runs and why.
+extension StageRunner {
+    // MARK: Planning
+
+    func hash(_ path: String) throws -> (sha256: String, size: Int) {
+        if let h = fileHashes[path] { return h }
+        fileStamps[path] = try Warehouse.fileStamp(path)
+        let h = try warehouse.fileHash(path)
+        fileHashes[path] = h
+        return h
+    }
+
+    func sourceFiles(_ stage: Stage) throws -> [String] {
+        switch stage {
+        case .ingestUnits: return [config.resolve(config.sources.units)] + (config.sources.lineage.map { [config.resolve($0)] } ?? [])
+        case .ingestTargets: return [config.resolve(config.sources.targets!)]
+        case .ingestExternal: return [config.resolve(config.sources.external!)]
+        default:
+            return try config.exportFiles().first { $0.0 == stage.source }?.1 ?? []
+        }
+    }
+
+    /// The named inputs of each stage, upstream fingerprints included.
+    public func fingerprints() throws -> [Stage: Fingerprint] {
+        // Hash every input file first, the new ones on both cores.
+        var paths: [String] = []
+        for stage in graph.stages where stage.isIngest {
+            for path in try sourceFiles(stage) {
+                let kind = config.sources.lineage.map(config.resolve) == path ? SourceKind.lineage : stage.source!
+                guard FileManager.default.fileExists(atPath: path) else { throw config.missingFile(kind, resolved: path) }
+                try config.requireRegularFile(kind, path)  // before hashing: /dev/zero would never end
+                try checkOutsideOutput(kind, path)
+                if fileHashes[path] == nil { paths.append(path) }
+            }
+        }
+        for path in paths { fileStamps[path] = try Warehouse.fileStamp(path) }
+        for (path, h) in try warehouse.fileHashes(paths) { fileHashes[path] = h }
+        var out: [Stage: Fingerprint] = [:]
+        for stage in graph.stages {
+            var inputs: [String: String] = ["tool": ChiSoVersion.current]
+            for up in graph.upstream(of: stage) { inputs["upstream \(up.rawValue)"] = out[up]!.value }
+            switch stage {
+            case .ingestUnits, .ingestTargets, .ingestExternal, .ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized:
+                for path in try sourceFiles(stage) {
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        throw config.missingFile(config.sources.lineage.map(config.resolve) == path ? .lineage : stage.source!, resolved: path)
+                    }
+                    inputs["file \(config.display(path))"] = try hash(path).sha256
+                }
+                let source = stage.source!.rawValue
+                inputs["sources.\(source)"] = sections["sources.\(source)"]
+                inputs["sources.delimiter"] = sections["sources.delimiter"]
+                if stage == .ingestUnits {
+                    inputs["tiers"] = sections["tiers"]
+                    // Reporting units are the rows active on the period's last day (SPEC 10.1).
+                    inputs["period"] = "\(PortalDate.iso(dates.from))..\(PortalDate.iso(dates.to))"
+                    if config.sources.lineage != nil { inputs["sources.lineage"] = sections["sources.lineage"] }
+                }
+                if ![.ingestUnits, .ingestTargets, .ingestExternal].contains(stage) {
+                    inputs["sources.max_bad_row_ratio"] = sections["sources.max_bad_row_ratio"]
+                }
+                if stage != .ingestTargets && stage != .ingestExternal {
+                    inputs["sources.aliases.\(source)"] = sections["sources.aliases.\(source)"]
+                }
+            case .normalize:
+                inputs["period"] = "\(PortalDate.iso(dates.from))..\(PortalDate.iso(dates.to))"
+                inputs["as_of"] = PortalDate.iso(dates.asOf)
+            case .indices:
+                inputs["indices"] = sections["indices"]
+                inputs["tiers"] = sections["tiers"]
+                if let previous = config.compareTo {
+                    inputs["compare_to"] = previous
+                    let compared = try comparedPeriod(previous)
+                    if let end = compared.end { inputs["compare_to end"] = PortalDate.iso(end) }
+                    for index in config.indices {
+                        let ranks = compared.ranks[index.key] ?? [:]
+                        inputs["prev_rank \(index.key)"] = Hashing.sha256(ranks.keys.sorted().map { "\($0)=\(ranks[$0]!.rank)@\(ranks[$0]!.tier)" }.joined(separator: ","))
+                    }
+                }
+            case .awards:
+                inputs["awards"] = sections["awards"]
+                inputs["indices"] = sections["indices"]
+                inputs["tiers"] = sections["tiers"]
+            case .report:
+                inputs["header_style"] = options.headerStyle.rawValue
+                inputs["out"] = outputDirectory
+                inputs["title"] = sections["title"]
+            }
+            out[stage] = Fingerprint(inputs: inputs)
+        }
+        return out
+    }
+
+    /// An input inside the output folder would make every later run read its own outputs.
+    /// - Throws: ``ConfigError`` at the source's place in the pipeline file.
+    func checkOutsideOutput(_ kind: SourceKind, _ path: String) throws {
+        let out = RunLock.realPath(options.outDirectory)
+        let input = RunLock.realPath(path)
+        guard input.hasPrefix(out + "/") else { return }
+        let mark = config.sources.marks[kind]
+        throw ConfigError(file: config.path, line: mark?.line, column: mark?.column,
+                          "sources.\(kind.rawValue): \(config.display(path)) nằm trong thư mục đầu ra \(out); đầu vào và đầu ra phải tách nhau (đổi mẫu đường dẫn hoặc --out)")
+    }
+
+    /// Decides, stage by stage, what runs and why.
+    public func plan() throws -> [PlannedStage] {
+        let prints = try fingerprints()
+        let states = try warehouse.stageStates(key)
+        var selected: Set<Stage>?
+        if let only = options.only { selected = Set(try graph.resolve(only)) }
+        if let from = options.from {
+            guard let s = try graph.resolve([from]).first else { throw ConfigError(file: "--from", "không có giai đoạn '\(from)'") }
+            selected = Set(graph.downstream(from: s))
+        }
+        if let selected {
+            // Selected stages run from the persisted state of everything upstream of them.
+            for stage in graph.stages where selected.contains(stage) {
+                for up in graph.upstream(of: stage) where !selected.contains(up) && states[up.rawValue] == nil {
+                    throw ConfigError(file: config.path, "giai đoạn \(stage.rawValue) cần kết quả của \(up.rawValue), nhưng kho dữ liệu \(warehouse.path) chưa có cho \(config.pipeline)/\(config.period.key); chạy 'chiso run \(config.path)' trước (hoặc thêm --stage \(up.rawValue))")
+                }
+            }
+        }
+        var planned: [PlannedStage] = []
+        var running: Set<Stage> = []
+        for stage in graph.stages {
+            let fp = prints[stage]!
+            let previous = states[stage.rawValue]
+            var reason: String?
+            if let selected {
+                reason = selected.contains(stage) ? (options.from != nil ? "--from" : "--stage") : nil
+            } else if options.force {
+                reason = "--force"
+            } else if let previous {
+                if previous.fingerprint != fp.value {
+                    let changed = fp.changes(since: previous.inputs)
+                    let upstreamRuns = graph.upstream(of: stage).filter(running.contains)
+                    reason = upstreamRuns.isEmpty || changed.contains(where: { !$0.hasPrefix("upstream ") })
+                        ? "thay đổi: " + changed.map(describe).joined(separator: ", ")
+                        : "giai đoạn trước chạy lại: " + upstreamRuns.map(\.rawValue).joined(separator: ", ")
+                } else if stage == .report, let problem = try outputProblem() {
+                    reason = problem
+                }
+            } else {
+                reason = "chưa chạy lần nào"
+            }
+            if reason != nil { running.insert(stage) }
+            planned.append(PlannedStage(stage: stage, run: reason != nil, reason: reason ?? "không đổi", fingerprint: fp,
+                                        previous: previous))
+        }
+        return planned
+    }
+
+    func describe(_ input: String) -> String {
+        input.hasPrefix("upstream ") ? String(input.dropFirst(9)) : input
+    }
+
+    /// Why the report's files on disk are not those the last report wrote, if they are not: a file
+    /// missing or changed since (its SHA-256 differs from the one recorded), or never recorded.
+    func outputProblem() throws -> String? {
+        let recorded = try warehouse.reportOutputs(key)
+        if recorded.isEmpty { return "chưa ghi lại các tệp đầu ra" }
+        for name in recorded.keys.sorted() {
+            let path = outputDirectory + "/" + name
+            guard FileManager.default.fileExists(atPath: path) else { return "thiếu tệp đầu ra \(name)" }
+            guard let hash = try? Hashing.sha256(file: path), hash == recorded[name] else { return "tệp đầu ra \(name) đã bị thay đổi" }
+        }
+        return nil
+    }
+}

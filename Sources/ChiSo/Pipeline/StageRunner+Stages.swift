@@ -1,0 +1,92 @@
+import Foundation
+
+/// The normalize, indices and awards stages, each committing in its own transaction.
+extension StageRunner {
+    func runNormalize(_ p: PlannedStage, _ runID: Int64) throws -> Int {
+        let registry = try units()
+        let result: IngestResult
+        if let ingest { result = ingest } else {
+            var r = IngestResult()
+            r.files = try warehouse.loadExportFiles(key)
+            r.store = try warehouse.loadDossiers(key, registry: registry)
+            result = r
+        }
+        let reorganization = try reorganization()
+        let table = reorganization.indicators(result.store, dates: dates, checkLateList: graph.stages.contains(.ingestLate))
+        var findings = PipelineEvaluator(config: config, options: RunOptions()).crossCheckFindings(table.warnings, ingest: result, registry: registry)
+        if reorganization.followsReorganization {
+            findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: config.display(config.resolve(config.sources.units)))
+        }
+        self.table = table
+        let scoring = reorganization.reporting
+        try warehouse.write { db in
+            try Warehouse.saveIndicators(db, key, table, registry: scoring)
+            if reorganization.followsReorganization { try Warehouse.saveAttribution(db, key, reorganization, inPeriod: table.inPeriodByRow) }
+            try Warehouse.saveFindings(db, key, stage: Stage.normalize.rawValue, findings)
+            try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
+                                         rows: result.store.dossiers.count)
+        }
+        return result.store.dossiers.count
+    }
+
+    func facts() throws -> UnitFacts {
+        let reorganization = try reorganization()
+        let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: reorganization.reporting)
+        let refs = try loadedReferences()
+        return UnitFacts(indicators: rows, targets: reorganization.reportingTable(refs[.targets]),
+                         external: reorganization.reportingTable(refs[.external]))
+    }
+
+    func runIndices(_ p: PlannedStage, _ runID: Int64) throws -> Int {
+        let reorganization = try reorganization()
+        let registry = reorganization.reporting
+        let facts = try facts()
+        let compared = try config.compareTo.map(comparedPeriod)
+        let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
+        self.ancestors = ancestors
+        var mismatches: [Finding] = []
+        for index in config.indices {
+            let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
+            scores[index.key] = computeIndex(index, units: registry.units, facts: facts, previousRanks: previous)
+            mismatches += index.portalMismatches(scores[index.key]!, registry: registry, external: facts.external,
+                                                 externalFile: config.sources.external.map { config.display(config.resolve($0)) } ?? "")
+        }
+        try warehouse.write { db in
+            try Warehouse.saveFindings(db, key, stage: Stage.indices.rawValue, mismatches)
+            if reorganization.followsReorganization {
+                try Warehouse.saveAncestors(db, key, ancestors, registry: reorganization.registry)
+            }
+            for index in config.indices { try Warehouse.saveScores(db, key, index, scores[index.key]!, registry: registry) }
+            try Warehouse.pruneScoring(db, key, indices: config.indices.map(\.key), awards: nil)
+            try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
+                                         rows: config.indices.count * registry.units.count)
+        }
+        return config.indices.count * registry.units.count
+    }
+
+    func indexScores(_ index: IndexConfig) throws -> [UnitScore] {
+        if let s = scores[index.key] { return s }
+        guard let s = try warehouse.loadScores(key, index, registry: try scoringUnits()) else {
+            throw ConfigError(file: config.path, "chỉ số '\(index.key)' chưa được tính trong kho dữ liệu; chạy 'chiso run \(config.path) --stage indices'")
+        }
+        scores[index.key] = s
+        return s
+    }
+
+    func runAwards(_ p: PlannedStage, _ runID: Int64) throws -> Int {
+        let registry = try scoringUnits()
+        let facts = try facts()
+        for award in config.awards {
+            let index = config.indices.first { $0.key == award.index }!
+            let context = PredicateContext(index: index, facts: facts, scores: try indexScores(index))
+            decisions[award.key] = selectAward(award, context: context, units: registry.units, tierOrder: config.tierOrder)
+        }
+        let count = decisions.values.reduce(0) { $0 + $1.count }
+        try warehouse.write { db in
+            for award in config.awards { try Warehouse.saveDecisions(db, key, award, decisions[award.key]!, registry: registry) }
+            try Warehouse.pruneScoring(db, key, indices: nil, awards: config.awards.map(\.key))
+            try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID, rows: count)
+        }
+        return count
+    }
+}

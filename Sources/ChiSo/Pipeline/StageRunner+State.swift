@@ -1,0 +1,46 @@
+import Foundation
+
+/// What earlier stages left, from this run or the warehouse: registry, reorganization, references.
+extension StageRunner {
+    /// Every registry row (dossiers are resolved to these).
+    func units() throws -> UnitRegistry {
+        if let registry { return registry }
+        let r = try warehouse.loadUnits(key, reportingDay: config.period.to)
+        registry = r
+        return r
+    }
+
+    /// How rows carry forward to reporting units (SPEC 10.3), from this run's ingest or the warehouse.
+    func reorganization() throws -> Reorganization {
+        if let reorganizationCache { return reorganizationCache }
+        let walk: Crosswalk?
+        if let crosswalk { walk = crosswalk } else { walk = try warehouse.loadLineage(key) }
+        let r = Reorganization(registry: try units(), crosswalk: walk, lineageConfigured: config.sources.lineage != nil)
+        reorganizationCache = r
+        return r
+    }
+
+    /// The reporting units: what indices, awards and outputs are keyed by.
+    func scoringUnits() throws -> UnitRegistry { try reorganization().reporting }
+
+    /// The compare_to period as the warehouse holds it: its last day and ranks with tiers.
+    func comparedPeriod(_ period: String) throws -> ComparedPeriod {
+        try warehouse.comparedPeriod(pipeline: config.pipeline, period: period, indices: config.indices.map(\.key))
+    }
+
+    func loadedReferences() throws -> [SourceKind: ReferenceTable] {
+        if let references { return references }
+        var out: [SourceKind: ReferenceTable] = [:]
+        for kind in [SourceKind.targets, .external] where graph.stages.contains(kind == .targets ? .ingestTargets : .ingestExternal) {
+            if let t = try warehouse.loadReference(key, kind, registry: try units()) { out[kind] = t }
+        }
+        references = out
+        return out
+    }
+
+    /// `CHISO_TRACE=1` prints the ingest's phases on stderr (for profiling).
+
+    func allFiles() throws -> [FileReport] {
+        try warehouse.loadFiles(key, stages: graph.stages.filter(\.isIngest).map(\.rawValue))
+    }
+}
