@@ -12,6 +12,6 @@ struct Chiso: ParsableCommand {
         75 một lần chạy khác đang giữ khóa.
         """),
         version: ChiSoVersion.current,
-        subcommands: [RunCommand.self, StatusCommand.self, ValidateCommand.self, ExplainCommand.self, HistoryCommand.self,
+        subcommands: [RunCommand.self, StatusCommand.self, ValidateCommand.self, ExplainCommand.self, HistoryCommand.self, CompareCommand.self,
                       InspectCommand.self, VersionCommand.self])
 }

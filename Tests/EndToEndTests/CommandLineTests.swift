@@ -218,6 +218,29 @@ import Testing
         #expect(rows.count == 3)
     }
 
+    /// `chiso compare`: two pipelines of one warehouse side by side, the figures equal to their CSVs'.
+    @Test func compareSetsPipelinesOfOneWarehouseSideBySide() throws {
+        for name in ["hung-yen-2024-dan-van", "hoa-phong-2024"] {
+            #expect(try chiso(["run", "pipelines/\(name).yaml", "--db", db, "--out", s.path, "--header-style", "keys"]).status == 0)
+        }
+        let r = try chiso(["compare", "hung-yen-dan-van", "hoa-phong-cchc", "--period", "2024", "--db", db, "--csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.stdout.replacingOccurrences(of: "\u{FEFF}", with: "").components(separatedBy: "\r\n").dropLast().map(splitCSV)
+        #expect(rows.count == 3)
+        for (row, file) in zip(rows.dropFirst(), ["hung-yen-dan-van/2024/chi-so-dan-van.csv", "hoa-phong-cchc/2024/chi-so-phuc-vu.csv"]) {
+            let index = table(file)
+            let scores = index.rows.values.compactMap { Double($0[index.header.firstIndex(of: "score")!]) }.sorted()
+            #expect(row[2] == String(scores.count))
+            #expect(row[3] == String(format: "%.2f", scores.first!) && row[5] == String(format: "%.2f", scores.last!))
+            let median = scores.count % 2 == 1 ? scores[scores.count / 2] : (scores[scores.count / 2 - 1] + scores[scores.count / 2]) / 2
+            #expect(row[4] == String(format: "%.2f", median))
+            #expect(row[8] == String(format: "%.2f", scores.last!))  // the top unit's score
+        }
+        let text = try chiso(["compare", "hung-yen-dan-van", "hoa-phong-cchc", "--period", "2024", "--db", db])
+        #expect(text.stdout.contains("hoa-phong-cchc   phuc-vu"), "\(text.stdout)")
+        #expect(try chiso(["compare", "khong-co", "--period", "2024", "--db", db]).status == 2)
+    }
+
     /// On a terminal (under `script`): the stage lines, the findings summary and where the outputs are;
     /// `--quiet` silences it.
     @Test func aTerminalSeesStagesASummaryAndTheOutputs() throws {

@@ -113,3 +113,25 @@ extension Warehouse {
         }
     }
 }
+
+extension Warehouse {
+    /// The index keys a pipeline's period holds scores for.
+    public func indexKeys(pipeline: String, period: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT index_key FROM index_scores WHERE pipeline = ? AND period = ? ORDER BY index_key",
+                                arguments: [pipeline, period])
+        }
+    }
+
+    /// Every scored unit of a pipeline's period on an index: code, name and shown score.
+    public func scoredUnits(pipeline: String, period: String, index: String) throws -> [(code: String, name: String, score: Double)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.unit_code, COALESCE((SELECT u.unit_name FROM units u WHERE u.pipeline = s.pipeline AND u.period = s.period
+                         AND u.unit_code = s.unit_code ORDER BY u.reporting DESC, u.position LIMIT 1), '') AS name, s.shown_score
+                FROM index_scores s WHERE s.pipeline = ? AND s.period = ? AND s.index_key = ? AND s.shown_score IS NOT NULL
+                ORDER BY s.unit_code
+                """, arguments: [pipeline, period, index]).map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+}
