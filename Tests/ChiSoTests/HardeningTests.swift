@@ -85,6 +85,25 @@ import Testing
         }
     }
 
+    /// A link planted where a temporary output file would go is never written through: the temporary name
+    /// is unique, and files are created with `O_EXCL | O_NOFOLLOW`.
+    @Test func aLinkPlantedAsATemporaryOutputIsNotFollowed() throws {
+        let victim = f.dir.write("victim.txt", "keep\n")
+        let out = f.dir.path + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // The name the first version used for its temporary file (`.NAME.PID.tmp`), planted in advance.
+        #expect(symlink(victim, out + "/.chi-tieu.csv.\(getpid()).tmp") == 0)
+        let output = AtomicOutput()
+        try output.stage(Array("mới\n".utf8), to: out + "/chi-tieu.csv")
+        try output.commit()
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep\n")
+        #expect(try String(contentsOfFile: out + "/chi-tieu.csv", encoding: .utf8) == "mới\n")
+        // Writing exclusively refuses an existing link outright.
+        #expect(symlink(victim, out + "/planted") == 0)
+        #expect(throws: OutputError.self) { try OutputFolder.writeNew(Array("x".utf8), to: out + "/planted") }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep\n")
+    }
+
     @Test func specialFilesAreRefusedAsInputs() throws {
         f.pipeline()
         f.dir.write("data/ho-so/a.csv", PipelineFixture.header)

@@ -63,11 +63,15 @@ import Testing
     @Test func aSecondPathToTheSameWarehouseSharesItsLock() throws {
         writePipeline()
         #expect(try run().status == 0)
-        #expect(symlink(s.path + "/var", s.path + "/alias") == 0)
+        // Another name for the same file, in another folder: its `.lock` would be another file.
+        try FileManager.default.createDirectory(atPath: s.path + "/other", withIntermediateDirectories: true)
+        #expect(symlink(s.path + "/var/chiso.sqlite", s.path + "/other/alias.sqlite") == 0)
         let held = try RunLock(warehouse: s.path + "/var/chiso.sqlite")
-        let r = try run(["--force"], db: "alias/chiso.sqlite")
+        let r = try run(["--force"], db: "other/alias.sqlite")
         #expect(r.status == 75, "\(r.stderr)")
         withExtendedLifetime(held) {}
+        // And with `..` in the path.
+        #expect(try run(["--force"], db: "other/../var/chiso.sqlite").status == 75)
     }
 
     @Test func anEditedOrMissingOutputMakesTheNextRunRedoTheReport() throws {
