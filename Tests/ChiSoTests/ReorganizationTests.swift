@@ -363,4 +363,23 @@ import Testing
         #expect(mismatch.map(\.dossierID) == ["g-1"])
         #expect(mismatch.first?.unitCode == "G")
     }
+
+    /// A targets row naming a unit that no longer reports (a retired or merged code) warns instead of
+    /// vanishing; a reused code goes to its holder on the period's last day.
+    @Test func aReferenceRowForAUnitThatNoLongerReportsWarns() throws {
+        let path = pipeline()
+        dir.write("giao.csv", "Mã đơn vị,online_rate\nG,80\nS2,70\nA,60\nX1,50\n")
+        dir.write("p.yaml", try String(contentsOfFile: path, encoding: .utf8) + "  targets: giao.csv\n")
+        let (config, _) = try PipelineLoader.load(path: path)
+        let registry = try UnitRegistry.load(config: config)
+        var findings: [Finding] = []
+        let table = try ReferenceTable.load(kind: .targets, relativePath: "giao.csv", config: config, registry: registry,
+                                            findings: &findings)
+        #expect(findings.map(\.code) == [.unknownReferenceUnit, .unknownReferenceUnit])
+        #expect(findings.map(\.line) == [2, 3])
+        #expect(findings.map(\.unitCode) == ["G", "S2"])
+        #expect(findings.allSatisfy { $0.severity == .warning && $0.column == "unit_code" })
+        #expect(table.value(unit: registry.holder(of: "A", on: day("2025-12-31"))!, key: "online_rate") == 60)
+        #expect(table.value(unit: registry.holder(of: "X1", on: day("2025-12-31"))!, key: "online_rate") == 50)
+    }
 }

@@ -83,6 +83,12 @@ public struct ReferenceTable: Sendable {
                                      message: "Mã đơn vị không có trong danh mục đơn vị; dòng này không được dùng"))
                 return
             }
+            if !registry.isReporting[unit] {
+                local.append(Finding(.warning, .unknownReferenceUnit, source: kind, file: display, line: row.line,
+                                     column: "unit_code", value: row.raw(unitColumn), unitCode: registry.units[unit].code,
+                                     message: "Mã đơn vị không thuộc đơn vị báo cáo của kỳ (đã giải thể, sáp nhập hoặc chưa thành lập ngày cuối kỳ); dòng này không được dùng"))
+                return
+            }
             if let first = seen[unit] {
                 local.append(Finding(.info, .duplicateReplaced, source: kind, file: display, line: row.line,
                                      column: "unit_code", value: row.raw(unitColumn), unitCode: registry.units[unit].code,
