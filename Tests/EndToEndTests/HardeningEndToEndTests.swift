@@ -74,6 +74,27 @@ import Testing
         #expect(try run(["--force"], db: "other/../var/chiso.sqlite").status == 75)
     }
 
+    /// Two warehouses (two `--db`) writing one output folder: the second run is refused (75) while the
+    /// first holds the folder, and its outputs stay the first run's. The lock leaves no file behind.
+    @Test func twoWarehousesShareTheOutputFolderLock() throws {
+        writePipeline()
+        #expect(try run().status == 0)
+        let before = s.read("out/cung/2023/chi-tieu.csv")
+        do {
+            let held = try RunLock(outputFolder: s.path + "/out/cung/2023")
+            #expect(held.path == RunLock.realPath(s.path + "/out/cung"))
+            let r = try run(["--force"], db: "var/khac.sqlite")
+            #expect(r.status == 75, "\(r.stderr)")
+            #expect(r.stderr.contains("out/cung") && r.stderr.contains("kho dữ liệu khác"), "\(r.stderr)")
+            #expect(s.read("out/cung/2023/chi-tieu.csv") == before)
+            withExtendedLifetime(held) {}
+        }
+        // Released: the other warehouse's run goes through, and the folder holds only the period.
+        let after = try run(["--force"], db: "var/khac.sqlite")
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.path + "/out/cung") == ["2023"])
+    }
+
     @Test func anEditedOrMissingOutputMakesTheNextRunRedoTheReport() throws {
         writePipeline()
         #expect(try run().status == 0)

@@ -4,6 +4,7 @@ import Foundation
 /// path, so that two spellings of one file (a symlink, `..`) share one lock. The kernel drops the lock
 /// when its holder dies, however it dies, so a killed run never blocks the next one. The lock file is
 /// opened with `O_NOFOLLOW`: a link planted in its place is refused, never followed (or truncated).
+/// A second lock, ``init(outputFolder:)``, keeps two warehouses from writing one output folder at once.
 public final class RunLock {
     /// Another run holds the lock (exit 75).
     public struct Held: Error, CustomStringConvertible {
@@ -15,14 +16,43 @@ public final class RunLock {
     }
 
     private let fd: Int32
+    /// Whether the lock is a file that names its holder (the warehouse's), rather than a folder.
+    private let holdsStamp: Bool
+    /// The lock file, or the locked folder.
     public let path: String
 
     /// Takes the lock or throws ``Held`` at once (no waiting: cron retries later).
     /// - Throws: ``Held``; ``EnvironmentError`` when the lock path is a link or not a regular file.
-    public init(warehouse: String) throws {
+    public convenience init(warehouse: String) throws {
         let dir = (warehouse as NSString).deletingLastPathComponent
         try OutputFolder.makeFolder(dir.isEmpty ? "." : dir)
-        path = RunLock.realPath(warehouse) + ".lock"
+        try self.init(lockFile: RunLock.realPath(warehouse) + ".lock")
+    }
+
+    /// One run at a time per output folder as well: two warehouses (two deployments, two `--db`) writing
+    /// the same `--out/PIPELINE/PERIOD` would otherwise swap the folder under each other. The lock is a
+    /// `flock` on the folder's parent (`--out/PIPELINE`, its real path), not a file: the folder itself is
+    /// replaced as a whole, and nothing is left beside it. Runs of one warehouse are already one at a time,
+    /// so this only ever waits on another warehouse's run of the same pipeline.
+    /// - Throws: ``Held``; ``EnvironmentError`` when the parent cannot be opened as a folder.
+    public init(outputFolder: String) throws {
+        let parent = (outputFolder as NSString).deletingLastPathComponent
+        try OutputFolder.makeFolder(parent.isEmpty ? "." : parent)
+        path = RunLock.realPath(parent.isEmpty ? "." : parent)
+        holdsStamp = false
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw EnvironmentError(path: path, reason: "không mở được thư mục đầu ra để khóa: \(String(cString: strerror(errno)))")
+        }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            throw Held(path: path, holder: "một kho dữ liệu khác đang ghi thư mục này")
+        }
+    }
+
+    private init(lockFile: String) throws {
+        path = lockFile
+        holdsStamp = true
         fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let reason = errno == ELOOP
@@ -61,7 +91,7 @@ public final class RunLock {
     }
 
     deinit {
-        ftruncate(fd, 0)
+        if holdsStamp { ftruncate(fd, 0) }
         flock(fd, LOCK_UN)
         close(fd)
     }
