@@ -137,16 +137,7 @@ public func selectAward(_ award: AwardConfig, context: PredicateContext, units: 
         for (k, u) in ordered.enumerated() {
             if k < quota { position[u] = k + 1 } else { reasons[u] = ["ngoài chỉ tiêu (tối đa \(quota))"] }
         }
-        let rows = members.sorted { a, b in
-            let ta = tierOrder(units[a].tier), tb = tierOrder(units[b].tier)
-            if ta != tb { return ta < tb }
-            switch (context.scores[a].rank, context.scores[b].rank) {
-            case let (x?, y?) where x != y: return x < y
-            case (nil, _?): return false
-            case (_?, nil): return true
-            default: return units[a].code.utf8.lexicographicallyPrecedes(units[b].code.utf8)
-            }
-        }
+        let rows = UnitOrder.sorted(members, units: units, tierOrder: tierOrder) { context.scores[$0].rank }
         let eligibleSet = Set(eligible)
         for u in rows {
             let selected = position[u] != nil

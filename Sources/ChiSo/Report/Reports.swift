@@ -2,12 +2,7 @@
 public enum Reports {
     /// Units ordered by tier (pipeline order), then `unit_code` byte-wise: `chi-tieu.csv`'s row order.
     public static func unitOrder(_ registry: UnitRegistry, _ config: PipelineConfig) -> [Int] {
-        registry.units.indices.sorted { a, b in
-            let ua = registry.units[a], ub = registry.units[b]
-            let ta = config.tierOrder(ua.tier), tb = config.tierOrder(ub.tier)
-            if ta != tb { return ta < tb }
-            return ua.code.utf8.lexicographicallyPrecedes(ub.code.utf8)
-        }
+        UnitOrder.sorted(registry.units.indices, units: registry.units, tierOrder: config.tierOrder)
     }
 
     /// The leading columns of `chi-tieu.csv` and `chi-so-*.csv`: unit, name, tier, and with a crosswalk

@@ -2,17 +2,7 @@
 extension Reports {
     /// Rows ordered by tier (pipeline order), then rank (empty last), then unit code.
     static func rankedOrder(_ scores: [UnitScore], registry: UnitRegistry, config: PipelineConfig) -> [Int] {
-        registry.units.indices.sorted { a, b in
-            let ua = registry.units[a], ub = registry.units[b]
-            let ta = config.tierOrder(ua.tier), tb = config.tierOrder(ub.tier)
-            if ta != tb { return ta < tb }
-            switch (scores[a].rank, scores[b].rank) {
-            case let (x?, y?) where x != y: return x < y
-            case (nil, _?): return false
-            case (_?, nil): return true
-            default: return ua.code.utf8.lexicographicallyPrecedes(ub.code.utf8)
-            }
-        }
+        UnitOrder.sorted(registry.units.indices, units: registry.units, tierOrder: config.tierOrder) { scores[$0].rank }
     }
 
     /// `chi-so-INDEX.csv`: each component's numerator, denominator, rate (%) and points, then the score.
