@@ -44,7 +44,7 @@ import Testing
         let (sub, s) = result(index(.full))
         #expect(sub[0] == (5.4 + 4) / 20 * 20)   // 9.4
         #expect(sub[1] == 5.0 / 20 * 20)
-        #expect(Format.round2(s.score!) == Format.round2(sub[0]! + sub[1]!))  // equal up to IEEE rounding
+        #expect(Rounding.round2(s.score!) == Rounding.round2(sub[0]! + sub[1]!))  // equal up to IEEE rounding
     }
 
     @Test func underZeroAnNAComponentEarnsNothing() {

@@ -90,7 +90,7 @@ import Testing
         #expect(s[0].components[1].points == nil)
         #expect(s[0].score == nil)
         #expect(s[1].components[1].rate == 0.925)
-        #expect(s[1].shownScore == Format.round2(((5 + 9.25) / 20) * 20))
+        #expect(s[1].shownScore == Rounding.round2(((5 + 9.25) / 20) * 20))
     }
 
     @Test func ranksAreCompetitionRanksPerTierOnTheShownScore() {
@@ -115,9 +115,9 @@ import Testing
 
     @Test func roundingIsHalfAwayFromZeroAtTheThirdDecimal() {
         // 0.125 is exact in binary: 12.5 → 13 → 0.13; 1.005 is not: 100.49999… → 1.00.
-        #expect(Format.round2(0.125) == 0.13)
-        #expect(Format.round2(1.005) == 1.0)
-        #expect(Format.round2(2.5 / 100 * 100) == 2.5)
+        #expect(Rounding.round2(0.125) == 0.13)
+        #expect(Rounding.round2(1.005) == 1.0)
+        #expect(Rounding.round2(2.5 / 100 * 100) == 2.5)
         // A score of 89.995 (exactly representable? no: it rounds as IEEE says) is shown as the literal rule gives.
         let x = 89.995
         #expect(Format.fixed2(x) == Format.fixed2((x * 100).rounded(.toNearestOrAwayFromZero) / 100))

@@ -14,9 +14,9 @@ import Testing
     }
 
     @Test func round2IsHalfAwayFromZeroAsWritten() {
-        #expect(Format.round2(2.675) == (2.675 * 100).rounded(.toNearestOrAwayFromZero) / 100)
-        #expect(Format.round2(0.125) == 0.13)
-        #expect(Format.round2(-0.125) == -0.13)
+        #expect(Rounding.round2(2.675) == (2.675 * 100).rounded(.toNearestOrAwayFromZero) / 100)
+        #expect(Rounding.round2(0.125) == 0.13)
+        #expect(Rounding.round2(-0.125) == -0.13)
         #expect(Format.fixed2(1.005) == "1.00")  // 1.005 * 100 = 100.49999999999999 in IEEE double
         #expect(Format.fixed2(85) == "85.00")
         #expect(Format.fixed2(-0.001) == "0.00")

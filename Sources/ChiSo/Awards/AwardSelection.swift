@@ -44,7 +44,7 @@ public struct PredicateContext: Sendable {
             let key = String(name.dropFirst(prefix.count))
             guard let i = index.components.firstIndex(where: { $0.key == key }) else { return nil }
             let r = s.components[i]
-            return (isRate ? r.rate.map { Format.round2($0 * 100) } : r.points.map(Format.round2)).map { .number($0) }
+            return (isRate ? r.rate.map { Rounding.round2($0 * 100) } : r.points.map(Rounding.round2)).map { .number($0) }
         }
         return facts.value(name, unit: unit).map { .number($0) }
     }

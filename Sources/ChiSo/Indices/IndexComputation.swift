@@ -27,7 +27,7 @@ public struct UnitScore: Sendable, Equatable {
     public var prevRank: Int?
 
     /// `round2(score)`, the value ranks, bands and predicates use.
-    public var shownScore: Double? { score.map(Format.round2) }
+    public var shownScore: Double? { score.map(Rounding.round2) }
 
     /// `prev_rank − rank` (positive = moved up).
     public var rankChange: Int? {

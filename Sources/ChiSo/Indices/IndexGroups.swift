@@ -54,7 +54,7 @@ extension IndexConfig {
         for (groupKey, name) in rec.groups {
             let g = groups.firstIndex { $0.key == groupKey }!
             out.append(ReconciledFigure(key: groupKey, label: groups[g].label, source: name,
-                                        chiso: subtotals[g].map(Format.round2), portal: value(name), tolerance: rec.tolerance))
+                                        chiso: subtotals[g].map(Rounding.round2), portal: value(name), tolerance: rec.tolerance))
         }
         if let name = rec.total {
             out.append(ReconciledFigure(key: "score", label: "Tổng điểm", source: name, chiso: score.shownScore,
@@ -78,7 +78,7 @@ public struct ReconciledFigure: Sendable, Equatable {
     /// chiso − portal, rounded to 2 decimals; nil when either is missing.
     public var difference: Double? {
         guard let chiso, let portal else { return nil }
-        return Format.round2(chiso - portal)
+        return Rounding.round2(chiso - portal)
     }
 
     /// The difference is beyond the tolerance: the Office must explain it.

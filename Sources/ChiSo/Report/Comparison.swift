@@ -31,7 +31,7 @@ public struct Comparison: Sendable {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : Format.round2((sorted[mid - 1] + sorted[mid]) / 2)
+        return sorted.count % 2 == 1 ? sorted[mid] : Rounding.round2((sorted[mid - 1] + sorted[mid]) / 2)
     }
 
     /// The units with the highest scores (ties by code).

@@ -124,11 +124,11 @@ public struct ExplanationDocument: Codable, Sendable {
             return IndexResult(
                 key: index.key, label: index.label,
                 components: zip(index.components, s.components).map { c, r in
-                    Component(key: c.key, label: c.label, numerator: r.numerator.map(Format.round2), denominator: r.denominator.map(Format.round2),
-                              rate: r.rate.map { Format.round2($0 * 100) }, points: r.points.map(Format.round2), maxPoints: c.points)
+                    Component(key: c.key, label: c.label, numerator: r.numerator.map(Rounding.round2), denominator: r.denominator.map(Rounding.round2),
+                              rate: r.rate.map { Rounding.round2($0 * 100) }, points: r.points.map(Rounding.round2), maxPoints: c.points)
                 },
                 groups: zip(index.groups, index.groupSubtotals(s.components)).map {
-                    GroupResult(key: $0.key, label: $0.label, points: $1.map(Format.round2), maxPoints: $0.points)
+                    GroupResult(key: $0.key, label: $0.label, points: $1.map(Rounding.round2), maxPoints: $0.points)
                 },
                 portal: index.reconciled(s, external: e.references[.external]).map {
                     PortalFigure(key: $0.key, chiso: $0.chiso, portal: $0.portal, difference: $0.difference, exceedsTolerance: $0.exceeds)

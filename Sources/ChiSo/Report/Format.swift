@@ -1,13 +1,8 @@
 /// How numbers and booleans appear in the Office CSVs (SPEC 7.1).
 public enum Format {
-    /// SPEC 5: round half away from zero to 2 decimals, literally `(x * 100).rounded(.toNearestOrAwayFromZero) / 100`.
-    public static func round2(_ x: Double) -> Double {
-        (x * 100).rounded(.toNearestOrAwayFromZero) / 100
-    }
-
     /// Exactly two decimals with `.`, from the already-rounded value; `-0.00` is written `0.00`.
     public static func fixed2(_ x: Double) -> String {
-        let cents = (round2(x) * 100).rounded()
+        let cents = (Rounding.round2(x) * 100).rounded()
         guard cents.isFinite else { return "" }
         var c = Int64(cents)
         let negative = c < 0
