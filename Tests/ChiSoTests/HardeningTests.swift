@@ -55,6 +55,27 @@ import Testing
         #expect(table.value(unit: 2, key: "online_rate") == 80)
     }
 
+    /// A key the pipeline uses that the reference file lacks is a configuration error at its header,
+    /// naming the missing key and the columns the file has; keys it has pass.
+    @Test func aMissingReferenceKeyIsAConfigurationErrorNamingBoth() throws {
+        f.pipeline(sources: ["targets": "data/giao.csv"])
+        f.dir.write("data/giao.csv", "Mã đơn vị,online_rate\n000.00.10.H99,80\n")
+        let (config, registry) = try f.load()
+        var findings: [Finding] = []
+        let table = try ReferenceTable.load(kind: .targets, relativePath: "data/giao.csv", config: config, registry: registry,
+                                            findings: &findings)
+        try table.requireKeys(["online_rate"], of: .targets, config: config)
+        #expect(throws: ConfigError.self) { try table.requireKeys(["online_rate", "par_index"], of: .targets, config: config) }
+        do {
+            try table.requireKeys(["par_index"], of: .targets, config: config)
+            Issue.record("a missing key passed")
+        } catch let e as ConfigError {
+            #expect(e.line == 1)
+            #expect(e.description.contains("giao.csv") && e.description.contains("par_index") && e.description.contains("online_rate"),
+                    "\(e)")
+        }
+    }
+
     /// More lines than a row can record stop the file with a clear error, never a trap (the limit is
     /// 2³² − 1; lowered here so that the test stays small).
     @Test func linesPastTheLimitFailTheFileClearly() throws {

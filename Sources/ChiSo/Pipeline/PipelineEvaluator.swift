@@ -163,12 +163,7 @@ public struct PipelineEvaluator {
             guard let path, only == nil || only == kind else { continue }
             let table = try ReferenceTable.load(kind: kind, relativePath: path, config: config, registry: registry,
                                                 findings: &findings)
-            let missing = (used[kind] ?? []).filter { !table.has($0) }.sorted()
-            if !missing.isEmpty {
-                let prefix = kind == .targets ? "target" : "external"
-                throw ConfigError(file: config.display(config.resolve(path)), line: 1,
-                                  "thiếu cột \(missing.joined(separator: ", ")) mà \(config.path) dùng (\(prefix).KEY); tệp có: \(table.keys.joined(separator: ", "))")
-            }
+            try table.requireKeys(used[kind] ?? [], of: kind, config: config)
             references[kind] = table
         }
         return references

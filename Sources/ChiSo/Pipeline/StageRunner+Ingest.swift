@@ -150,16 +150,11 @@ extension StageRunner {
         var error: Error?
     }
 
-    /// Every `target.KEY` / `external.KEY` the pipeline uses must be a column of its reference file.
+    /// Every `target.KEY` / `external.KEY` the pipeline uses must be a column of its reference file, also
+    /// of a table kept from an earlier run (the pipeline may have started using a new key since).
     func checkReferenceKeys(_ refs: [SourceKind: ReferenceTable]) throws {
         for (kind, keys) in config.referenceKeys() {
-            guard let table = refs[kind] else { continue }
-            let missing = keys.filter { !table.has($0) }.sorted()
-            if !missing.isEmpty {
-                let path = kind == .targets ? config.sources.targets! : config.sources.external!
-                throw ConfigError(file: config.display(config.resolve(path)), line: 1,
-                                  "thiếu cột \(missing.joined(separator: ", ")) mà \(config.path) dùng; tệp có: \(table.keys.joined(separator: ", "))")
-            }
+            try refs[kind]?.requireKeys(keys, of: kind, config: config)
         }
     }
 

@@ -49,6 +49,16 @@ public struct ReferenceTable: Sendable {
         return Double(text).flatMap { $0.isFinite ? $0 : nil }
     }
 
+    /// Throws a configuration error at the file's header when a key the pipeline uses (`target.KEY`,
+    /// `external.KEY`) is not one of its columns, naming the missing keys and the columns it has.
+    public func requireKeys(_ used: some Collection<String>, of kind: SourceKind, config: PipelineConfig) throws {
+        let missing = used.filter { !has($0) }.sorted()
+        guard !missing.isEmpty, let path = kind == .targets ? config.sources.targets : config.sources.external else { return }
+        let prefix = kind == .targets ? "target" : "external"
+        throw ConfigError(file: config.display(config.resolve(path)), line: 1,
+                          "thiếu cột \(missing.joined(separator: ", ")) mà \(config.path) dùng (\(prefix).KEY); tệp có: \(keys.joined(separator: ", "))")
+    }
+
     /// Reads a reference CSV. File-level problems are configuration errors; bad numbers are
     /// `bad_number` findings; unknown units are warnings.
     public static func load(kind: SourceKind, relativePath: String, config: PipelineConfig,
