@@ -43,7 +43,7 @@ struct ExplainCommand: ParsableCommand {
             let compared = try config.compareTo.map {
                 try warehouse.comparedPeriod(pipeline: config.pipeline, period: $0, indices: config.indices.map(\.key))
             }
-            evaluation = try PipelineEvaluator(config: config, options: RunOptions(asOf: wanted)).evaluate(compared: compared)
+            evaluation = try PipelineEvaluator(config: config, options: StageOptions(asOf: wanted)).evaluate(compared: compared)
             source = "computed"
             heading = last == nil
                 ? "Kỳ này chưa có lần chạy thành công trong \(db): số liệu tính trực tiếp từ dữ liệu, chưa ghi vào đâu"

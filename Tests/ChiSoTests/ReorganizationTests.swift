@@ -74,7 +74,7 @@ import Testing
 
     func evaluate(compared: ComparedPeriod? = nil, _ path: String? = nil) throws -> Evaluation {
         let (config, _) = try PipelineLoader.load(path: path ?? pipeline())
-        return try PipelineEvaluator(config: config, options: RunOptions()).evaluate(compared: compared)
+        return try PipelineEvaluator(config: config, options: StageOptions()).evaluate(compared: compared)
     }
 
     /// The first configuration error loading the registry and crosswalk gives.

@@ -13,19 +13,6 @@ public enum RunExit: Int32, Sendable {
     case locked = 75
 }
 
-/// Options of an in-memory evaluation (`chiso explain`).
-public struct RunOptions: Sendable {
-    public var asOf: Day?
-    public var outDirectory = "out"
-    public var headerStyle = HeaderStyle.vi
-
-    public init(asOf: Day? = nil, outDirectory: String = "out", headerStyle: HeaderStyle = .vi) {
-        self.asOf = asOf
-        self.outDirectory = outDirectory
-        self.headerStyle = headerStyle
-    }
-}
-
 /// The result of a run: what happened, for the command line to print.
 public struct RunResult: Sendable {
     public var exit: RunExit
@@ -82,9 +69,9 @@ struct StageClock {
 /// what `chiso explain` shows. `chiso run` goes through ``StageRunner``, which shares these helpers.
 public struct PipelineEvaluator {
     public let config: PipelineConfig
-    public let options: RunOptions
+    public let options: StageOptions
 
-    public init(config: PipelineConfig, options: RunOptions) {
+    public init(config: PipelineConfig, options: StageOptions) {
         self.config = config
         self.options = options
     }
@@ -126,7 +113,7 @@ public struct PipelineEvaluator {
             reorganization.indicators(ingest.store, dates: dates, checkLateList: ingest.configured.contains(.late))
         }
         evaluation.table = table
-        evaluation.findings += crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
+        evaluation.findings += Self.crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
         if reorganization.followsReorganization {
             evaluation.findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: registry.file.file)
         }
@@ -169,7 +156,7 @@ public struct PipelineEvaluator {
         return references
     }
 
-    func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {
+    static func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {
         checks.map { c in
             let d = ingest.store.dossiers[c.dossier]
             let id = ingest.store.id(c.dossier)

@@ -13,7 +13,7 @@ extension StageRunner {
         }
         let reorganization = try reorganization()
         let table = reorganization.indicators(result.store, dates: dates, checkLateList: graph.stages.contains(.ingestLate))
-        var findings = PipelineEvaluator(config: config, options: RunOptions()).crossCheckFindings(table.warnings, ingest: result, registry: registry)
+        var findings = PipelineEvaluator.crossCheckFindings(table.warnings, ingest: result, registry: registry)
         if reorganization.followsReorganization {
             findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: config.display(config.resolve(config.sources.units)))
         }

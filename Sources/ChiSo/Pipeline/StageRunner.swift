@@ -2,22 +2,6 @@ import Foundation
 import GRDB
 import Yams
 
-/// Options of `chiso run` that control stages (SPEC 8).
-public struct StageOptions: Sendable {
-    public var asOf: Day?
-    public var outDirectory = "out"
-    public var headerStyle = HeaderStyle.vi
-    /// Rerun stages even when up to date.
-    public var force = false
-    /// `--stage`: run only these, from the persisted upstream.
-    public var only: [String]?
-    /// `--from`: run this stage and everything downstream.
-    public var from: String?
-    public var command = "chiso run"
-
-    public init() {}
-}
-
 /// One stage of the plan: run or skip, and why.
 public struct PlannedStage: Sendable {
     public let stage: Stage
