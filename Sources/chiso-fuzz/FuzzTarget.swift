@@ -3,7 +3,9 @@
 // - `make fuzz`: with `-sanitize=fuzzer -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput`;
 // - plainly (as `swift build` does): a replayer that runs the same function over files named on the
 //   command line, so that a crash libFuzzer found can be replayed in a debugger.
-import ChiSo
+// The byte-level parsers are not public API (no unsafe pointer in a public signature); they are exposed
+// to this target and to the value-parsing tests alone as the `RawBytes` SPI.
+@_spi(RawBytes) import ChiSo
 import Foundation
 
 /// The input as a CSV file (through the real reader, header and column lookup included), then every

@@ -1,5 +1,5 @@
 import Testing
-@testable import ChiSo
+@_spi(RawBytes) @testable import ChiSo
 
 /// SPEC 2.1 values: dates, booleans, codes and names, tracking codes, reference numbers.
 @Suite struct ValueParsingTests {

@@ -19,7 +19,7 @@ public struct ExportRow {
     public let record: CSVRecord
     /// The cell at `column`, trimmed; empty when the column is absent.
     @inline(__always)
-    public func cell(_ column: Int?) -> UnsafeBufferPointer<UInt8> {
+    func cell(_ column: Int?) -> UnsafeBufferPointer<UInt8> {
         guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
         return ByteText.trimmed(record[column])
     }

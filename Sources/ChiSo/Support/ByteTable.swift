@@ -68,7 +68,7 @@ public struct ByteTable: Sendable {
     }
 
     /// The id of `key`, if present.
-    public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let h = ByteTable.hash(key)
         var i = home(h)
         while true {
@@ -82,7 +82,7 @@ public struct ByteTable: Sendable {
 
     /// The id of `key`, inserting it if absent; `inserted` tells which.
     @discardableResult
-    public mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
+    mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
         let h = ByteTable.hash(key)
         var i = home(h)
         while true {
@@ -127,7 +127,7 @@ public struct ByteTable: Sendable {
     }
 
     /// Calls `body` with the key bytes of `id` (no string is made).
-    public func withKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    func withKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let span = span(id)
         return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
     }

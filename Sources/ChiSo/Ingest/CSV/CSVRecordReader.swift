@@ -29,7 +29,7 @@ public struct CSVRecord {
     public var count: Int { ends.count }
 
     /// The raw UTF-8 bytes of field `i`.
-    public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+    @_spi(RawBytes) public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
         let start = i == 0 ? 0 : ends[i - 1]
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[i]])
     }

@@ -28,7 +28,7 @@ public struct ReferenceTable: Sendable {
     public func has(_ key: String) -> Bool { values[key] != nil }
 
     /// SPEC 2.1 reference number: `-?[0-9]+([.,][0-9]+)?` after trimming, `.` or `,` as decimal mark.
-    public static func number(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
+    @_spi(RawBytes) public static func number(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
         var i = 0
         let n = cell.count
         var text = ""

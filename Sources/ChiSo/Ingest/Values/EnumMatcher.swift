@@ -26,7 +26,7 @@ public struct EnumMatcher<Value> {
     private var lastValue: Value?
 
     /// The value of a trimmed cell, or nil if it matches nothing.
-    public mutating func match(_ cell: UnsafeBufferPointer<UInt8>) -> Value? {
+    mutating func match(_ cell: UnsafeBufferPointer<UInt8>) -> Value? {
         if cell.count == lastBytes.count, lastBytes.withUnsafeBufferPointer({ last in
             cell.count == 0 || memcmp(last.baseAddress!, cell.baseAddress!, cell.count) == 0
         }) { return lastValue }
