@@ -109,33 +109,22 @@ public struct PipelineEvaluator {
             evaluation.stages = clock.stages
             return evaluation
         }
-        let table = clock.time("normalize", rows: { (_: IndicatorTable) in ingest.store.dossiers.count }) {
-            reorganization.indicators(ingest.store, dates: dates, checkLateList: ingest.configured.contains(.late))
+        let normalized = clock.time("normalize", rows: { (_: ComputingStages.Normalized) in ingest.store.dossiers.count }) {
+            ComputingStages.normalize(ingest, registry: registry, reorganization: reorganization, dates: dates,
+                                      checkLateList: ingest.configured.contains(.late), registryFile: registry.file.file)
         }
-        evaluation.table = table
-        evaluation.findings += Self.crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
-        if reorganization.followsReorganization {
-            evaluation.findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: registry.file.file)
+        evaluation.table = normalized.table
+        evaluation.findings += normalized.findings
+        let facts = UnitFacts(indicators: normalized.table.rows, targets: reportingReferences[.targets],
+                              external: reportingReferences[.external])
+        let scored = clock.time("indices", rows: { (_: ComputingStages.Scored) in config.indices.count * scoring.units.count }) {
+            ComputingStages.indices(config: config, reorganization: reorganization, facts: facts, compared: compared)
         }
-        let facts = UnitFacts(indicators: table.rows, targets: reportingReferences[.targets], external: reportingReferences[.external])
-        let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
-        evaluation.ancestors = ancestors
-        evaluation.scores = clock.time("indices", rows: { (_: [String: [UnitScore]]) in config.indices.count * scoring.units.count }) {
-            Dictionary(uniqueKeysWithValues: config.indices.map { index in
-                let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
-                return (index.key, computeIndex(index, units: scoring.units, facts: facts, previousRanks: previous))
-            })
-        }
-        for index in config.indices {
-            evaluation.findings += index.portalMismatches(evaluation.scores[index.key]!, registry: scoring, external: facts.external,
-                                                          externalFile: config.sources.external.map { config.display(config.resolve($0)) } ?? "")
-        }
+        evaluation.ancestors = scored.ancestors
+        evaluation.scores = scored.scores
+        evaluation.findings += scored.findings
         evaluation.decisions = clock.time("awards", rows: { (d: [String: [AwardDecision]]) in d.values.reduce(0) { $0 + $1.count } }) {
-            Dictionary(uniqueKeysWithValues: config.awards.map { award in
-                let index = config.indices.first { $0.key == award.index }!
-                let context = PredicateContext(index: index, facts: facts, scores: evaluation.scores[index.key]!)
-                return (award.key, selectAward(award, context: context, units: scoring.units, tierOrder: config.tierOrder))
-            })
+            ComputingStages.awards(config: config, units: scoring.units, facts: facts) { scored.scores[$0.key]! }
         }
         evaluation.stages = clock.stages
         return evaluation

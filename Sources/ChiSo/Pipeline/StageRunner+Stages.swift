@@ -12,11 +12,10 @@ extension StageRunner {
             result = r
         }
         let reorganization = try reorganization()
-        let table = reorganization.indicators(result.store, dates: dates, checkLateList: graph.stages.contains(.ingestLate))
-        var findings = PipelineEvaluator.crossCheckFindings(table.warnings, ingest: result, registry: registry)
-        if reorganization.followsReorganization {
-            findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: config.display(config.resolve(config.sources.units)))
-        }
+        let normalized = ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
+                                                   checkLateList: graph.stages.contains(.ingestLate),
+                                                   registryFile: config.display(config.resolve(config.sources.units)))
+        let (table, findings) = (normalized.table, normalized.findings)
         self.table = table
         let scoring = reorganization.reporting
         try warehouse.write { db in
@@ -42,17 +41,12 @@ extension StageRunner {
         let registry = reorganization.reporting
         let facts = try facts()
         let compared = try config.compareTo.map(comparedPeriod)
-        let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
+        let scored = ComputingStages.indices(config: config, reorganization: reorganization, facts: facts, compared: compared)
+        let ancestors = scored.ancestors
         self.ancestors = ancestors
-        var mismatches: [Finding] = []
-        for index in config.indices {
-            let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
-            scores[index.key] = computeIndex(index, units: registry.units, facts: facts, previousRanks: previous)
-            mismatches += index.portalMismatches(scores[index.key]!, registry: registry, external: facts.external,
-                                                 externalFile: config.sources.external.map { config.display(config.resolve($0)) } ?? "")
-        }
+        scores.merge(scored.scores) { $1 }
         try warehouse.write { db in
-            try Warehouse.saveFindings(db, key, stage: Stage.indices.rawValue, mismatches)
+            try Warehouse.saveFindings(db, key, stage: Stage.indices.rawValue, scored.findings)
             if reorganization.followsReorganization {
                 try Warehouse.saveAncestors(db, key, ancestors, registry: reorganization.registry)
             }
@@ -76,11 +70,7 @@ extension StageRunner {
     func runAwards(_ p: PlannedStage, _ runID: Int64) throws -> Int {
         let registry = try scoringUnits()
         let facts = try facts()
-        for award in config.awards {
-            let index = config.indices.first { $0.key == award.index }!
-            let context = PredicateContext(index: index, facts: facts, scores: try indexScores(index))
-            decisions[award.key] = selectAward(award, context: context, units: registry.units, tierOrder: config.tierOrder)
-        }
+        decisions.merge(try ComputingStages.awards(config: config, units: registry.units, facts: facts, scores: indexScores)) { $1 }
         let count = decisions.values.reduce(0) { $0 + $1.count }
         try warehouse.write { db in
             for award in config.awards { try Warehouse.saveDecisions(db, key, award, decisions[award.key]!, registry: registry) }

@@ -1,0 +1,60 @@
+/// The three computing stages (normalize, indices, awards) as pure functions over what the ingest
+/// produced. `chiso run` calls them one stage at a time and stores each result; `chiso explain` calls them
+/// in a row and keeps the results in memory. One path, so the two can never compute different figures.
+enum ComputingStages {
+    /// What normalize produces: the indicator table and its findings (SPEC 4's cross-checks, SPEC 10's).
+    struct Normalized {
+        var table: IndicatorTable
+        var findings: [Finding]
+    }
+
+    /// SPEC 3–4 (and 10.3): indicators per reporting unit.
+    /// - Parameters:
+    ///   - checkLateList: whether a `late` export is configured (SPEC 4's late-list cross-checks).
+    ///   - registryFile: the registry as findings name it.
+    static func normalize(_ ingest: IngestResult, registry: UnitRegistry, reorganization: Reorganization,
+                          dates: RunDates, checkLateList: Bool, registryFile: String) -> Normalized {
+        let table = reorganization.indicators(ingest.store, dates: dates, checkLateList: checkLateList)
+        var findings = PipelineEvaluator.crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
+        if reorganization.followsReorganization {
+            findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: registryFile)
+        }
+        return Normalized(table: table, findings: findings)
+    }
+
+    /// What indices produces: scores per index key, each unit's ancestors, and portal mismatches.
+    struct Scored {
+        var scores: [String: [UnitScore]]
+        var ancestors: [Int: [Int]]
+        var findings: [Finding]
+    }
+
+    /// SPEC 5 (and 10.4): every index of the pipeline, ranks compared with the `compare_to` period.
+    static func indices(config: PipelineConfig, reorganization: Reorganization, facts: UnitFacts,
+                        compared: ComparedPeriod?) -> Scored {
+        let units = reorganization.reporting.units
+        let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
+        let externalFile = config.sources.external.map { config.display(config.resolve($0)) } ?? ""
+        var out = Scored(scores: [:], ancestors: ancestors, findings: [])
+        for index in config.indices {
+            let previous = reorganization.previousRanks(compared?.ranks[index.key] ?? [:], ancestors: ancestors)
+            let scores = computeIndex(index, units: units, facts: facts, previousRanks: previous)
+            out.scores[index.key] = scores
+            out.findings += index.portalMismatches(scores, registry: reorganization.reporting, external: facts.external,
+                                                   externalFile: externalFile)
+        }
+        return out
+    }
+
+    /// SPEC 6: every award of the pipeline, over its index's scores (`scores` may read them from the warehouse).
+    static func awards(config: PipelineConfig, units: [Unit], facts: UnitFacts,
+                       scores: (IndexConfig) throws -> [UnitScore]) rethrows -> [String: [AwardDecision]] {
+        var out: [String: [AwardDecision]] = [:]
+        for award in config.awards {
+            let index = config.indices.first { $0.key == award.index }!
+            let context = PredicateContext(index: index, facts: facts, scores: try scores(index))
+            out[award.key] = selectAward(award, context: context, units: units, tierOrder: config.tierOrder)
+        }
+        return out
+    }
+}
