@@ -57,13 +57,15 @@ struct RunCommand: ParsableCommand {
             Terminal.error("chiso: \(held.description)")
             throw ExitCode(RunExit.locked.rawValue)
         }
+        defer { withExtendedLifetime(lock) {} }
+        // The warehouse opens first: a corrupt one stops the run before anything is made under --out.
         let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(path: db))
         let outputLock: RunLock
         do { outputLock = try RunLock(outputFolder: runner.outputDirectory) } catch let held as RunLock.Held {
             Terminal.error("chiso: \(held.description)")
             throw ExitCode(RunExit.locked.rawValue)
         }
-        defer { withExtendedLifetime((lock, outputLock)) {} }
+        defer { withExtendedLifetime(outputLock) {} }
         let progress = ProgressLog(prefix: "\(config.pipeline)/\(config.period.key)", outputDirectory: runner.outputDirectory,
                                    logger: Verbosity.logger(verbose: verbose, quiet: quiet))
         runner.onStage = progress.stage

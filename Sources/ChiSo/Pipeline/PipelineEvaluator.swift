@@ -78,7 +78,7 @@ public struct PipelineEvaluator {
 
     /// `OUT/PIPELINE/PERIOD`.
     public var outputDirectory: String {
-        options.outDirectory + "/" + config.pipeline + "/" + config.period.key
+        options.outputDirectory(config)
     }
 
     /// Reads and computes everything in memory, writing nothing (what `explain` shows).

@@ -33,7 +33,7 @@ public final class RunLock {
     /// the same `--out/PIPELINE/PERIOD` would otherwise swap the folder under each other. The lock is a
     /// `flock` on the folder's parent (`--out/PIPELINE`, its real path), not a file: the folder itself is
     /// replaced as a whole, and nothing is left beside it. Runs of one warehouse are already one at a time,
-    /// so this only ever waits on another warehouse's run of the same pipeline.
+    /// so this only ever refuses a run of another warehouse into the same `--out/PIPELINE` (any period).
     /// - Throws: ``Held``; ``EnvironmentError`` when the parent cannot be opened as a folder.
     public init(outputFolder: String) throws {
         let parent = (outputFolder as NSString).deletingLastPathComponent

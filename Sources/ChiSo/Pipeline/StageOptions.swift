@@ -16,6 +16,11 @@ public struct StageOptions: Sendable {
     /// The command line, recorded in `runs`.
     public var command = "chiso run"
 
+    /// `OUT/PIPELINE/PERIOD`: where a run of `config` writes its outputs.
+    public func outputDirectory(_ config: PipelineConfig) -> String {
+        outDirectory + "/" + config.pipeline + "/" + config.period.key
+    }
+
     /// Defaults, as of `asOf`.
     public init(asOf: Day? = nil) {
         self.asOf = asOf

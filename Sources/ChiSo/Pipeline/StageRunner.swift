@@ -66,7 +66,7 @@ public final class StageRunner {
     }
 
     /// `OUT/PIPELINE/PERIOD`.
-    public var outputDirectory: String { options.outDirectory + "/" + config.pipeline + "/" + config.period.key }
+    public var outputDirectory: String { options.outputDirectory(config) }
 
     // MARK: Running
 
