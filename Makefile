@@ -32,8 +32,9 @@ run: build
 
 # What the tests drive besides chiso: a real browser to print the council's report (chromium), PDF tools to
 # read it back (poppler-utils), fonts with Vietnamese glyphs, and an independent xlsx reader (openpyxl from
-# PyPI, in a venv under var/).
-TEST_DEBS := chromium poppler-utils fonts-dejavu-core
+# PyPI, in a venv under var/, which needs python3-venv), script(1) to give chiso a terminal (bsdutils) and
+# mount(8) for the full-disk test's tmpfs (both are in every Debian install; listed so nothing is assumed).
+TEST_DEBS := chromium poppler-utils fonts-dejavu-core python3 python3-venv bsdutils mount
 VENV := var/venv
 test-deps:
 	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -62,6 +63,7 @@ samples: deps
 # Not part of `make test`: chiso beside the libcsv floor and DuckDB (N=5000000 for the big run).
 N ?= 1000000
 bench: deps
+	@dpkg -s python3-venv >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv; }
 	bash Benchmarks/bench.sh $(N)
 
 # The manual page, generated from the command definitions by swift-argument-parser's own plugin.
