@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CLibCSV", pkgConfig: nil, providers: [.apt(["libcsv-dev"])]),
         /// libxlsxwriter (Debian `libxlsxwriter-dev`): the Office workbook `bao-cao.xlsx` (SPEC 11.1).
         .systemLibrary(name: "CXlsxWriter", pkgConfig: nil, providers: [.apt(["libxlsxwriter-dev"])]),
+        /// libpq (Debian `libpq-dev`): the shared PostgreSQL warehouse (SPEC 12), `COPY` for bulk rows.
+        .systemLibrary(name: "CLibPQ", pkgConfig: nil, providers: [.apt(["libpq-dev"])]),
         /// Linux calls Glibc's Swift module lacks (renameat2, to swap the output folder in one step).
         .systemLibrary(name: "CSystemCalls"),
         .target(
@@ -29,6 +31,7 @@ let package = Package(
                 "CLibCSV",
                 "CXlsxWriter",
                 "CSystemCalls",
+                "CLibPQ",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

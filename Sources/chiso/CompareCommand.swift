@@ -12,16 +12,16 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: ArgumentHelp(vi("Khóa pipeline (khóa `pipeline:` trong tệp YAML), một hoặc nhiều."))) var pipelines: [String]
     @Option(help: ArgumentHelp(vi("Kỳ (khóa kỳ, ví dụ 2024)."))) var period: String
     @Option(help: ArgumentHelp(vi("Khóa chỉ số; mặc định: chỉ số duy nhất của mỗi pipeline."))) var index: String?
-    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite (phải có sẵn)."))) var db: String = "var/chiso.sqlite"
+    @OptionGroup var warehouseOptions: WarehouseOptions
     @Flag(help: ArgumentHelp(vi("In bảng dạng CSV (UTF-8 có BOM, như các tệp đầu ra)."))) var csv = false
 
     func run() throws {
-        let warehouse = try Warehouse(existing: db)
+        let warehouse = try Warehouse(existing: warehouseOptions.location)
         var entries: [Comparison.Entry] = []
         for pipeline in pipelines {
             let keys = try warehouse.indexKeys(pipeline: pipeline, period: period)
             guard !keys.isEmpty else {
-                throw ConfigError(file: "PIPELINE", "kho dữ liệu \(db) không có điểm nào của pipeline '\(pipeline)' kỳ \(period)")
+                throw ConfigError(file: "PIPELINE", "kho dữ liệu \(warehouseOptions.display) không có điểm nào của pipeline '\(pipeline)' kỳ \(period)")
             }
             let key: String
             if let index {
@@ -43,7 +43,7 @@ struct CompareCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(table.bytes))
             return
         }
-        print("So sánh kỳ \(period) — kho dữ liệu \(db)")
+        print("So sánh kỳ \(period) — kho dữ liệu \(warehouseOptions.display)")
         let widths = [max(8, entries.map(\.pipeline.count).max() ?? 0), 8, 9, 9, 9, 9]
         print("  " + zip(["Pipeline", "Chỉ số", "Đơn vị", "Thấp nhất", "Trung vị", "Cao nhất"], widths).map { pad($0, $1) }.joined(separator: " ") + "  Dẫn đầu")
         for row in table.rows {

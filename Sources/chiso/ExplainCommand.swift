@@ -15,13 +15,13 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML)."))) var pipeline: String
     @Argument(help: ArgumentHelp(vi("Mã đơn vị."))) var unit: String
     @Option(name: .customLong("as-of"), help: ArgumentHelp(vi("Ngày chốt số liệu (yyyy-MM-dd); mặc định: của lần chạy thành công cuối."))) var asOf: String?
-    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite (phải có sẵn)."))) var db: String = "var/chiso.sqlite"
+    @OptionGroup var warehouseOptions: WarehouseOptions
     @Flag(help: ArgumentHelp(vi("In một tài liệu JSON thay cho văn bản."))) var json = false
 
     func run() throws {
         let wanted = try parseDay(asOf, "--as-of")
         let (config, root) = try PipelineLoader.load(path: pipeline)
-        let warehouse = try Warehouse(existing: db)
+        let warehouse = try Warehouse(existing: warehouseOptions.location)
         let key = PeriodKey(pipeline: config.pipeline, period: config.period.key)
         let last = try warehouse.lastSuccessfulRun(key)
         let evaluation: Evaluation
@@ -33,7 +33,7 @@ struct ExplainCommand: ParsableCommand {
             let runner = try StageRunner(config: config, root: root, options: options, warehouse: warehouse)
             evaluation = try runner.storedEvaluation()
             source = "warehouse"
-            var text = "Theo lần chạy thành công cuối (\(last.finishedAt), số liệu đến \(PortalDate.iso(lastAsOf))) trong \(db)"
+            var text = "Theo lần chạy thành công cuối (\(last.finishedAt), số liệu đến \(PortalDate.iso(lastAsOf))) trong \(warehouseOptions.display)"
             let stale = try runner.plan().filter { $0.run && $0.stage != .report }.map(\.stage.rawValue)
             if !stale.isEmpty {
                 text += "\nLưu ý: dữ liệu hoặc cấu hình đã đổi từ lần chạy đó (cũ: \(stale.joined(separator: ", "))); chạy 'chiso run' để cập nhật"
@@ -46,7 +46,7 @@ struct ExplainCommand: ParsableCommand {
             evaluation = try PipelineEvaluator(config: config, options: StageOptions(asOf: wanted)).evaluate(compared: compared)
             source = "computed"
             heading = last == nil
-                ? "Kỳ này chưa có lần chạy thành công trong \(db): số liệu tính trực tiếp từ dữ liệu, chưa ghi vào đâu"
+                ? "Kỳ này chưa có lần chạy thành công trong \(warehouseOptions.display): số liệu tính trực tiếp từ dữ liệu, chưa ghi vào đâu"
                 : "Số liệu tính trực tiếp từ dữ liệu với --as-of \(PortalDate.iso(evaluation.dates.asOf)) (khác lần chạy cuối), chưa ghi vào đâu"
         }
         if evaluation.ingest.failed {

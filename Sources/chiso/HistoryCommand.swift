@@ -14,7 +14,7 @@ struct HistoryCommand: ParsableCommand {
     @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML); mọi kỳ có cùng khóa pipeline đều được liệt kê."))) var pipeline: String
     @Argument(help: ArgumentHelp(vi("Mã đơn vị."))) var unit: String
     @Option(help: ArgumentHelp(vi("Khóa chỉ số; mặc định: chỉ số đầu tiên của pipeline."))) var index: String?
-    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite (phải có sẵn)."))) var db: String = "var/chiso.sqlite"
+    @OptionGroup var warehouseOptions: WarehouseOptions
     @Flag(help: ArgumentHelp(vi("In một tài liệu JSON thay cho văn bản."))) var json = false
 
     /// `history --json`.
@@ -44,7 +44,7 @@ struct HistoryCommand: ParsableCommand {
             throw ConfigError(file: "--index", "không có chỉ số '\(indexKey)'; có: \(config.indices.map(\.key).joined(separator: ", "))")
         }
         let code = ByteText.unitCode(unit)
-        let entries = try Warehouse(existing: db).history(pipeline: config.pipeline, unit: code, index: indexKey)
+        let entries = try Warehouse(existing: warehouseOptions.location).history(pipeline: config.pipeline, unit: code, index: indexKey)
         if json {
             FileHandle.standardOutput.write(try JSONDocument.encode(Document(
                 pipeline: config.pipeline, unit: code, index: indexKey,
@@ -53,7 +53,7 @@ struct HistoryCommand: ParsableCommand {
             return
         }
         guard !entries.isEmpty else {
-            throw ConfigError(file: "UNIT", "kho dữ liệu \(db) chưa có kết quả nào của đơn vị \(code) cho chỉ số \(indexKey) của pipeline \(config.pipeline)")
+            throw ConfigError(file: "UNIT", "kho dữ liệu \(warehouseOptions.display) chưa có kết quả nào của đơn vị \(code) cho chỉ số \(indexKey) của pipeline \(config.pipeline)")
         }
         print("\(code) — pipeline \(config.pipeline), chỉ số \(indexKey)")
         print("  \(pad("Kỳ", 8)) \(pad("Số liệu đến", 11))  \("Điểm".leftPadded(7))  \("Hạng".leftPadded(8))  \("Kỳ trước".leftPadded(8))  Xếp loại")

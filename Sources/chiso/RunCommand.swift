@@ -6,7 +6,7 @@ import Logging
 /// `chiso run PIPELINE.yaml`: the stages that are not up to date, over the warehouse.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: vi("Chạy pipeline: các giai đoạn chưa cập nhật, trên kho dữ liệu SQLite."),
+        commandName: "run", abstract: vi("Chạy pipeline: các giai đoạn chưa cập nhật, trên kho dữ liệu (SQLite hoặc PostgreSQL)."),
         discussion: vi("""
         Giai đoạn (theo thứ tự): ingest.units (danh mục đơn vị và danh mục sắp xếp), ingest.targets, \
         ingest.external, ingest.dossiers, ingest.late, ingest.postal, ingest.digitized, normalize, indices, \
@@ -22,7 +22,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("from"), help: ArgumentHelp(vi("Chạy giai đoạn này và mọi giai đoạn sau nó."))) var from: String?
     @Flag(help: ArgumentHelp(vi("Chạy lại cả những giai đoạn đã cập nhật."))) var force = false
     @Flag(name: .customLong("dry-run"), help: ArgumentHelp(vi("Chỉ in những gì sẽ chạy và vì sao; không thay đổi gì."))) var dryRun = false
-    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite."))) var db: String = "var/chiso.sqlite"
+    @OptionGroup var warehouseOptions: WarehouseOptions
     @Option(help: ArgumentHelp(vi("Thư mục đầu ra."))) var out: String = "out"
     @Option(name: .customLong("header-style"), help: ArgumentHelp(vi("Tiêu đề cột: vi (tiếng Việt) hoặc keys."))) var headerStyle: String = "vi"
     @Flag(help: ArgumentHelp(vi("In một dòng cho mỗi giai đoạn, cả khi không có terminal."))) var verbose = false
@@ -46,20 +46,28 @@ struct RunCommand: ParsableCommand {
         let (config, root) = try PipelineLoader.load(path: pipeline)
 
         if dryRun {
-            let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(readingFrom: db))
+            let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(readingFrom: warehouseOptions.location))
             for p in try runner.plan() {
                 print("\(pad(p.stage.rawValue, 17)) \(p.run ? "chạy   " : "bỏ qua ") \(p.reason)")
             }
             return
         }
-        let lock: RunLock
-        do { lock = try RunLock(warehouse: db) } catch let held as RunLock.Held {
+        // One run at a time: per SQLite file (a flock beside it, taken before the file opens), or per
+        // pipeline on a shared PostgreSQL (an advisory lock; other pipelines run at once).
+        let location = warehouseOptions.location
+        let lock: AnyObject
+        do {
+            switch location {
+            case let .sqlite(path): lock = try RunLock(warehouse: path)
+            case let .postgres(address): lock = try PostgresRunLock(address, pipeline: config.pipeline)
+            }
+        } catch let held as RunLock.Held {
             Terminal.error("chiso: \(held.description)")
             throw ExitCode(RunExit.locked.rawValue)
         }
         defer { withExtendedLifetime(lock) {} }
         // The warehouse opens first: a corrupt one stops the run before anything is made under --out.
-        let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(path: db))
+        let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(creating: location))
         let outputLock: RunLock
         do { outputLock = try RunLock(outputFolder: runner.outputDirectory) } catch let held as RunLock.Held {
             Terminal.error("chiso: \(held.description)")

@@ -10,7 +10,7 @@ struct StatusCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp(vi("Tệp pipeline (YAML)."))) var pipeline: String
     @Option(name: .customLong("as-of"), help: ArgumentHelp(vi("Ngày chốt số liệu (yyyy-MM-dd); mặc định: của lần chạy thành công cuối."))) var asOf: String?
-    @Option(help: ArgumentHelp(vi("Kho dữ liệu SQLite (phải có sẵn)."))) var db: String = "var/chiso.sqlite"
+    @OptionGroup var warehouseOptions: WarehouseOptions
     @Option(help: ArgumentHelp(vi("Thư mục đầu ra; mặc định: của lần chạy thành công cuối."))) var out: String?
     @Option(name: .customLong("header-style"), help: ArgumentHelp(vi("vi hoặc keys; mặc định: của lần chạy thành công cuối."))) var headerStyle: String?
     @Flag(help: ArgumentHelp(vi("In một tài liệu JSON thay cho văn bản."))) var json = false
@@ -38,7 +38,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         var options = StageOptions()
         let (config, root) = try PipelineLoader.load(path: pipeline)
-        let warehouse = try Warehouse(existing: db)
+        let warehouse = try Warehouse(existing: warehouseOptions.location)
         let last = try warehouse.lastSuccessfulRun(PeriodKey(pipeline: config.pipeline, period: config.period.key))
         options.asOf = try parseDay(asOf, "--as-of") ?? last?.asOf
         options.outDirectory = out ?? last?.outDirectory ?? "out"
@@ -53,7 +53,7 @@ struct StatusCommand: ParsableCommand {
         let asOfFrom = asOf != nil ? "option" : (last?.asOf != nil ? "last_run" : "period_end")
         if json {
             let doc = Document(
-                pipeline: config.pipeline, period: config.period.key, warehouse: Warehouse.absolute(db),
+                pipeline: config.pipeline, period: config.period.key, warehouse: warehouseOptions.display,
                 asOf: PortalDate.iso(runner.dates.asOf), asOfFrom: asOfFrom, lastRunFinishedAt: last?.finishedAt,
                 stages: plan.map { p in
                     Document.StageLine(stage: p.stage.rawValue, state: p.previous == nil ? "never_run" : (p.run ? "stale" : "up_to_date"),
@@ -65,7 +65,7 @@ struct StatusCommand: ParsableCommand {
         let basis = asOfFrom == "last_run"
             ? "theo lần chạy thành công cuối (\(last!.finishedAt)): as_of \(PortalDate.iso(runner.dates.asOf)), đầu ra \(options.outDirectory)"
             : "as_of \(PortalDate.iso(runner.dates.asOf))" + (last == nil ? " (kỳ chưa có lần chạy thành công)" : "")
-        print("\(config.pipeline)/\(config.period.key) — kho dữ liệu \(db); \(basis)")
+        print("\(config.pipeline)/\(config.period.key) — kho dữ liệu \(warehouseOptions.display); \(basis)")
         for p in plan {
             let state: String
             if p.previous == nil { state = "chưa chạy" } else if p.run { state = "cũ (\(p.reason))" } else { state = "cập nhật" }

@@ -121,8 +121,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!s.exists("out/tay-tinh/2023/khen-thuong-bk.csv"))
         #expect(s.exists("out/tay-tinh/2023/chi-so-dvc.csv"))
-        let w = try Warehouse(readingFrom: db)
-        #expect(try w.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM award_decisions") } == 0)
+        #expect(try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM award_decisions") } == 0)
     }
 
     @Test func aSingleStageNeedsItsPersistedUpstream() throws {
@@ -163,7 +162,7 @@ import Testing
         #expect(try run().status == 0)
         let key = PeriodKey(pipeline: "tay-tinh", period: "2023")
         let before = try Warehouse(readingFrom: db).stageStates(key).mapValues(\.fingerprint)
-        let lateRows = { try Warehouse(readingFrom: self.db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM late_rows") } }
+        let lateRows = { try DatabaseQueue(path: self.db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM late_rows") } }
         #expect(try lateRows() == 1)
         s.write("data/tre-han.csv", "Mã hồ sơ,Mã đơn vị,Xin lỗi\nHS-2,A,\"Có\n")
         let r = try run()
@@ -295,9 +294,9 @@ import Testing
 
         // The warehouse opens, is consistent, and holds the previous run's results.
         let w = try Warehouse(readingFrom: db)
-        #expect(try w.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        #expect(try DatabaseQueue(path: db).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
         #expect(try w.stageStates(key).mapValues(\.fingerprint) == statesBefore)
-        #expect(try w.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dossiers") } == 3)
+        #expect(try DatabaseQueue(path: db).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dossiers") } == 3)
         #expect(outputs.map { s.read("out/tay-tinh/2023/" + $0) } == before)
         #expect(!FileManager.default.fileExists(atPath: s.path + "/out/tay-tinh/2023/loi"))
 
@@ -306,7 +305,7 @@ import Testing
         let next = try run(["--force"])
         #expect(next.status == 0, "\(next.stderr)")
         #expect(outputs.dropLast().map { s.read("out/tay-tinh/2023/" + $0) } == before.dropLast())
-        let statuses = try Warehouse(readingFrom: db).read { try String.fetchAll($0, sql: "SELECT status FROM runs ORDER BY id") }
+        let statuses = try DatabaseQueue(path: db).read { try String.fetchAll($0, sql: "SELECT status FROM runs ORDER BY id") }
         #expect(statuses == ["ok", "killed", "ok"])
     }
 }

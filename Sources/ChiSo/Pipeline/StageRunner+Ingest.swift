@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The ingest stages: every source read, then one transaction, so that a failed file changes nothing.
 extension StageRunner {
@@ -109,7 +108,7 @@ extension StageRunner {
         let exportIDs = Dictionary(grouping: allFiles.indices.filter { $0 >= firstNew }, by: { allFiles[$0].source })
         let ingestFindings = findings, files = newFiles
         let walk = crosswalk ?? nil
-        let rest: (Database) throws -> Void = { db in
+        let rest: (any SQLSession) throws -> Void = { db in
             for stage in stages where stage.isIngest && runs.contains(stage) {
                 let source = stage.source!
                 let stageFiles = files.filter { stage.reads($0.source) }
@@ -146,7 +145,7 @@ extension StageRunner {
         struct Abandoned: Error {}
         let ready = DispatchSemaphore(value: 0)
         /// nil when a file failed: the writer then rolls back.
-        var rest: ((Database) throws -> Void)?
+        var rest: ((any SQLSession) throws -> Void)?
         var error: Error?
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Yams
 
 /// One stage of the plan: run or skip, and why.
@@ -84,13 +83,10 @@ public final class StageRunner {
             try warehouse.finishRun(runID, status: result.exit == .success ? "ok" : "failed", exitCode: result.exit.rawValue,
                                     message: result.exit == .success ? nil : "dữ liệu đầu vào lỗi")
             return result
-        } catch let error as DatabaseError {
-            let environment = Warehouse.environment(error, path: warehouse.path)
+        } catch let error where warehouse.environmentError(error) != nil {
+            let environment = warehouse.environmentError(error)!
             try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.environment.rawValue, message: environment.description)
             throw environment
-        } catch let error as EnvironmentError {
-            try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.environment.rawValue, message: error.description)
-            throw error
         } catch let error as OutputError {
             try? warehouse.finishRun(runID, status: "failed", exitCode: RunExit.environment.rawValue, message: error.description)
             throw error

@@ -3,9 +3,10 @@ import GRDBSQLite
 
 /// A prepared INSERT bound through SQLite's C API, for the tables that take one row per dossier:
 /// no `StatementArguments` array, no `String` per value. Used inside a GRDB transaction.
-struct BulkInsert {
+final class BulkInsert: SQLBulkWriter {
     private let statement: Statement
     private let handle: OpaquePointer
+    private var column: Int32 = 1
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
@@ -13,32 +14,37 @@ struct BulkInsert {
         handle = statement.sqliteStatement
     }
 
-    @inline(__always) func int(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
-    @inline(__always) func bool(_ i: Int32, _ v: Bool) { sqlite3_bind_int64(handle, i, v ? 1 : 0) }
-    @inline(__always) func null(_ i: Int32) { sqlite3_bind_null(handle, i) }
+    @inline(__always) func int(_ v: Int) { sqlite3_bind_int64(handle, column, Int64(v)); column += 1 }
+    @inline(__always) func real(_ v: Double) { sqlite3_bind_double(handle, column, v); column += 1 }
+    @inline(__always) func bool(_ v: Bool) { sqlite3_bind_int64(handle, column, v ? 1 : 0); column += 1 }
+    @inline(__always) func null() { sqlite3_bind_null(handle, column); column += 1 }
 
     /// Binds UTF-8 bytes (copied by SQLite).
-    @inline(__always) func text(_ i: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
-        _ = bytes.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, i, $0.baseAddress, Int32($0.count), BulkInsert.transient) }
+    @inline(__always) func text(bytes: UnsafeBufferPointer<UInt8>) {
+        _ = bytes.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, column, $0.baseAddress, Int32($0.count), BulkInsert.transient) }
+        column += 1
     }
 
-    func text(_ i: Int32, _ s: String) {
+    func text(_ s: String) {
         var copy = s
-        copy.withUTF8 { text(i, $0) }
+        copy.withUTF8 { text(bytes: $0) }
     }
 
-    /// Inserts the bound row and clears the bindings' statement state for the next one.
-    func step() throws {
+    /// Inserts the bound row and resets the statement for the next one.
+    func endRow() throws {
+        column = 1
         let rc = sqlite3_step(handle)
         sqlite3_reset(handle)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
         }
     }
+
+    func finish() throws {}
 }
 
 /// Reads a SELECT row by row through SQLite's C API.
-struct BulkRead {
+final class BulkRead: SQLCursor {
     private let statement: Statement
     private let handle: OpaquePointer
 
@@ -56,15 +62,15 @@ struct BulkRead {
         throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
     }
 
-    @inline(__always) func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(handle, i)) }
-    @inline(__always) func bool(_ i: Int32) -> Bool { sqlite3_column_int64(handle, i) != 0 }
-    @inline(__always) func isNull(_ i: Int32) -> Bool { sqlite3_column_type(handle, i) == SQLITE_NULL }
+    @inline(__always) func int(_ i: Int) -> Int { Int(sqlite3_column_int64(handle, Int32(i))) }
+    @inline(__always) func bool(_ i: Int) -> Bool { sqlite3_column_int64(handle, Int32(i)) != 0 }
+    @inline(__always) func isNull(_ i: Int) -> Bool { sqlite3_column_type(handle, Int32(i)) == SQLITE_NULL }
 
     /// The column's UTF-8 bytes, valid until the next `next()`.
-    @inline(__always) func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8> {
-        guard let p = sqlite3_column_text(handle, i) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, i)))
+    @inline(__always) func withBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        guard let p = sqlite3_column_text(handle, Int32(i)) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
     }
 
-    func string(_ i: Int32) -> String { String(decoding: bytes(i), as: UTF8.self) }
+    func string(_ i: Int) -> String { withBytes(i) { String(decoding: $0, as: UTF8.self) } }
 }

@@ -1,34 +1,28 @@
-import GRDB
 
 /// What each stage writes to and reads from the warehouse, table by table.
 extension Warehouse {
-    static func delete(_ db: Database, _ table: String, _ key: PeriodKey, extra: String = "", _ args: [DatabaseValueConvertible?] = []) throws {
-        try db.execute(sql: "DELETE FROM \(table) WHERE pipeline = ? AND period = ?\(extra)",
-                       arguments: StatementArguments([key.pipeline, key.period] + args))
+    static func delete(_ db: any SQLSession, _ table: String, _ key: PeriodKey, extra: String = "", _ args: SQLArguments = []) throws {
+        try db.execute("DELETE FROM \(table) WHERE pipeline = ? AND period = ?\(extra)", [key.pipeline, key.period] + args)
     }
 
     // MARK: ingest.units and the references
 
-    static func saveUnits(_ db: Database, _ key: PeriodKey, _ registry: UnitRegistry) throws {
+    static func saveUnits(_ db: any SQLSession, _ key: PeriodKey, _ registry: UnitRegistry) throws {
         try delete(db, "units", key)
-        let st = try db.makeStatement(sql: """
-            INSERT INTO units (pipeline, period, position, unit_code, unit_name, tier, parent_code, valid_from, valid_to, line,
-                               dated, reporting)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let st = try db.bulkWriter(table: "units", columns: ["pipeline", "period", "position", "unit_code", "unit_name", "tier", "parent_code", "valid_from", "valid_to", "line", "dated", "reporting"])
         for (i, u) in registry.units.enumerated() {
-            try st.execute(arguments: [key.pipeline, key.period, i, u.code, u.name, u.tier, u.parentCode,
+            try st.row([key.pipeline, key.period, i, u.code, u.name, u.tier, u.parentCode,
                                        u.validFrom.map(PortalDate.iso), u.validTo.map(PortalDate.iso), u.line,
                                        registry.hasValidity, registry.isReporting[i]])
         }
+        try st.finish()
     }
 
     /// The registry as ingested, its reporting units those active on `reportingDay` (the period's `to`).
     public func loadUnits(_ key: PeriodKey, reportingDay: Day? = nil) throws -> UnitRegistry {
         try read { db in
             var dated = false
-            let units = try Row.fetchAll(db, sql: "SELECT * FROM units WHERE pipeline = ? AND period = ? ORDER BY position",
-                                         arguments: [key.pipeline, key.period]).map { row -> Unit in
+            let units = try db.rows("SELECT * FROM units WHERE pipeline = ? AND period = ? ORDER BY position", [key.pipeline, key.period]).map { row -> Unit in
                 dated = dated || (row["dated"] as Bool? ?? false)
                 return Unit(code: row["unit_code"], name: row["unit_name"], tier: row["tier"], parentCode: row["parent_code"],
                             validFrom: (row["valid_from"] as String?).flatMap(PortalDate.parseISO),
@@ -38,30 +32,30 @@ extension Warehouse {
         }
     }
 
-    static func saveReference(_ db: Database, _ key: PeriodKey, _ kind: SourceKind, _ table: ReferenceTable,
+    static func saveReference(_ db: any SQLSession, _ key: PeriodKey, _ kind: SourceKind, _ table: ReferenceTable,
                               registry: UnitRegistry) throws {
         try delete(db, "reference_values", key, extra: " AND source = ?", [kind.rawValue])
         try delete(db, "reference_keys", key, extra: " AND source = ?", [kind.rawValue])
-        let k = try db.makeStatement(sql: "INSERT INTO reference_keys (pipeline, period, source, key, position) VALUES (?, ?, ?, ?, ?)")
-        for (i, name) in table.keys.enumerated() { try k.execute(arguments: [key.pipeline, key.period, kind.rawValue, name, i]) }
-        let v = try db.makeStatement(sql: "INSERT INTO reference_values (pipeline, period, source, unit_code, key, value) VALUES (?, ?, ?, ?, ?, ?)")
+        let k = try db.bulkWriter(table: "reference_keys", columns: ["pipeline", "period", "source", "key", "position"])
+        for (i, name) in table.keys.enumerated() { try k.row([key.pipeline, key.period, kind.rawValue, name, i]) }
+        try k.finish()
+        let v = try db.bulkWriter(table: "reference_values", columns: ["pipeline", "period", "source", "unit_code", "key", "value"])
         for (u, unit) in registry.units.enumerated() {
             for name in table.keys {
                 if let value = table.value(unit: u, key: name) {
-                    try v.execute(arguments: [key.pipeline, key.period, kind.rawValue, unit.code, name, value])
+                    try v.row([key.pipeline, key.period, kind.rawValue, unit.code, name, value])
                 }
             }
         }
+        try v.finish()
     }
 
     public func loadReference(_ key: PeriodKey, _ kind: SourceKind, registry: UnitRegistry) throws -> ReferenceTable? {
         try read { db in
-            let keys = try String.fetchAll(db, sql: "SELECT key FROM reference_keys WHERE pipeline = ? AND period = ? AND source = ? ORDER BY position",
-                                           arguments: [key.pipeline, key.period, kind.rawValue])
+            let keys: [String] = try db.column("SELECT key FROM reference_keys WHERE pipeline = ? AND period = ? AND source = ? ORDER BY position", [key.pipeline, key.period, kind.rawValue])
             if keys.isEmpty { return nil }
             var values: [String: [Int: Double]] = Dictionary(uniqueKeysWithValues: keys.map { ($0, [:]) })
-            for row in try Row.fetchAll(db, sql: "SELECT unit_code, key, value FROM reference_values WHERE pipeline = ? AND period = ? AND source = ?",
-                                        arguments: [key.pipeline, key.period, kind.rawValue]) {
+            for row in try db.rows("SELECT unit_code, key, value FROM reference_values WHERE pipeline = ? AND period = ? AND source = ?", [key.pipeline, key.period, kind.rawValue]) {
                 guard let u = registry.index(of: row["unit_code"] as String) else { continue }
                 values[row["key"] as String, default: [:]][u] = row["value"]
             }
@@ -72,15 +66,18 @@ extension Warehouse {
     // MARK: Files and findings
 
     /// Replaces a stage's files; `ids` are their `file_id`s (exports only: what dossier rows refer to).
-    static func saveFiles(_ db: Database, _ key: PeriodKey, stage: String, _ files: [FileReport], ids: [Int]? = nil) throws {
+    static func saveFiles(_ db: any SQLSession, _ key: PeriodKey, stage: String, _ files: [FileReport], ids: [Int]? = nil) throws {
         try delete(db, "source_files", key, extra: " AND stage = ?", [stage])
-        let st = try db.makeStatement(sql: """
-            INSERT OR REPLACE INTO source_files (pipeline, period, stage, source, file, position, file_id, size, sha256, encoding, delimiter, rows, quarantined)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         for (i, f) in files.enumerated() {
-            try st.execute(arguments: [key.pipeline, key.period, stage, f.source.rawValue, f.file, i, ids?[i], f.size, f.sha256,
-                                       f.encoding.rawValue, f.delimiter, f.rows, f.quarantined])
+            // A file read by two stages (one path in two sources) is kept once, as the later stage read it.
+            try db.execute("""
+                INSERT INTO source_files (pipeline, period, stage, source, file, position, file_id, size, sha256, encoding, delimiter, rows, quarantined)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (pipeline, period, file) DO UPDATE SET stage = excluded.stage, source = excluded.source,
+                  position = excluded.position, file_id = excluded.file_id, size = excluded.size, sha256 = excluded.sha256,
+                  encoding = excluded.encoding, delimiter = excluded.delimiter, rows = excluded.rows, quarantined = excluded.quarantined
+                """, [key.pipeline, key.period, stage, f.source.rawValue, f.file, i, ids?[i], f.size, f.sha256,
+                      f.encoding.rawValue, f.delimiter, f.rows, f.quarantined])
         }
     }
 
@@ -88,8 +85,7 @@ extension Warehouse {
     public func loadExportFiles(_ key: PeriodKey) throws -> [FileReport] {
         try read { db in
             var out: [FileReport] = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM source_files WHERE pipeline = ? AND period = ? AND file_id IS NOT NULL ORDER BY file_id",
-                                        arguments: [key.pipeline, key.period]) {
+            for row in try db.rows("SELECT * FROM source_files WHERE pipeline = ? AND period = ? AND file_id IS NOT NULL ORDER BY file_id", [key.pipeline, key.period]) {
                 let id: Int = row["file_id"]
                 while out.count < id {
                     out.append(FileReport(source: .dossiers, file: "", size: 0, sha256: "", encoding: .utf8, delimiter: "",
@@ -104,9 +100,9 @@ extension Warehouse {
     }
 
     /// The id of a pipeline's period in the big tables, created on first use.
-    static func periodID(_ db: Database, _ key: PeriodKey) throws -> Int {
-        try db.execute(sql: "INSERT OR IGNORE INTO periods (pipeline, period) VALUES (?, ?)", arguments: [key.pipeline, key.period])
-        return try Int.fetchOne(db, sql: "SELECT id FROM periods WHERE pipeline = ? AND period = ?", arguments: [key.pipeline, key.period])!
+    static func periodID(_ db: any SQLSession, _ key: PeriodKey) throws -> Int {
+        try db.execute("INSERT INTO periods (pipeline, period) VALUES (?, ?) ON CONFLICT DO NOTHING", [key.pipeline, key.period])
+        return try db.value("SELECT id FROM periods WHERE pipeline = ? AND period = ?", [key.pipeline, key.period])!
     }
 
     /// Files of the given stages, in stage order then reading order.
@@ -114,8 +110,7 @@ extension Warehouse {
         try read { db in
             var out: [FileReport] = []
             for stage in stages {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM source_files WHERE pipeline = ? AND period = ? AND stage = ? ORDER BY position",
-                                            arguments: [key.pipeline, key.period, stage]) {
+                for row in try db.rows("SELECT * FROM source_files WHERE pipeline = ? AND period = ? AND stage = ? ORDER BY position", [key.pipeline, key.period, stage]) {
                     out.append(FileReport(source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], size: row["size"],
                                           sha256: row["sha256"], encoding: SourceEncoding(rawValue: row["encoding"] ?? "") ?? .utf8,
                                           delimiter: row["delimiter"] ?? "", rows: row["rows"], quarantined: row["quarantined"],
@@ -126,22 +121,19 @@ extension Warehouse {
         }
     }
 
-    static func saveFindings(_ db: Database, _ key: PeriodKey, stage: String, _ findings: [Finding]) throws {
+    static func saveFindings(_ db: any SQLSession, _ key: PeriodKey, stage: String, _ findings: [Finding]) throws {
         try delete(db, "findings", key, extra: " AND stage = ?", [stage])
-        let st = try db.makeStatement(sql: """
-            INSERT INTO findings (pipeline, period, stage, severity, code, source, file, line, "column", value, dossier_id, unit_code, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let st = try db.bulkWriter(table: "findings", columns: ["pipeline", "period", "stage", "severity", "code", "source", "file", "line", "\"column\"", "value", "dossier_id", "unit_code", "message"])
         for f in findings {
-            try st.execute(arguments: [key.pipeline, key.period, stage, f.severity.rawValue, f.code.rawValue, f.source.rawValue,
+            try st.row([key.pipeline, key.period, stage, f.severity.rawValue, f.code.rawValue, f.source.rawValue,
                                        f.file, f.line, f.column, f.value, f.dossierID, f.unitCode, f.message])
         }
+        try st.finish()
     }
 
     public func loadFindings(_ key: PeriodKey) throws -> [Finding] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM findings WHERE pipeline = ? AND period = ? ORDER BY rowid",
-                             arguments: [key.pipeline, key.period]).map { row in
+            try db.rows("SELECT * FROM findings WHERE pipeline = ? AND period = ? ORDER BY \(db.dialect.insertionOrder)", [key.pipeline, key.period]).map { row in
                 Finding(Severity(rawValue: row["severity"]) ?? .error, FindingCode(rawValue: row["code"]) ?? .encoding,
                         source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], line: row["line"],
                         column: row["column"], value: row["value"], dossierID: row["dossier_id"], unitCode: row["unit_code"],
@@ -152,53 +144,51 @@ extension Warehouse {
 
     // MARK: ingest.dossiers and the linked sources
 
-    static func saveDossiers(_ db: Database, _ key: PeriodKey, _ store: DossierStore, registry: UnitRegistry) throws {
+    static func saveDossiers(_ db: any SQLSession, _ key: PeriodKey, _ store: DossierStore, registry: UnitRegistry) throws {
         try saveDossiers(db, key, store.dossiers, ids: store.ids, registry: registry)
     }
 
     /// The dossiers alone (their ids and fields), so that they can be written while the linked sources are read.
-    static func saveDossiers(_ db: Database, _ key: PeriodKey, _ dossiers: [Dossier], ids: ByteTable, registry: UnitRegistry) throws {
+    static func saveDossiers(_ db: any SQLSession, _ key: PeriodKey, _ dossiers: [Dossier], ids: ByteTable, registry: UnitRegistry) throws {
         let period = try periodID(db, key)
-        try db.execute(sql: "DELETE FROM dossiers WHERE period_id = ?", arguments: [period])
-        let insert = try BulkInsert(db, sql: """
-            INSERT INTO dossiers (period_id, position, dossier_id, unit_code, received_day, due_day, finished_day, status, channel,
-                                  full_online, fee_required, paid_online, file_id, line)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let table = try db.replacePeriodRows(table: "dossiers", periodID: period)
+        let insert = try db.bulkWriter(table: table, columns: [
+            "period_id", "position", "dossier_id", "unit_code", "received_day", "due_day", "finished_day", "status", "channel",
+            "full_online", "fee_required", "paid_online", "file_id", "line"])
         let codes = registry.units.map(\.code)
         for (i, d) in dossiers.enumerated() {
-            insert.int(1, period)
-            insert.int(2, i)
-            ids.withKey(i) { insert.text(3, $0) }
-            insert.text(4, codes[Int(d.unit)])
-            insert.int(5, Int(d.received))
-            if let due = d.due { insert.int(6, Int(due)) } else { insert.null(6) }
-            if let finished = d.finished { insert.int(7, Int(finished)) } else { insert.null(7) }
-            insert.int(8, Int(d.status.rawValue))
-            insert.int(9, Int(d.channel.rawValue))
-            insert.bool(10, d.fullOnline)
-            insert.bool(11, d.feeRequired)
-            insert.bool(12, d.paidOnline)
-            insert.int(13, Int(d.ref.file))
-            insert.int(14, Int(d.ref.line))
-            try insert.step()
+            insert.int(period)
+            insert.int(i)
+            ids.withKey(i) { insert.text(bytes: $0) }
+            insert.text(codes[Int(d.unit)])
+            insert.int(Int(d.received))
+            if let due = d.due { insert.int(Int(due)) } else { insert.null() }
+            if let finished = d.finished { insert.int(Int(finished)) } else { insert.null() }
+            insert.int(Int(d.status.rawValue))
+            insert.int(Int(d.channel.rawValue))
+            insert.bool(d.fullOnline)
+            insert.bool(d.feeRequired)
+            insert.bool(d.paidOnline)
+            insert.int(Int(d.ref.file))
+            insert.int(Int(d.ref.line))
+            try insert.endRow()
         }
+        try insert.finish()
     }
 
     /// The valid dossiers with their links, as ingested (`RowRef.file` is the stored `file_id`).
     public func loadDossiers(_ key: PeriodKey, registry: UnitRegistry) throws -> DossierStore {
         try read { db in
             var store = DossierStore()
-            guard let period = try Int.fetchOne(db, sql: "SELECT id FROM periods WHERE pipeline = ? AND period = ?",
-                                                arguments: [key.pipeline, key.period]) else { return store }
+            guard let period: Int = try db.value("SELECT id FROM periods WHERE pipeline = ? AND period = ?", [key.pipeline, key.period])
+            else { return store }
             var scratch = [UInt8](repeating: 0, count: 64)
-            let rows = try BulkRead(db, sql: """
+            try db.scan("""
                 SELECT dossier_id, unit_code, received_day, due_day, finished_day, status, channel, full_online, fee_required,
                        paid_online, file_id, line FROM dossiers WHERE period_id = ? ORDER BY position
-                """, arguments: [period])
-            while try rows.next() {
+                """, [period]) { rows in
                 let received = Day(rows.int(2))
-                let code = UnitCodeLookup.findCode(rows.bytes(1), registry, scratch: &scratch) ?? 0
+                let code = rows.withBytes(1) { UnitCodeLookup.findCode($0, registry, scratch: &scratch) } ?? 0
                 let d = Dossier(unit: registry.resolve(codeID: code, on: received).row,
                                 received: received, due: rows.isNull(3) ? nil : Day(rows.int(3)),
                                 finished: rows.isNull(4) ? nil : Day(rows.int(4)),
@@ -206,17 +196,14 @@ extension Warehouse {
                                 channel: Channel(rawValue: UInt8(rows.int(6))) ?? .direct,
                                 fullOnline: rows.bool(7), feeRequired: rows.bool(8), paidOnline: rows.bool(9),
                                 ref: RowRef(file: rows.int(10), line: rows.int(11)))
-                store.upsert(id: rows.bytes(0), d)
+                rows.withBytes(0) { _ = store.upsert(id: $0, d) }
             }
-            let late = try BulkRead(db, sql: "SELECT position, apology, file_id, line FROM late_rows WHERE period_id = ?", arguments: [period])
-            while try late.next() {
+            try db.scan("SELECT position, apology, file_id, line FROM late_rows WHERE period_id = ?", [period]) { late in
                 let i = late.int(0)
                 store.links[i].late = RowRef(file: late.int(2), line: late.int(3))
                 store.links[i].apology = late.bool(1)
             }
-            let postal = try BulkRead(db, sql: "SELECT position, direction, delivered, file_id, line FROM postal_rows WHERE period_id = ?",
-                                      arguments: [period])
-            while try postal.next() {
+            try db.scan("SELECT position, direction, delivered, file_id, line FROM postal_rows WHERE period_id = ?", [period]) { postal in
                 let i = postal.int(0)
                 let ref = RowRef(file: postal.int(3), line: postal.int(4))
                 if postal.string(1) == "intake" { store.links[i].postalIntake = ref } else {
@@ -224,10 +211,9 @@ extension Warehouse {
                     store.links[i].returnDelivered = postal.bool(2)
                 }
             }
-            let digitized = try BulkRead(db, sql: """
+            try db.scan("""
                 SELECT position, digitized_inputs, reused, e_result, e_signed, file_id, line FROM digitized_rows WHERE period_id = ?
-                """, arguments: [period])
-            while try digitized.next() {
+                """, [period]) { digitized in
                 let i = digitized.int(0)
                 store.links[i].digitized = RowRef(file: digitized.int(5), line: digitized.int(6))
                 store.links[i].digitizedInputs = digitized.bool(1)
@@ -240,60 +226,61 @@ extension Warehouse {
     }
 
     /// Replaces one linked source's rows (late, postal or digitized) with those in `store`.
-    static func saveLinks(_ db: Database, _ key: PeriodKey, _ kind: SourceKind, _ store: DossierStore) throws {
+    static func saveLinks(_ db: any SQLSession, _ key: PeriodKey, _ kind: SourceKind, _ store: DossierStore) throws {
         let period = try periodID(db, key)
         switch kind {
         case .late:
-            try db.execute(sql: "DELETE FROM late_rows WHERE period_id = ?", arguments: [period])
-            let insert = try BulkInsert(db, sql: "INSERT INTO late_rows (period_id, position, apology, file_id, line) VALUES (?, ?, ?, ?, ?)")
+            let table = try db.replacePeriodRows(table: "late_rows", periodID: period)
+            let insert = try db.bulkWriter(table: table, columns: ["period_id", "position", "apology", "file_id", "line"])
             for (i, l) in store.links.enumerated() {
                 guard let r = l.late else { continue }
-                insert.int(1, period); insert.int(2, i); insert.bool(3, l.apology); insert.int(4, Int(r.file)); insert.int(5, Int(r.line))
-                try insert.step()
+                insert.int(period); insert.int(i); insert.bool(l.apology); insert.int(Int(r.file)); insert.int(Int(r.line))
+                try insert.endRow()
             }
+            try insert.finish()
         case .postal:
-            try db.execute(sql: "DELETE FROM postal_rows WHERE period_id = ?", arguments: [period])
-            let insert = try BulkInsert(db, sql: "INSERT INTO postal_rows (period_id, position, direction, delivered, file_id, line) VALUES (?, ?, ?, ?, ?, ?)")
+            let table = try db.replacePeriodRows(table: "postal_rows", periodID: period)
+            let insert = try db.bulkWriter(table: table, columns: ["period_id", "position", "direction", "delivered", "file_id", "line"])
             for (i, l) in store.links.enumerated() {
                 for (ref, direction, delivered) in [(l.postalIntake, "intake", false), (l.postalReturn, "return", l.returnDelivered)] {
                     guard let r = ref else { continue }
-                    insert.int(1, period); insert.int(2, i); insert.text(3, direction); insert.bool(4, delivered)
-                    insert.int(5, Int(r.file)); insert.int(6, Int(r.line))
-                    try insert.step()
+                    insert.int(period); insert.int(i); insert.text(direction); insert.bool(delivered)
+                    insert.int(Int(r.file)); insert.int(Int(r.line))
+                    try insert.endRow()
                 }
             }
+            try insert.finish()
         case .digitized:
-            try db.execute(sql: "DELETE FROM digitized_rows WHERE period_id = ?", arguments: [period])
-            let insert = try BulkInsert(db, sql: """
-                INSERT INTO digitized_rows (period_id, position, digitized_inputs, reused, e_result, e_signed, file_id, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let table = try db.replacePeriodRows(table: "digitized_rows", periodID: period)
+            let insert = try db.bulkWriter(table: table, columns: [
+                "period_id", "position", "digitized_inputs", "reused", "e_result", "e_signed", "file_id", "line"])
             for (i, l) in store.links.enumerated() {
                 guard let r = l.digitized else { continue }
-                insert.int(1, period); insert.int(2, i); insert.bool(3, l.digitizedInputs); insert.bool(4, l.reused)
-                insert.bool(5, l.eResult); insert.bool(6, l.eSigned); insert.int(7, Int(r.file)); insert.int(8, Int(r.line))
-                try insert.step()
+                insert.int(period); insert.int(i); insert.bool(l.digitizedInputs); insert.bool(l.reused)
+                insert.bool(l.eResult); insert.bool(l.eSigned); insert.int(Int(r.file)); insert.int(Int(r.line))
+                try insert.endRow()
             }
+            try insert.finish()
         default: break
         }
     }
 
     // MARK: normalize, indices, awards
 
-    static func saveIndicators(_ db: Database, _ key: PeriodKey, _ table: IndicatorTable, registry: UnitRegistry) throws {
+    static func saveIndicators(_ db: any SQLSession, _ key: PeriodKey, _ table: IndicatorTable, registry: UnitRegistry) throws {
         try delete(db, "indicators", key)
-        let cols = Indicator.allCases.map(\.rawValue).joined(separator: ", ")
-        let marks = Array(repeating: "?", count: Indicator.allCases.count).joined(separator: ", ")
-        let st = try db.makeStatement(sql: "INSERT INTO indicators (pipeline, period, unit_code, \(cols)) VALUES (?, ?, ?, \(marks))")
+        let st = try db.bulkWriter(table: "indicators", columns: ["pipeline", "period", "unit_code"] + Indicator.allCases.map(\.rawValue))
         for (u, row) in table.rows.enumerated() {
-            try st.execute(arguments: StatementArguments([key.pipeline, key.period, registry.units[u].code] + row.counts))
+            let prefix: SQLArguments = [key.pipeline, key.period, registry.units[u].code]
+            try st.row(prefix + row.counts.map { $0 })
         }
+        try st.finish()
     }
 
     public func loadIndicators(_ key: PeriodKey, registry: UnitRegistry) throws -> [IndicatorRow] {
         try read { db in
             var rows = [IndicatorRow](repeating: IndicatorRow(), count: registry.units.count)
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM indicators WHERE pipeline = ? AND period = ?", arguments: [key.pipeline, key.period]) {
+            for row in try db.rows("SELECT * FROM indicators WHERE pipeline = ? AND period = ?", [key.pipeline, key.period]) {
                 guard let u = registry.index(of: row["unit_code"] as String) else { continue }
                 for i in Indicator.allCases { rows[u][i] = row[i.rawValue] }
             }
@@ -301,33 +288,32 @@ extension Warehouse {
         }
     }
 
-    static func saveScores(_ db: Database, _ key: PeriodKey, _ index: IndexConfig, _ scores: [UnitScore], registry: UnitRegistry) throws {
+    static func saveScores(_ db: any SQLSession, _ key: PeriodKey, _ index: IndexConfig, _ scores: [UnitScore], registry: UnitRegistry) throws {
         try delete(db, "index_scores", key, extra: " AND index_key = ?", [index.key])
         try delete(db, "component_scores", key, extra: " AND index_key = ?", [index.key])
-        let s = try db.makeStatement(sql: """
-            INSERT INTO index_scores (pipeline, period, index_key, unit_code, score, shown_score, band, rank, prev_rank, rank_change, tier)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let c = try db.makeStatement(sql: """
-            INSERT INTO component_scores (pipeline, period, index_key, unit_code, component, position, numerator, denominator, rate, points)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let s = try db.bulkWriter(table: "index_scores", columns: ["pipeline", "period", "index_key", "unit_code", "score", "shown_score", "band", "rank", "prev_rank", "rank_change", "tier"])
+        let c = { try db.bulkWriter(table: "component_scores", columns: ["pipeline", "period", "index_key", "unit_code", "component", "position", "numerator", "denominator", "rate", "points"]) }
+        for score in scores {
+            try s.row([key.pipeline, key.period, index.key, registry.units[score.unit].code, score.score, score.shownScore, score.band,
+                       score.rank, score.prevRank, score.rankChange, registry.units[score.unit].tier])
+        }
+        try s.finish()
+        let components = try c()
+        // One bulk load at a time (on PostgreSQL each is a COPY): the components after the scores.
         for score in scores {
             let code = registry.units[score.unit].code
-            try s.execute(arguments: [key.pipeline, key.period, index.key, code, score.score, score.shownScore, score.band, score.rank,
-                                      score.prevRank, score.rankChange, registry.units[score.unit].tier])
             for (i, (component, r)) in zip(index.components, score.components).enumerated() {
-                try c.execute(arguments: [key.pipeline, key.period, index.key, code, component.key, i, r.numerator, r.denominator, r.rate, r.points])
+                try components.row([key.pipeline, key.period, index.key, code, component.key, i, r.numerator, r.denominator, r.rate, r.points])
             }
         }
+        try components.finish()
     }
 
     /// Drops results of indices and awards no longer in the pipeline file.
-    static func pruneScoring(_ db: Database, _ key: PeriodKey, indices: [String]?, awards: [String]?) throws {
+    static func pruneScoring(_ db: any SQLSession, _ key: PeriodKey, indices: [String]?, awards: [String]?) throws {
         func prune(_ table: String, _ column: String, _ keep: [String]) throws {
             let marks = keep.isEmpty ? "''" : Array(repeating: "?", count: keep.count).joined(separator: ", ")
-            try db.execute(sql: "DELETE FROM \(table) WHERE pipeline = ? AND period = ? AND \(column) NOT IN (\(marks))",
-                           arguments: StatementArguments([key.pipeline, key.period] + keep))
+            try db.execute("DELETE FROM \(table) WHERE pipeline = ? AND period = ? AND \(column) NOT IN (\(marks))", [key.pipeline, key.period] + keep.map { $0 })
         }
         if let indices {
             try prune("index_scores", "index_key", indices)
@@ -342,8 +328,7 @@ extension Warehouse {
                 UnitScore(unit: $0, components: Array(repeating: ComponentResult(), count: index.components.count),
                           score: nil, band: nil, rank: nil, prevRank: nil)
             }
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM index_scores WHERE pipeline = ? AND period = ? AND index_key = ?",
-                                        arguments: [key.pipeline, key.period, index.key])
+            let rows = try db.rows("SELECT * FROM index_scores WHERE pipeline = ? AND period = ? AND index_key = ?", [key.pipeline, key.period, index.key])
             if rows.isEmpty && !registry.units.isEmpty { return nil }
             for row in rows {
                 guard let u = registry.index(of: row["unit_code"] as String) else { continue }
@@ -352,8 +337,7 @@ extension Warehouse {
                 scores[u].rank = row["rank"]
                 scores[u].prevRank = row["prev_rank"]
             }
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM component_scores WHERE pipeline = ? AND period = ? AND index_key = ?",
-                                        arguments: [key.pipeline, key.period, index.key]) {
+            for row in try db.rows("SELECT * FROM component_scores WHERE pipeline = ? AND period = ? AND index_key = ?", [key.pipeline, key.period, index.key]) {
                 guard let u = registry.index(of: row["unit_code"] as String),
                       let i = index.components.firstIndex(where: { $0.key == row["component"] as String }) else { continue }
                 scores[u].components[i] = ComponentResult(numerator: row["numerator"], denominator: row["denominator"],
@@ -363,22 +347,19 @@ extension Warehouse {
         }
     }
 
-    static func saveDecisions(_ db: Database, _ key: PeriodKey, _ award: AwardConfig, _ decisions: [AwardDecision], registry: UnitRegistry) throws {
+    static func saveDecisions(_ db: any SQLSession, _ key: PeriodKey, _ award: AwardConfig, _ decisions: [AwardDecision], registry: UnitRegistry) throws {
         try delete(db, "award_decisions", key, extra: " AND award_key = ?", [award.key])
-        let st = try db.makeStatement(sql: """
-            INSERT INTO award_decisions (pipeline, period, award_key, unit_code, row_order, grp, eligible, selected, position, individuals, reasons)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let st = try db.bulkWriter(table: "award_decisions", columns: ["pipeline", "period", "award_key", "unit_code", "row_order", "grp", "eligible", "selected", "position", "individuals", "reasons"])
         for (i, d) in decisions.enumerated() {
-            try st.execute(arguments: [key.pipeline, key.period, award.key, registry.units[d.unit].code, i, d.group, d.eligible, d.selected,
+            try st.row([key.pipeline, key.period, award.key, registry.units[d.unit].code, i, d.group, d.eligible, d.selected,
                                        d.position, d.individuals, d.reasons])
         }
+        try st.finish()
     }
 
     public func loadDecisions(_ key: PeriodKey, _ award: AwardConfig, registry: UnitRegistry) throws -> [AwardDecision]? {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM award_decisions WHERE pipeline = ? AND period = ? AND award_key = ? ORDER BY row_order",
-                                        arguments: [key.pipeline, key.period, award.key])
+            let rows = try db.rows("SELECT * FROM award_decisions WHERE pipeline = ? AND period = ? AND award_key = ? ORDER BY row_order", [key.pipeline, key.period, award.key])
             if rows.isEmpty { return nil }
             return rows.compactMap { row in
                 guard let u = registry.index(of: row["unit_code"] as String) else { return nil }

@@ -1,0 +1,91 @@
+/// One transaction on a warehouse, whichever database holds it: what the warehouse's tables are written
+/// and read through. Statements use `?` parameters and the SQL both SQLite (3.39+) and PostgreSQL (15+)
+/// accept (`ON CONFLICT … DO UPDATE`, `RETURNING`, `IS NOT DISTINCT FROM`); where they differ,
+/// ``dialect`` says how.
+protocol SQLSession: AnyObject {
+    /// Which database this is, for the few statements that differ.
+    var dialect: SQLDialect { get }
+
+    /// Runs a statement that returns no rows.
+    func execute(_ sql: String, _ arguments: SQLArguments) throws
+
+    /// Every row of a query (for small results: a period's units, scores, findings).
+    func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
+
+    /// Streams a big query row by row without materializing it (a period's million dossiers).
+    func scan(_ sql: String, _ arguments: SQLArguments, _ body: (any SQLCursor) throws -> Void) throws
+
+    /// Starts a bulk load of `columns` into `table`: prepared inserts on SQLite, `COPY … FROM STDIN` on
+    /// PostgreSQL. Call ``SQLBulkWriter/finish()`` before the next statement.
+    func bulkWriter(table: String, columns: [String]) throws -> any SQLBulkWriter
+
+    /// Empties one period's rows of a per-dossier table and returns the table to load them into: a
+    /// `DELETE` on SQLite; on PostgreSQL the period's own partition, created if new, then truncated.
+    func replacePeriodRows(table: String, periodID: Int) throws -> String
+}
+
+extension SQLSession {
+    func execute(_ sql: String) throws { try execute(sql, []) }
+
+    /// The first column of the first row, if any.
+    func value<T: SQLColumnValue>(_ sql: String, _ arguments: SQLArguments = []) throws -> T? {
+        guard let row = try rows(sql, arguments).first else { return nil }
+        let value: T? = row.values.first.map(T.from)
+        return value
+    }
+
+    /// The first column of every row.
+    func column<T: SQLColumnValue>(_ sql: String, _ arguments: SQLArguments = []) throws -> [T] {
+        try rows(sql, arguments).map { $0[0] }
+    }
+}
+
+/// The current row of a ``SQLSession/scan(_:_:_:)``; valid only inside the body's call.
+protocol SQLCursor {
+    func int(_ column: Int) -> Int
+    func bool(_ column: Int) -> Bool
+    func isNull(_ column: Int) -> Bool
+    /// The column's UTF-8 bytes, valid until the body returns.
+    func withBytes<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
+    func string(_ column: Int) -> String
+}
+
+/// Rows appended column by column, in the order the writer was created with. One writer at a time per
+/// session: on PostgreSQL it is a `COPY` in progress.
+protocol SQLBulkWriter: AnyObject {
+    func int(_ value: Int)
+    func real(_ value: Double)
+    func bool(_ value: Bool)
+    func null()
+    func text(_ value: String)
+    /// UTF-8 text, copied.
+    func text(bytes: UnsafeBufferPointer<UInt8>)
+    /// Ends the row (every column must have been given).
+    func endRow() throws
+    /// Sends what is left; the rows are part of the session's transaction.
+    func finish() throws
+}
+
+/// The two warehouses' differences that a statement has to spell.
+enum SQLDialect: Sendable {
+    case sqlite
+    case postgres
+
+    /// A column that orders a table's rows as they were inserted (`findings` keeps the stage's order).
+    var insertionOrder: String { self == .sqlite ? "rowid" : "seq" }
+}
+
+extension SQLBulkWriter {
+    /// Appends one row of values, in column order.
+    func row(_ arguments: SQLArguments) throws {
+        for value in arguments.sqlValues {
+            switch value {
+            case .null: null()
+            case let .integer(i): int(Int(i))
+            case let .real(d): real(d)
+            case let .text(s): text(s)
+            }
+        }
+        try endRow()
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+
+/// The embedded SQLite warehouse (one file; WAL, so that `status` reads while a run writes).
+final class SQLiteStore: WarehouseStore, @unchecked Sendable {
+    let queue: DatabaseQueue
+    let path: String
+
+    /// Opens (creating the folder and file if needed) and migrates the file.
+    init(creating path: String) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(10)
+        // In WAL mode NORMAL keeps every commit atomic and the file uncorrupted after a crash; only the very
+        // last commit may be lost on power failure, and the next run redoes it.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try SQLiteStore.refuseNewerSchema(queue, path)
+            try SQLiteSchema.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw SQLiteStore.environment(error, path: path)
+        }
+    }
+
+    /// Opens an existing, migrated file read-only; nil when there is none or its schema is older.
+    /// - Throws: when the file exists but cannot be read, or was written by a newer chiso.
+    init?(readOnly path: String, requireCurrent: Bool) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try SQLiteStore.refuseNewerSchema(queue, path)
+            guard try queue.read({ try SQLiteSchema.migrator.hasCompletedMigrations($0) }) else {
+                if requireCurrent { throw WarehouseLocation.olderSchema(path) }
+                return nil
+            }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.environment(error, path: path)
+        }
+    }
+
+    /// An empty, migrated in-memory warehouse: every stage reads as never run (`run --dry-run`).
+    init(empty: ()) throws {
+        path = ":memory:"
+        queue = try DatabaseQueue()
+        try SQLiteSchema.migrator.migrate(queue)
+    }
+
+    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try queue.write { try body(SQLiteSession($0)) }
+    }
+
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try queue.read { try body(SQLiteSession($0)) }
+    }
+
+    func preparePeriod(_ periodID: Int) throws {}
+
+    func environmentError(_ error: any Error) -> EnvironmentError? {
+        (error as? DatabaseError).map { SQLiteStore.environment($0, path: path) }
+    }
+
+    /// A warehouse written by a newer chiso (migrations this version does not know) is never written to.
+    /// - Throws: ``ConfigError`` naming the version that last ran on it.
+    static func refuseNewerSchema(_ queue: DatabaseQueue, _ path: String) throws {
+        try queue.read { db in
+            guard try SQLiteSchema.migrator.hasBeenSuperseded(db) else { return }
+            let unknown = try SQLiteSchema.migrator.appliedIdentifiers(db).subtracting(SQLiteSchema.migrator.migrations).sorted()
+            let version = try? String.fetchOne(db, sql: "SELECT tool_version FROM runs ORDER BY id DESC LIMIT 1")
+            throw WarehouseLocation.newerSchema(Warehouse.absolute(path), version: version, unknown: unknown)
+        }
+    }
+
+    /// What a SQLite failure means for the person at the other end, as an ``EnvironmentError`` (exit 74).
+    static func environment(_ error: DatabaseError, path: String) -> EnvironmentError {
+        let absolute = Warehouse.absolute(path)
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return EnvironmentError(path: absolute, reason: "ổ đĩa đầy khi ghi kho dữ liệu; giải phóng chỗ trống rồi chạy lại (kho dữ liệu giữ nguyên lần ghi cuối)")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return EnvironmentError(path: absolute, reason: "kho dữ liệu bị hỏng hoặc không phải tệp SQLite; khôi phục từ bản sao lưu, hoặc đổi tên tệp để chiso tạo kho mới (mất lịch sử các kỳ)")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+            return EnvironmentError(path: absolute, reason: "không mở được kho dữ liệu để ghi; kiểm tra quyền của tệp và thư mục")
+        case .SQLITE_IOERR:
+            return EnvironmentError(path: absolute, reason: "lỗi đọc/ghi đĩa ở kho dữ liệu (\(error.message ?? "")); kiểm tra ổ đĩa rồi chạy lại")
+        default:
+            return EnvironmentError(path: absolute, reason: "lỗi SQLite \(error.resultCode.rawValue): \(error.message ?? "")")
+        }
+    }
+}

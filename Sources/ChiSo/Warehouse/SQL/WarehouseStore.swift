@@ -1,0 +1,14 @@
+/// The database under a ``Warehouse``: the embedded SQLite file (the default) or a shared PostgreSQL
+/// server (SPEC 12). Every read and write of the warehouse's tables goes through one of its transactions.
+protocol WarehouseStore: AnyObject, Sendable {
+    /// Runs `body` in one read-write transaction: all of it commits, or none of it.
+    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// Runs `body` in one read-only transaction, a consistent view of the warehouse.
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// Readies a period's storage before a run writes it (PostgreSQL: its partitions, made outside the
+    /// run's transactions); nothing to do on SQLite.
+    func preparePeriod(_ periodID: Int) throws
+    /// What a failure of this database means for the person at the other end (exit 74), or nil when the
+    /// error is not the database's.
+    func environmentError(_ error: any Error) -> EnvironmentError?
+}
