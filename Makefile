@@ -11,7 +11,7 @@ SAMPLES_SEED ?= 2023
 all: build
 
 # libcsv-dev: the CSV tokenizer; libsqlite3-dev: the warehouse (through GRDB); libxlsxwriter-dev: the workbook.
-DEBS := libcsv-dev libsqlite3-dev libxlsxwriter-dev
+DEBS := libcsv-dev libsqlite3-dev libxlsxwriter-dev libpq-dev
 deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -34,7 +34,7 @@ run: build
 # read it back (poppler-utils), fonts with Vietnamese glyphs, and an independent xlsx reader (openpyxl from
 # PyPI, in a venv under var/, which needs python3-venv), script(1) to give chiso a terminal (bsdutils) and
 # mount(8) for the full-disk test's tmpfs (both are in every Debian install; listed so nothing is assumed).
-TEST_DEBS := chromium poppler-utils fonts-dejavu-core python3 python3-venv bsdutils mount
+TEST_DEBS := chromium poppler-utils fonts-dejavu-core python3 python3-venv bsdutils mount postgresql
 VENV := var/venv
 test-deps:
 	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -45,9 +45,13 @@ test-deps:
 	  echo "Installing openpyxl into $(VENV) ..."; rm -rf $(VENV); \
 	  python3 -m venv $(VENV) && $(VENV)/bin/pip install -q openpyxl; }
 
+# The PostgreSQL tests (SPEC 12) run against a throwaway cluster started here and stopped however the
+# tests end; its addresses reach them in CHISO_TEST_PG*.
 test: deps test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@pg=$$(mktemp -d /tmp/chiso-pg.XXXXXX); trap 'scripts/pg-cluster.sh stop '"$$pg" EXIT; \
+	  env=$$(scripts/pg-cluster.sh start $$pg fast) || exit 1; eval "$$(echo "$$env" | sed 's/^/export /')"; \
+	  echo "PostgreSQL: $$CHISO_TEST_PG"; $(SWIFT) test
 
 # Regenerates samples/ from the deterministic generator (the committed files are its output).
 GEN := .build/release/chiso-samples

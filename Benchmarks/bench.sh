@@ -72,11 +72,23 @@ measure chiso-noop "${chiso[@]}"
 pipeline 4 > "$WORK/bench.yaml"
 measure chiso-quota "${chiso[@]}"
 
+# The same cold run into a shared PostgreSQL warehouse (SPEC 12): a throwaway cluster on a Unix socket,
+# with the server's default durability (fsync on), started and stopped here.
+pipeline 3 > "$WORK/bench.yaml"
+PG=$(mktemp -d /tmp/chiso-bench-pg.XXXXXX)
+trap 'scripts/pg-cluster.sh stop "$PG"' EXIT
+eval "$(scripts/pg-cluster.sh start "$PG" | sed 's/^/export /')"
+measure chiso-pg-cold env CHISO_TRACE=1 .build/release/chiso run "$WORK/bench.yaml" --db "$CHISO_TEST_PG" --out "$WORK/out-pg" \
+  --header-style keys --verbose
+measure chiso-sqlite-traced env CHISO_TRACE=1 .build/release/chiso run "$WORK/bench.yaml" --db "$WORK/traced.sqlite" \
+  --out "$WORK/out-traced" --header-style keys --verbose
+
 "$VENV/bin/python" - "$WORK" "$N" "$BYTES" <<'PY'
 import csv, re, sys
 work, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 times = {}
 for line in open(f"{work}/times"):
+    if not line.strip(): continue
     label, wall, rss = line.split()
     times[label] = (float(wall), int(rss) / 1024)
 mb = size / 1048576
@@ -111,6 +123,22 @@ print("chiso stages (cold): " + ", ".join(parts))
 for label in ("chiso-noop", "chiso-quota"):
     ran = [k for k, v in stages(label).items() if v[0] == "ran"]
     print(f"{label}: ran {', '.join(ran) or 'nothing'}")
+
+# SQLite and PostgreSQL side by side: the cold run, and the rate of the bulk load of the dossiers
+# (prepared inserts into SQLite, COPY into PostgreSQL), from CHISO_TRACE's timing of that write.
+def load_rate(label):
+    for line in open(f"{work}/{label}.err"):
+        m = re.search(r"dossiers written: (\d+) rows in ([0-9.]+) s = (\d+) rows/s", line)
+        if m: return int(m[1]), float(m[2]), int(m[3])
+    return None
+print(f"\n{'warehouse (cold run, same data)':<34}{'wall s':>8}{'peak RSS MiB':>14}{'dossier rows':>14}{'load s':>8}{'rows/s':>12}")
+for title, label in (("SQLite file", "chiso-sqlite-traced"), ("PostgreSQL 15, local socket", "chiso-pg-cold")):
+    wall, rss = times[label]
+    rate = load_rate(label)
+    print(f"{title:<34}{wall:>8.2f}{rss:>14.0f}" + (f"{rate[0]:>14,}{rate[1]:>8.2f}{rate[2]:>12,}" if rate else ""))
+same = all(open(f"{work}/out/bench/2023/{f}", "rb").read() == open(f"{work}/out-pg/bench/2023/{f}", "rb").read()
+           for f in ("chi-tieu.csv", "chi-so-dvc.csv", "khen-thuong-bk.csv"))
+print(f"PostgreSQL outputs {'byte-identical to' if same else 'DIFFER from'} SQLite's (chi-tieu, chi-so-dvc, khen-thuong-bk)")
 
 # chiso's counts against DuckDB's.
 duck = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/duckdb.csv", encoding="utf-8"))}

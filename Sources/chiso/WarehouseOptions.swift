@@ -7,6 +7,10 @@ struct WarehouseOptions: ParsableArguments {
                                                         valueName: "kho"))
     var db: String?
 
+    func validate() throws {
+        if db?.isEmpty == true { throw ValidationError("--db rỗng: cho đường dẫn tệp SQLite hoặc postgresql://…") }
+    }
+
     /// Where the warehouse is: `--db`, else `CHISO_DB`, else `var/chiso.sqlite`.
     var location: WarehouseLocation { WarehouseLocation.resolve(db) }
 

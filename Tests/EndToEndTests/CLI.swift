@@ -25,15 +25,16 @@ enum CLI {
 
     /// Runs chiso; a `run` without `--db` gets a warehouse of its own, so that tests never share one.
     @discardableResult
-    static func run(_ arguments: [String], cwd: String = CLI.root) throws -> Result {
+    static func run(_ arguments: [String], cwd: String = CLI.root, environment: [String: String] = [:]) throws -> Result {
         var arguments = arguments
-        if arguments.first == "run" && !arguments.contains("--db") {
+        if arguments.first == "run" && !arguments.contains("--db") && environment["CHISO_DB"] == nil {
             arguments += ["--db", NSTemporaryDirectory() + "chiso-e2e-db-" + UUID().uuidString + "/chiso.sqlite"]
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -65,8 +65,12 @@ extension StageRunner {
             DispatchQueue.global().async(group: writer) {
                 do {
                     try warehouse.write { db in
+                        let started = Date()
                         try Warehouse.saveDossiers(db, key, dossiers, ids: ids, registry: registry)
-                        if StageRunner.tracing { FileHandle.standardError.write(Data("trace dossiers written\n".utf8)) }
+                        if StageRunner.tracing {
+                            let seconds = Date().timeIntervalSince(started)
+                            FileHandle.standardError.write(Data("trace dossiers written: \(dossiers.count) rows in \(String(format: "%.3f", seconds)) s = \(Int(Double(dossiers.count) / max(seconds, 1e-9))) rows/s\n".utf8))
+                        }
                         handoff.ready.wait()
                         guard let rest = handoff.rest else { throw IngestHandoff.Abandoned() }
                         try rest(db)
