@@ -136,7 +136,7 @@ for title, label in (("SQLite file", "chiso-sqlite-traced"), ("PostgreSQL 15, lo
     wall, rss = times[label]
     rate = load_rate(label)
     print(f"{title:<34}{wall:>8.2f}{rss:>14.0f}" + (f"{rate[0]:>14,}{rate[1]:>8.2f}{rate[2]:>12,}" if rate else ""))
-same = all(open(f"{work}/out/bench/2023/{f}", "rb").read() == open(f"{work}/out-pg/bench/2023/{f}", "rb").read()
+same = all(open(f"{work}/out-traced/bench/2023/{f}", "rb").read() == open(f"{work}/out-pg/bench/2023/{f}", "rb").read()
            for f in ("chi-tieu.csv", "chi-so-dvc.csv", "khen-thuong-bk.csv"))
 print(f"PostgreSQL outputs {'byte-identical to' if same else 'DIFFER from'} SQLite's (chi-tieu, chi-so-dvc, khen-thuong-bk)")
 
