@@ -25,9 +25,15 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: nil, providers: [.apt(["libpq-dev"])]),
         /// Linux calls Glibc's Swift module lacks (renameat2, to swap the output folder in one step).
         .systemLibrary(name: "CSystemCalls"),
+        /// The SPEC's rules and value types, with no I/O: classification, indicators, the reorganization,
+        /// index arithmetic, ranks, bands, awards and the configuration model. Imports nothing but the
+        /// standard library (and Foundation for Unicode normalization in `ByteText`, no I/O).
+        .target(name: "ChiSoCore"),
+        /// The shell: reading files, the warehouses, the outputs, the run.
         .target(
             name: "ChiSo",
             dependencies: [
+                "ChiSoCore",
                 "CLibCSV",
                 "CXlsxWriter",
                 "CSystemCalls",
@@ -48,7 +54,7 @@ let package = Package(
         .executableTarget(name: "chiso-samples", dependencies: ["ChiSo"]),
         /// The CSV reader and value parsers under libFuzzer (`make fuzz`); plainly built, a corpus replayer.
         .executableTarget(name: "chiso-fuzz", dependencies: ["ChiSo"]),
-        .testTarget(name: "ChiSoTests", dependencies: ["ChiSo"]),
+        .testTarget(name: "ChiSoTests", dependencies: ["ChiSo", "ChiSoCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ChiSo", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]

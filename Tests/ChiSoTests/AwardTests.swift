@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 6 on tiny inline units: eligibility, any:, empty values, quotas, tie-breaks, reasons.
 @Suite struct AwardTests {

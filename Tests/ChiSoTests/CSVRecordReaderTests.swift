@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 2.1 reading rules, and each of libcsv's sharp edges handled by the reader.
 @Suite struct CSVRecordReaderTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 3, rule by rule, on the date boundaries. Period 2023-01-01 … 2023-12-31, as_of 2023-06-30.
 @Suite struct ClassificationTests {

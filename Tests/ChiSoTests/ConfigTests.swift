@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 6a: a pipeline file's mistakes are configuration errors naming file, line and column.
 @Suite struct ConfigTests {

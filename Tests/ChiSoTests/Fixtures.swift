@@ -1,5 +1,6 @@
 import Foundation
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// A temporary folder that tests write small inline fixtures into.
 final class TempDir {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// Hostile and clumsy inputs at the library's level: each test pins one defect found by trying to break
 /// chiso, and failed before its fix.

@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// Index groups (nhóm chỉ số) and the reconciliation with the portal: subtotals under each N/A policy,
 /// caps, rounding from unrounded points, configuration errors, and the mismatch warning.

@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 5 on tiny inline units: N/A under each policy, full_at caps, rounding, ranking, bands.
 @Suite struct IndexTests {

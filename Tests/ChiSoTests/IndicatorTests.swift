@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 4, indicator by indicator, on a few inline dossiers. Period 2023-01-01 … 2023-12-31, as_of = to.
 @Suite struct IndicatorTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 2: columns, row checks in order, quarantine, bad-row ratio, duplicates and links.
 @Suite struct IngestTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// Dossier files read on both cores and merged give exactly what reading them one after another gives:
 /// the same dossiers in the same order, the later file winning, and the same findings.

@@ -1,4 +1,5 @@
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// A small pipeline in a temporary folder: a registry of three units and inline exports.
 struct PipelineFixture {

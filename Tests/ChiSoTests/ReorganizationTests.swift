@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 10, rule by rule, on a small two-tier province reorganized on 1 March and 1 July 2025.
 @Suite struct ReorganizationTests {

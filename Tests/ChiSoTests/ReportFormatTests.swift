@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// SPEC 7.1: how the Office CSVs are written.
 @Suite struct ReportFormatTests {

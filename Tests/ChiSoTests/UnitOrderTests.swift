@@ -1,5 +1,6 @@
 import Testing
 @testable import ChiSo
+@testable import ChiSoCore
 
 /// The one listing order of SPEC 7.1, on inline units.
 @Suite struct UnitOrderTests {

@@ -1,19 +1,3 @@
-/// What reading one input file produced, for the manifest and the warehouse.
-public struct FileReport: Sendable, Codable {
-    public var source: SourceKind
-    /// Relative to the pipeline file.
-    public var file: String
-    public var size: Int
-    public var sha256: String
-    public var encoding: SourceEncoding
-    public var delimiter: String
-    /// Data records read (the header and blank lines excluded).
-    public var rows: Int
-    public var quarantined: Int
-    /// True when the file failed (SPEC 2.1): encoding, syntax, header, missing column or too many bad rows.
-    public var failed: Bool
-}
-
 /// The cells of one data row, trimmed on demand, by column index.
 public struct ExportRow {
     public let record: CSVRecord

@@ -1,16 +1,3 @@
-/// Everything the ingest produced: valid dossiers with their links, per-file reports and findings.
-public struct IngestResult: Sendable {
-    public var store = DossierStore()
-    /// Every export file read, in reading order; `RowRef.file` indexes this list.
-    public var files: [FileReport] = []
-    public var findings: [Finding] = []
-    /// The sources that were configured (late_unlisted is checked only when `late` is).
-    public var configured: Set<SourceKind> = []
-
-    /// True when any file failed (the run then exits 1 and writes nothing but the findings).
-    public var failed: Bool { files.contains { $0.failed } }
-}
-
 extension PipelineConfig {
     /// The files of each configured export source, in byte-wise order; a glob that matches nothing, or
     /// more files than a dossier's 16-bit file index can tell apart, is a configuration error.

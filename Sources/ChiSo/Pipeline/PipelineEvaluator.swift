@@ -144,27 +144,4 @@ public struct PipelineEvaluator {
         }
         return references
     }
-
-    static func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {
-        checks.map { c in
-            let d = ingest.store.dossiers[c.dossier]
-            let id = ingest.store.id(c.dossier)
-            let file = ingest.files[Int(c.ref.file)].file
-            let unit = registry.units[Int(d.unit)].code
-            switch c.kind {
-            case .lateListMismatch:
-                return Finding(.warning, .lateListMismatch, source: .late, file: file, line: Int(c.ref.line),
-                               column: "dossier_id", value: id, dossierID: id, unitCode: unit,
-                               message: "Hồ sơ có trong danh sách trễ hạn nhưng theo ngày hẹn trả và ngày có kết quả thì không trễ hạn")
-            case .lateUnlisted:
-                return Finding(.warning, .lateUnlisted, source: .dossiers, file: file, line: Int(c.ref.line),
-                               column: "dossier_id", value: id, dossierID: id, unitCode: unit,
-                               message: "Hồ sơ trễ hạn nhưng không có trong danh sách hồ sơ trễ hạn")
-            case .postalChannelMismatch:
-                return Finding(.warning, .postalChannelMismatch, source: .postal, file: file, line: Int(c.ref.line),
-                               column: "dossier_id", value: id, dossierID: id, unitCode: unit,
-                               message: "Có lượt BCCI tiếp nhận hồ sơ nhưng kênh nộp của hồ sơ không phải BCCI")
-            }
-        }
-    }
 }

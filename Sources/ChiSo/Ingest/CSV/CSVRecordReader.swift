@@ -1,22 +1,5 @@
 import CLibCSV
 
-/// The field delimiters SPEC 2.1 allows.
-public enum Delimiter: UInt8, Sendable, CaseIterable {
-    case comma = 0x2C
-    case semicolon = 0x3B
-    case tab = 0x09
-
-    /// The delimiter as written in a pipeline file (`","`, `";"`, `"\t"`).
-    public init?(text: String) {
-        switch text {
-        case ",": self = .comma
-        case ";": self = .semicolon
-        case "\t", "\\t", "tab", "TAB": self = .tab
-        default: return nil
-        }
-    }
-}
-
 /// One record, valid only inside the callback that receives it: its fields
 /// point into the reader's buffer (no `String` is made per field).
 public struct CSVRecord {

@@ -34,6 +34,16 @@ public struct UnitScore: Sendable, Equatable {
         guard let rank, let prevRank else { return nil }
         return prevRank - rank
     }
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(unit: Int, components: [ComponentResult], score: Double? = nil, band: String? = nil, rank: Int? = nil, prevRank: Int? = nil) {
+        self.unit = unit
+        self.components = components
+        self.score = score
+        self.band = band
+        self.rank = rank
+        self.prevRank = prevRank
+    }
 }
 
 /// Values a unit has for the names expressions use: indicators, `target.KEY`, `external.KEY`.

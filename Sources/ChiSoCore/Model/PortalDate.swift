@@ -46,7 +46,7 @@ public enum PortalDate {
     }
 
     /// Reads a trimmed date cell; nil if it is not one of the accepted forms or not a real date/time.
-    @_spi(RawBytes) public static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Day? {
+    package static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Day? {
         let n = s.count
         guard n >= 8, let p = s.baseAddress else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int? {

@@ -15,6 +15,17 @@ public struct AwardDecision: Sendable, Equatable {
     public var individuals: Int?
     /// Empty for a selected unit; otherwise why not, in Vietnamese (SPEC 6).
     public var reasons: String
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(unit: Int, group: Int, eligible: Bool, selected: Bool, position: Int? = nil, individuals: Int? = nil, reasons: String) {
+        self.unit = unit
+        self.group = group
+        self.eligible = eligible
+        self.selected = selected
+        self.position = position
+        self.individuals = individuals
+        self.reasons = reasons
+    }
 }
 
 /// What predicates see of a unit: its shown (rounded) values.

@@ -127,7 +127,7 @@ public struct DossierStore: Sendable {
 
     /// Inserts or replaces (last wins); returns the replaced dossier's row, if any.
     @discardableResult
-    mutating func upsert(id: UnsafeBufferPointer<UInt8>, _ dossier: Dossier) -> RowRef? {
+    package mutating func upsert(id: UnsafeBufferPointer<UInt8>, _ dossier: Dossier) -> RowRef? {
         let (index, inserted) = ids.insert(id)
         if inserted {
             dossiers.append(dossier)
@@ -145,7 +145,7 @@ public struct DossierStore: Sendable {
         s.withUTF8 { _ = upsert(id: $0, dossier) }
     }
 
-    func index(of id: UnsafeBufferPointer<UInt8>) -> Int? { ids.find(id) }
+    package func index(of id: UnsafeBufferPointer<UInt8>) -> Int? { ids.find(id) }
 
     public func id(_ index: Int) -> String { ids.key(index) }
 }

@@ -1,21 +1,21 @@
 /// The three computing stages (normalize, indices, awards) as pure functions over what the ingest
 /// produced. `chiso run` calls them one stage at a time and stores each result; `chiso explain` calls them
 /// in a row and keeps the results in memory. One path, so the two can never compute different figures.
-enum ComputingStages {
+package enum ComputingStages {
     /// What normalize produces: the indicator table and its findings (SPEC 4's cross-checks, SPEC 10's).
-    struct Normalized {
-        var table: IndicatorTable
-        var findings: [Finding]
+    package struct Normalized {
+        package var table: IndicatorTable
+        package var findings: [Finding]
     }
 
     /// SPEC 3–4 (and 10.3): indicators per reporting unit.
     /// - Parameters:
     ///   - checkLateList: whether a `late` export is configured (SPEC 4's late-list cross-checks).
     ///   - registryFile: the registry as findings name it.
-    static func normalize(_ ingest: IngestResult, registry: UnitRegistry, reorganization: Reorganization,
+    package static func normalize(_ ingest: IngestResult, registry: UnitRegistry, reorganization: Reorganization,
                           dates: RunDates, checkLateList: Bool, registryFile: String) -> Normalized {
         let table = reorganization.indicators(ingest.store, dates: dates, checkLateList: checkLateList)
-        var findings = PipelineEvaluator.crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
+        var findings = ComputingStages.crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
         if reorganization.followsReorganization {
             findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: registryFile)
         }
@@ -23,14 +23,14 @@ enum ComputingStages {
     }
 
     /// What indices produces: scores per index key, each unit's ancestors, and portal mismatches.
-    struct Scored {
-        var scores: [String: [UnitScore]]
-        var ancestors: [Int: [Int]]
-        var findings: [Finding]
+    package struct Scored {
+        package var scores: [String: [UnitScore]]
+        package var ancestors: [Int: [Int]]
+        package var findings: [Finding]
     }
 
     /// SPEC 5 (and 10.4): every index of the pipeline, ranks compared with the `compare_to` period.
-    static func indices(config: PipelineConfig, reorganization: Reorganization, facts: UnitFacts,
+    package static func indices(config: PipelineConfig, reorganization: Reorganization, facts: UnitFacts,
                         compared: ComparedPeriod?) -> Scored {
         let units = reorganization.reporting.units
         let ancestors = reorganization.ancestors(comparedPeriodEnd: compared?.end)
@@ -47,7 +47,7 @@ enum ComputingStages {
     }
 
     /// SPEC 6: every award of the pipeline, over its index's scores (`scores` may read them from the warehouse).
-    static func awards(config: PipelineConfig, units: [Unit], facts: UnitFacts,
+    package static func awards(config: PipelineConfig, units: [Unit], facts: UnitFacts,
                        scores: (IndexConfig) throws -> [UnitScore]) rethrows -> [String: [AwardDecision]] {
         var out: [String: [AwardDecision]] = [:]
         for award in config.awards {
@@ -56,5 +56,29 @@ enum ComputingStages {
             out[award.key] = selectAward(award, context: context, units: units, tierOrder: config.tierOrder)
         }
         return out
+    }
+
+    /// SPEC 4's cross-checks between the exports, as warnings at the row that shows them.
+    package static func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {
+        checks.map { c in
+            let d = ingest.store.dossiers[c.dossier]
+            let id = ingest.store.id(c.dossier)
+            let file = ingest.files[Int(c.ref.file)].file
+            let unit = registry.units[Int(d.unit)].code
+            switch c.kind {
+            case .lateListMismatch:
+                return Finding(.warning, .lateListMismatch, source: .late, file: file, line: Int(c.ref.line),
+                               column: "dossier_id", value: id, dossierID: id, unitCode: unit,
+                               message: "Hồ sơ có trong danh sách trễ hạn nhưng theo ngày hẹn trả và ngày có kết quả thì không trễ hạn")
+            case .lateUnlisted:
+                return Finding(.warning, .lateUnlisted, source: .dossiers, file: file, line: Int(c.ref.line),
+                               column: "dossier_id", value: id, dossierID: id, unitCode: unit,
+                               message: "Hồ sơ trễ hạn nhưng không có trong danh sách hồ sơ trễ hạn")
+            case .postalChannelMismatch:
+                return Finding(.warning, .postalChannelMismatch, source: .postal, file: file, line: Int(c.ref.line),
+                               column: "dossier_id", value: id, dossierID: id, unitCode: unit,
+                               message: "Có lượt BCCI tiếp nhận hồ sơ nhưng kênh nộp của hồ sơ không phải BCCI")
+            }
+        }
     }
 }

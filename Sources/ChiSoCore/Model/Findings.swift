@@ -96,6 +96,14 @@ public struct RowRejection: Error, Sendable {
     public var column: String
     public var value: String
     public var message: String
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(code: FindingCode, column: String, value: String, message: String) {
+        self.code = code
+        self.column = column
+        self.value = value
+        self.message = message
+    }
 }
 
 extension FindingCode {

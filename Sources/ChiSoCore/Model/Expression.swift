@@ -84,7 +84,7 @@ public struct ExpressionParser {
         let node = try p.expr()
         p.skipSpaces()
         if p.i < p.chars.count { throw ExpressionError(offset: p.i, message: "ký tự thừa '\(p.chars[p.i])'") }
-        return Expression(root: node, source: text.trimmingCharacters(in: .whitespaces))
+        return Expression(root: node, source: Expression.trimmed(text))
     }
 
     private init(chars: [Character], allowStrings: Bool) {
@@ -214,7 +214,7 @@ public struct Predicate: Sendable, Equatable, CustomStringConvertible {
                 do { rhs = try ExpressionParser.parse(right, allowStrings: true) } catch let e as ExpressionError {
                     throw ExpressionError(offset: e.offset + k + width, message: e.message)
                 }
-                return Predicate(lhs: lhs, op: op, rhs: rhs, source: text.trimmingCharacters(in: .whitespaces))
+                return Predicate(lhs: lhs, op: op, rhs: rhs, source: Expression.trimmed(text))
             }
             k += 1
         }
@@ -222,4 +222,11 @@ public struct Predicate: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-import Foundation
+extension Expression {
+    /// `text` without leading and trailing spaces and tabs (how an expression is shown back).
+    static func trimmed(_ text: String) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...last])
+    }
+}

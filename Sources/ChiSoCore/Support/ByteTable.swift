@@ -44,7 +44,7 @@ public struct ByteTable: Sendable {
     public var count: Int { starts.count }
 
     @inline(__always)
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    package static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         // 8 bytes at a time with a multiply-xorshift mix (keys are ids and codes of 5–40 bytes).
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         guard let p = key.baseAddress else { return h }
@@ -68,7 +68,7 @@ public struct ByteTable: Sendable {
     }
 
     /// The id of `key`, if present.
-    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+    package func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let h = ByteTable.hash(key)
         var i = home(h)
         while true {
@@ -82,7 +82,7 @@ public struct ByteTable: Sendable {
 
     /// The id of `key`, inserting it if absent; `inserted` tells which.
     @discardableResult
-    mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
+    package mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
         let h = ByteTable.hash(key)
         var i = home(h)
         while true {
@@ -127,7 +127,7 @@ public struct ByteTable: Sendable {
     }
 
     /// Calls `body` with the key bytes of `id` (no string is made).
-    func withKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    package func withKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let span = span(id)
         return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
     }

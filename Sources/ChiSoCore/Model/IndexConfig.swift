@@ -20,6 +20,17 @@ public struct ComponentConfig: Sendable {
     public let fullAt: Double
     /// The key of the index group (nhóm chỉ số) it counts in, if any.
     public var group: String? = nil
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(key: String, label: String, points: Double, numerator: Expression, denominator: Expression, fullAt: Double, group: String? = nil) {
+        self.key = key
+        self.label = label
+        self.points = points
+        self.numerator = numerator
+        self.denominator = denominator
+        self.fullAt = fullAt
+        self.group = group
+    }
 }
 
 /// A group of an index's components (nhóm chỉ số, e.g. the 766 set's TDGQ): its subtotal is shown after
@@ -29,6 +40,13 @@ public struct IndexGroup: Sendable, Equatable {
     public let label: String
     /// The group's maximum points (the portal's).
     public let points: Double
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(key: String, label: String, points: Double) {
+        self.key = key
+        self.label = label
+        self.points = points
+    }
 }
 
 /// Published figures to compare with (SPEC-style extension): the portal's own score of a group or of the
@@ -40,12 +58,25 @@ public struct Reconciliation: Sendable {
     public let groups: [(group: String, key: String)]
     /// Largest absolute difference (in points) not reported.
     public let tolerance: Double
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(total: String?, groups: [(group: String, key: String)], tolerance: Double) {
+        self.total = total
+        self.groups = groups
+        self.tolerance = tolerance
+    }
 }
 
 /// A score band (xếp loại): the first band whose `min` ≤ score.
 public struct Band: Sendable, Equatable {
     public let min: Double
     public let label: String
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(min: Double, label: String) {
+        self.min = min
+        self.label = label
+    }
 }
 
 /// An index (bộ chỉ số) the movement ranks units by.
@@ -61,6 +92,18 @@ public struct IndexConfig: Sendable {
     public var groups: [IndexGroup] = []
     /// The portal's published figures to reconcile with, if any.
     public var reconciliation: Reconciliation? = nil
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(key: String, label: String, notApplicable: NotApplicablePolicy, scale: Double, components: [ComponentConfig], bands: [Band], groups: [IndexGroup] = [], reconciliation: Reconciliation? = nil) {
+        self.key = key
+        self.label = label
+        self.notApplicable = notApplicable
+        self.scale = scale
+        self.components = components
+        self.bands = bands
+        self.groups = groups
+        self.reconciliation = reconciliation
+    }
 }
 
 /// A condition of eligibility: one predicate, or `any:` of several.
@@ -73,6 +116,12 @@ public enum Condition: Sendable {
 public struct TieBreak: Sendable, Equatable {
     public let name: String
     public let ascending: Bool
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(name: String, ascending: Bool) {
+        self.name = name
+        self.ascending = ascending
+    }
 }
 
 /// A group of units competing for a quota (SPEC 6 `groups`).
@@ -80,6 +129,12 @@ public struct AwardGroup: Sendable {
     public let tiers: [String]
     /// Maximum number selected ("không quá"); nil = all eligible.
     public let quota: Int?
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(tiers: [String], quota: Int?) {
+        self.tiers = tiers
+        self.quota = quota
+    }
 }
 
 /// An award (hình thức khen thưởng) and its selection rules.
@@ -91,4 +146,15 @@ public struct AwardConfig: Sendable {
     public let eligible: [Condition]
     public let tieBreak: [TieBreak]
     public let individualsPerUnit: Int?
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(key: String, label: String, index: String, groups: [AwardGroup], eligible: [Condition], tieBreak: [TieBreak], individualsPerUnit: Int?) {
+        self.key = key
+        self.label = label
+        self.index = index
+        self.groups = groups
+        self.eligible = eligible
+        self.tieBreak = tieBreak
+        self.individualsPerUnit = individualsPerUnit
+    }
 }

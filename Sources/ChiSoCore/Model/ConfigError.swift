@@ -26,4 +26,9 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
     public var errors: [ConfigError]
     public var description: String { errors.map(\.description).joined(separator: "\n") }
+
+    /// Every stored property, as the shell's loaders build it.
+    package init(errors: [ConfigError]) {
+        self.errors = errors
+    }
 }

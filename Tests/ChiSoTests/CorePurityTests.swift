@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// ChiSoCore is the functional core: the SPEC's rules as pure functions over value types. The package
+/// manifest already keeps GRDB, Yams, libcsv, libpq and swift-crypto out of it (it has no dependencies);
+/// this test keeps out what the compiler cannot: files, processes, the clock, threads and printing.
+@Suite struct CorePurityTests {
+    static let core = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/ChiSoCore").path
+
+    /// Each core source file with its text.
+    func sources() throws -> [(String, String)] {
+        let files = FileManager.default.enumerator(atPath: Self.core)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        return try files.sorted().map { ($0, try String(contentsOfFile: Self.core + "/" + $0, encoding: .utf8)) }
+    }
+
+    @Test func theCoreDoesNoInputOrOutput() throws {
+        let forbidden = ["FileManager", "FileHandle", "fopen", "URL(", "Data(contentsOf", "contentsOfFile", "ProcessInfo", "getenv",
+                         "Date()", "DispatchQueue", "Thread", "print(", "stat(", "glob(", "open(", "unlink(", "rename("]
+        let all = try sources()
+        #expect(all.count > 20)
+        for (file, text) in all {
+            for word in forbidden {
+                #expect(!text.contains(word), "ChiSoCore/\(file) uses \(word)")
+            }
+        }
+    }
+
+    @Test func theCoreImportsOnlyWhatItNeedsForText() throws {
+        for (file, text) in try sources() {
+            let imports = text.split(separator: "\n").filter { $0.hasPrefix("import ") }.map(String.init)
+            let allowed: Set<String> = file == "Support/ByteText.swift" ? ["import Foundation"]  // NFC normalization
+                : file == "Support/ByteTable.swift" ? ["import Glibc", "import Darwin"]     // malloc, memcmp
+                : []
+            #expect(Set(imports).isSubset(of: allowed), "ChiSoCore/\(file) imports \(imports)")
+        }
+    }
+}
