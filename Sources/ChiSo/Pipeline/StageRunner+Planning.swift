@@ -41,53 +41,15 @@ extension StageRunner {
         for stage in graph.stages {
             var inputs: [String: String] = ["tool": ChiSoVersion.current]
             for up in graph.upstream(of: stage) { inputs["upstream \(up.rawValue)"] = out[up]!.value }
-            switch stage {
-            case .ingestUnits, .ingestTargets, .ingestExternal, .ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized:
+            if stage.isIngest {
                 for path in try sourceFiles(stage) {
                     guard FileManager.default.fileExists(atPath: path) else {
                         throw config.missingFile(config.sources.lineage.map(config.resolve) == path ? .lineage : stage.source!, resolved: path)
                     }
                     inputs["file \(config.display(path))"] = try hash(path).sha256
                 }
-                let source = stage.source!.rawValue
-                inputs["sources.\(source)"] = sections["sources.\(source)"]
-                inputs["sources.delimiter"] = sections["sources.delimiter"]
-                if stage == .ingestUnits {
-                    inputs["tiers"] = sections["tiers"]
-                    // Reporting units are the rows active on the period's last day (SPEC 10.1).
-                    inputs["period"] = "\(PortalDate.iso(dates.from))..\(PortalDate.iso(dates.to))"
-                    if config.sources.lineage != nil { inputs["sources.lineage"] = sections["sources.lineage"] }
-                }
-                if ![.ingestUnits, .ingestTargets, .ingestExternal].contains(stage) {
-                    inputs["sources.max_bad_row_ratio"] = sections["sources.max_bad_row_ratio"]
-                }
-                if stage != .ingestTargets && stage != .ingestExternal {
-                    inputs["sources.aliases.\(source)"] = sections["sources.aliases.\(source)"]
-                }
-            case .normalize:
-                inputs["period"] = "\(PortalDate.iso(dates.from))..\(PortalDate.iso(dates.to))"
-                inputs["as_of"] = PortalDate.iso(dates.asOf)
-            case .indices:
-                inputs["indices"] = sections["indices"]
-                inputs["tiers"] = sections["tiers"]
-                if let previous = config.compareTo {
-                    inputs["compare_to"] = previous
-                    let compared = try comparedPeriod(previous)
-                    if let end = compared.end { inputs["compare_to end"] = PortalDate.iso(end) }
-                    for index in config.indices {
-                        let ranks = compared.ranks[index.key] ?? [:]
-                        inputs["prev_rank \(index.key)"] = Hashing.sha256(ranks.keys.sorted().map { "\($0)=\(ranks[$0]!.rank)@\(ranks[$0]!.tier)" }.joined(separator: ","))
-                    }
-                }
-            case .awards:
-                inputs["awards"] = sections["awards"]
-                inputs["indices"] = sections["indices"]
-                inputs["tiers"] = sections["tiers"]
-            case .report:
-                inputs["header_style"] = options.headerStyle.rawValue
-                inputs["out"] = outputDirectory
-                inputs["title"] = sections["title"]
             }
+            inputs.merge(try StageRunner.stageTable[stage]!.inputs(self)) { $1 }
             out[stage] = Fingerprint(inputs: inputs)
         }
         return out

@@ -108,8 +108,8 @@ public final class StageRunner {
         }
         let byStage = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
 
-        // Ingest: every source first, then one transaction, so that a failed file changes nothing.
-        let ingestPlan = plan.filter { $0.stage.isIngest }
+        // The ingest pass: every source first, then one transaction, so that a failed file changes nothing.
+        let ingestPlan = plan.filter { if case .ingestPass = StageRunner.stageTable[$0.stage]!.runner { return true } else { return false } }
         if ingestPlan.contains(where: \.run) {
             let t0 = Date()
             let outcome = try runIngest(ingestPlan, runID: runID)
@@ -133,27 +133,18 @@ public final class StageRunner {
             for p in ingestPlan { try record(p, seconds: 0, rows: p.previous?.rows) }
         }
 
-        for stage in [Stage.normalize, .indices, .awards] {
-            let p = byStage[stage]!
-            guard p.run else { try record(p, seconds: 0, rows: p.previous?.rows); continue }
-            let t0 = Date()
-            let rows: Int
-            switch stage {
-            case .normalize: rows = try runNormalize(p, runID)
-            case .indices: rows = try runIndices(p, runID)
-            default: rows = try runAwards(p, runID)
-            }
-            try record(p, seconds: Date().timeIntervalSince(t0), rows: rows)
-        }
-
-        let p = byStage[.report]!
+        // Every other stage on its own, in graph order, as the stage table says.
         var written: [String] = []
-        if p.run {
+        for stage in graph.stages where !stage.isIngest {
+            let p = byStage[stage]!
+            guard p.run, case let .alone(run) = StageRunner.stageTable[stage]!.runner else {
+                try record(p, seconds: 0, rows: p.previous?.rows)
+                continue
+            }
             let t0 = Date()
-            written = try runReport(p, runID, started: started, reports: reports)
-            try record(p, seconds: Date().timeIntervalSince(t0), rows: written.count)
-        } else {
-            try record(p, seconds: 0, rows: p.previous?.rows)
+            let outcome = try run(self, p, runID, ExecutionSoFar(started: started, reports: reports))
+            written += outcome.written
+            try record(p, seconds: Date().timeIntervalSince(t0), rows: outcome.rows)
         }
         return RunResult(exit: .success, outputDirectory: outputDirectory, files: try allFiles(), findings: try warehouse.loadFindings(key),
                          stages: [], written: written)
