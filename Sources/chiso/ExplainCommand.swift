@@ -20,7 +20,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let wanted = try parseDay(asOf, "--as-of")
-        let (config, root) = try PipelineLoader.load(path: pipeline)
+        let (config, sections) = try PipelineLoader.load(path: pipeline)
         let warehouse = try Warehouse(existing: warehouseOptions.location)
         let key = PeriodKey(pipeline: config.pipeline, period: config.period.key)
         let last = try warehouse.lastSuccessfulRun(key)
@@ -30,7 +30,7 @@ struct ExplainCommand: ParsableCommand {
         if let last, let lastAsOf = last.asOf, wanted == nil || wanted == lastAsOf {
             var options = StageOptions()
             options.asOf = lastAsOf
-            let runner = try StageRunner(config: config, root: root, options: options, warehouse: warehouse)
+            let runner = try StageRunner(config: config, sections: sections, options: options, warehouse: warehouse)
             evaluation = try runner.storedEvaluation()
             source = "warehouse"
             var text = "Theo lần chạy thành công cuối (\(last.finishedAt), số liệu đến \(PortalDate.iso(lastAsOf))) trong \(warehouseOptions.display)"

@@ -43,10 +43,10 @@ struct RunCommand: ParsableCommand {
         options.only = stage.map { $0.split(separator: ",").map(String.init) }
         options.from = from
         options.command = CommandLine.arguments.joined(separator: " ")
-        let (config, root) = try PipelineLoader.load(path: pipeline)
+        let (config, sections) = try PipelineLoader.load(path: pipeline)
 
         if dryRun {
-            let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(readingFrom: warehouseOptions.location))
+            let runner = try StageRunner(config: config, sections: sections, options: options, warehouse: try Warehouse(readingFrom: warehouseOptions.location))
             for p in try runner.plan() {
                 print("\(pad(p.stage.rawValue, 17)) \(p.run ? "chạy   " : "bỏ qua ") \(p.reason)")
             }
@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         // The warehouse opens first: a corrupt one stops the run before anything is made under --out.
-        let runner = try StageRunner(config: config, root: root, options: options, warehouse: try Warehouse(creating: location))
+        let runner = try StageRunner(config: config, sections: sections, options: options, warehouse: try Warehouse(creating: location))
         let outputLock: RunLock
         do { outputLock = try RunLock(outputFolder: runner.outputDirectory) } catch let held as RunLock.Held {
             Terminal.error("chiso: \(held.description)")

@@ -37,7 +37,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         var options = StageOptions()
-        let (config, root) = try PipelineLoader.load(path: pipeline)
+        let (config, sections) = try PipelineLoader.load(path: pipeline)
         let warehouse = try Warehouse(existing: warehouseOptions.location)
         let last = try warehouse.lastSuccessfulRun(PeriodKey(pipeline: config.pipeline, period: config.period.key))
         options.asOf = try parseDay(asOf, "--as-of") ?? last?.asOf
@@ -48,7 +48,7 @@ struct StatusCommand: ParsableCommand {
         } else {
             options.headerStyle = last?.headerStyle ?? .vi
         }
-        let runner = try StageRunner(config: config, root: root, options: options, warehouse: warehouse)
+        let runner = try StageRunner(config: config, sections: sections, options: options, warehouse: warehouse)
         let plan = try runner.plan()
         let asOfFrom = asOf != nil ? "option" : (last?.asOf != nil ? "last_run" : "period_end")
         if json {

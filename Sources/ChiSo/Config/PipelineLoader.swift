@@ -8,7 +8,7 @@ public enum PipelineLoader {
                              "delimiter", "max_bad_row_ratio", "aliases"]
 
     /// Loads `path`; throws ``ConfigError`` naming line and column for every mistake.
-    public static func load(path: String) throws -> (PipelineConfig, Node) {
+    public static func load(path: String) throws -> (PipelineConfig, PipelineSections) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigError(file: path, "tệp cấu hình không tồn tại (đã tìm ở \(absolutePath(path)))")
@@ -82,7 +82,7 @@ public enum PipelineLoader {
             path: path, directory: directory, pipeline: key, title: title,
             period: Period(key: periodKey, from: from, to: to), compareTo: compareTo,
             tiers: tiers, sources: sources, indices: indices, awards: awards, sha256: Hashing.sha256(data))
-        return (config, root)
+        return (config, PipelineSections(root: root))
     }
 
     /// `target.KEY` / `external.KEY` need their reference file configured (their keys are checked

@@ -1,5 +1,3 @@
-import Yams
-
 /// The stages of a run, in order (SPEC 8). The graph is data: each stage names what it reads.
 public enum Stage: String, CaseIterable, Sendable, Comparable {
     case ingestUnits = "ingest.units"
@@ -107,35 +105,10 @@ public struct Fingerprint: Sendable, Equatable {
     }
 }
 
-/// The sections of a pipeline file, re-serialized so that formatting and comments do not count.
-public struct PipelineSections: Sendable {
-    let sections: [String: String]
-
-    public init(root: Node) {
-        var out: [String: String] = [:]
-        if let mapping = root.mapping {
-            for (k, v) in mapping {
-                guard let key = k.string else { continue }
-                if key == "sources", let sources = v.mapping {
-                    for (sk, sv) in sources {
-                        guard let name = sk.string else { continue }
-                        if name == "aliases", let aliases = sv.mapping {
-                            for (ak, av) in aliases { out["sources.aliases.\(ak.string ?? "")"] = PipelineSections.text(av) }
-                        } else {
-                            out["sources.\(name)"] = PipelineSections.text(sv)
-                        }
-                    }
-                } else {
-                    out[key] = PipelineSections.text(v)
-                }
-            }
-        }
-        sections = out
+extension Warehouse {
+    /// Marks a stage as done with its fingerprint (value and named inputs), inside the stage's transaction.
+    static func saveStageState(_ db: any SQLSession, _ key: PeriodKey, stage: String, fingerprint: Fingerprint, run: Int64,
+                               rows: Int?) throws {
+        try saveStageState(db, key, stage: stage, fingerprint: fingerprint.value, inputs: fingerprint.inputs, run: run, rows: rows)
     }
-
-    static func text(_ node: Node) -> String {
-        (try? Yams.serialize(node: node)) ?? ""
-    }
-
-    public subscript(_ name: String) -> String { sections[name] ?? "" }
 }

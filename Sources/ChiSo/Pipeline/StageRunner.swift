@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One stage of the plan: run or skip, and why.
 public struct PlannedStage: Sendable {
@@ -51,7 +50,7 @@ public final class StageRunner {
     /// Size, mtime and inode of each file when it was hashed.
     var fileStamps: [String: [Int64]] = [:]
 
-    public init(config: PipelineConfig, root: Node, options: StageOptions, warehouse: Warehouse) throws {
+    public init(config: PipelineConfig, sections: PipelineSections, options: StageOptions, warehouse: Warehouse) throws {
         self.config = config
         self.options = options
         self.warehouse = warehouse
@@ -61,7 +60,7 @@ public final class StageRunner {
             throw ConfigError(file: "--as-of", "ngày as_of trước ngày bắt đầu kỳ (\(PortalDate.iso(config.period.from)))")
         }
         self.dates = dates
-        sections = PipelineSections(root: root)
+        self.sections = sections
     }
 
     /// `OUT/PIPELINE/PERIOD`.

@@ -12,16 +12,17 @@ public enum Hashing {
 
 extension Hashing {
     /// SHA-256 of a file's bytes, read in 1 MiB chunks.
+    /// - Throws: ``EnvironmentError`` when the file cannot be opened or read (exit 74).
     public static func sha256(file path: String) throws -> String {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CSVReadError.io("\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var hasher = SHA256()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
         defer { buffer.deallocate() }
         while true {
             let n = read(fd, buffer.baseAddress, buffer.count)
-            if n < 0 { throw CSVReadError.io("\(path): \(String(cString: strerror(errno)))") }
+            if n < 0 { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
             if n == 0 { break }
             hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }

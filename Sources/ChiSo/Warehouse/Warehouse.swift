@@ -184,17 +184,17 @@ public final class Warehouse: @unchecked Sendable {
     }
 
     /// Marks a stage as done with `fingerprint`, inside the stage's own transaction.
-    static func saveStageState(_ db: any SQLSession, _ key: PeriodKey, stage: String, fingerprint: Fingerprint, run: Int64,
+    static func saveStageState(_ db: any SQLSession, _ key: PeriodKey, stage: String, fingerprint: String, inputs: [String: String], run: Int64,
                                rows: Int?) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let inputs = String(decoding: try encoder.encode(fingerprint.inputs), as: UTF8.self)
+        let inputsJSON = String(decoding: try encoder.encode(inputs), as: UTF8.self)
         try db.execute("""
             INSERT INTO stage_state (pipeline, period, stage, fingerprint, inputs, run_id, finished_at, rows)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (pipeline, period, stage) DO UPDATE SET fingerprint = excluded.fingerprint, inputs = excluded.inputs,
               run_id = excluded.run_id, finished_at = excluded.finished_at, rows = excluded.rows
-            """, [key.pipeline, key.period, stage, fingerprint.value, inputs, run, Warehouse.now(), rows])
+            """, [key.pipeline, key.period, stage, fingerprint, inputsJSON, run, Warehouse.now(), rows])
     }
 
     /// Runs `body` in one read-write transaction.
@@ -212,7 +212,7 @@ public final class Warehouse: @unchecked Sendable {
     /// Size, mtime (ns) and inode of a file: what says it has not changed since it was hashed.
     public static func fileStamp(_ path: String) throws -> [Int64] {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw CSVReadError.io("\(path): \(String(cString: strerror(errno)))") }
+        guard stat(path, &st) == 0 else { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
         return [Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
                 Int64(bitPattern: UInt64(st.st_ino))]
     }
