@@ -4,7 +4,7 @@ import Yams
 public struct PipelineSections: Sendable {
     let sections: [String: String]
 
-    public init(root: Node) {
+    init(root: Node) {
         var out: [String: String] = [:]
         if let mapping = root.mapping {
             for (k, v) in mapping {
@@ -30,5 +30,5 @@ public struct PipelineSections: Sendable {
         (try? Yams.serialize(node: node)) ?? ""
     }
 
-    public subscript(_ name: String) -> String { sections[name] ?? "" }
+    subscript(_ name: String) -> String { sections[name] ?? "" }
 }

@@ -1,8 +1,8 @@
 /// One column a source export can have (SPEC 2.2–2.5): its key, header aliases and whether it is required.
 public struct ColumnSpec: Sendable {
-    public let key: String
-    public let aliases: [String]
-    public let required: Bool
+    let key: String
+    let aliases: [String]
+    let required: Bool
 
     init(_ key: String, _ aliases: [String], required: Bool = false) {
         self.key = key
@@ -13,7 +13,7 @@ public struct ColumnSpec: Sendable {
 
 /// The built-in columns of every source, in the order of SPEC's tables (also the order rows are checked in).
 public enum ColumnCatalog {
-    public static let units: [ColumnSpec] = [
+    static let units: [ColumnSpec] = [
         ColumnSpec("unit_code", ["Mã đơn vị"], required: true),
         ColumnSpec("unit_name", ["Tên đơn vị"], required: true),
         ColumnSpec("tier", ["Cấp"], required: true),
@@ -30,7 +30,7 @@ public enum ColumnCatalog {
         ColumnSpec("primary", ["Nhận hồ sơ"]),
     ]
 
-    public static let dossiers: [ColumnSpec] = [
+    static let dossiers: [ColumnSpec] = [
         ColumnSpec("dossier_id", ["Mã hồ sơ", "Số hồ sơ", "MaHoSo"], required: true),
         ColumnSpec("unit_code", ["Mã đơn vị", "Mã cơ quan", "DonViXuLy"], required: true),
         ColumnSpec("received_at", ["Ngày tiếp nhận", "Ngày nhận", "NgayTiepNhan"], required: true),
@@ -47,7 +47,7 @@ public enum ColumnCatalog {
         ColumnSpec("unit_name", ["Tên đơn vị"]),
     ]
 
-    public static let late: [ColumnSpec] = [
+    static let late: [ColumnSpec] = [
         ColumnSpec("dossier_id", ["Mã hồ sơ", "Số hồ sơ"], required: true),
         ColumnSpec("unit_code", ["Mã đơn vị"], required: true),
         ColumnSpec("apology", ["Có văn bản xin lỗi", "Xin lỗi", "Phiếu xin lỗi"]),
@@ -55,7 +55,7 @@ public enum ColumnCatalog {
         ColumnSpec("days_late", ["Số ngày trễ"]),
     ]
 
-    public static let postal: [ColumnSpec] = [
+    static let postal: [ColumnSpec] = [
         ColumnSpec("dossier_id", ["Mã hồ sơ", "Số hồ sơ"], required: true),
         ColumnSpec("unit_code", ["Mã đơn vị"], required: true),
         ColumnSpec("direction", ["Chiều", "Loại dịch vụ", "Nghiệp vụ"], required: true),
@@ -64,7 +64,7 @@ public enum ColumnCatalog {
         ColumnSpec("delivery", ["Trạng thái phát", "Kết quả phát"]),
     ]
 
-    public static let digitized: [ColumnSpec] = [
+    static let digitized: [ColumnSpec] = [
         ColumnSpec("dossier_id", ["Mã hồ sơ", "Số hồ sơ"], required: true),
         ColumnSpec("unit_code", ["Mã đơn vị"], required: true),
         ColumnSpec("digitized_inputs", ["Số hóa thành phần hồ sơ", "Có số hóa TPHS"]),
@@ -96,7 +96,7 @@ public struct ColumnMap: Sendable {
     /// Keys that more than one column could stand for (two aliases present, or one name twice): the
     /// column used and the ones left aside, so that the reader can warn.
     public private(set) var conflicts: [(key: String, used: Int, ignored: [Int])] = []
-    public let headerCount: Int
+    let headerCount: Int
 
     /// Resolves columns: the pipeline's aliases first, then the built-in ones in order, then the key
     /// itself; for one name the leftmost column wins.
@@ -121,5 +121,5 @@ public struct ColumnMap: Sendable {
         }
     }
 
-    public subscript(key: String) -> Int? { index[key] }
+    subscript(key: String) -> Int? { index[key] }
 }

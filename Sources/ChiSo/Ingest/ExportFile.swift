@@ -1,6 +1,6 @@
 /// The cells of one data row, trimmed on demand, by column index.
 public struct ExportRow {
-    public let record: CSVRecord
+    let record: CSVRecord
     /// The cell at `column`, trimmed; empty when the column is absent.
     @inline(__always)
     func cell(_ column: Int?) -> UnsafeBufferPointer<UInt8> {
@@ -14,7 +14,7 @@ public struct ExportRow {
         return record.string(column)
     }
 
-    public var line: Int { record.line }
+    var line: Int { record.line }
 }
 
 /// Reads one export or reference file the way every source does (SPEC 2.1): header, column

@@ -24,12 +24,12 @@ extension PipelineConfig {
 
 /// Reads the four exports in order (dossiers first, so that the others can be linked as they stream).
 public struct Ingestor: Sendable {
-    public let config: PipelineConfig
-    public let registry: UnitRegistry
+    let config: PipelineConfig
+    let registry: UnitRegistry
     /// SHA-256 by path of files whose hash is known and whose size, mtime and inode have not changed since.
     public var knownHashes: [String: String] = [:]
 
-    public init(config: PipelineConfig, registry: UnitRegistry) {
+    init(config: PipelineConfig, registry: UnitRegistry) {
         self.config = config
         self.registry = registry
     }
@@ -37,7 +37,7 @@ public struct Ingestor: Sendable {
     /// The files of each configured export source; a glob that matches nothing is a configuration error.
     public func sourceFiles() throws -> [(SourceKind, [String])] { try config.exportFiles() }
 
-    public func run() throws -> IngestResult {
+    func run() throws -> IngestResult {
         var result = IngestResult()
         for (kind, files) in try sourceFiles() {
             result.configured.insert(kind)

@@ -20,13 +20,13 @@ public struct RunResult: Sendable {
     public var outputDirectory: String
     public var files: [FileReport]
     public var findings: [Finding]
-    public var stages: [Manifest.Stage]
+    var stages: [Manifest.Stage]
     public var written: [String]
 }
 
 /// Everything a run computed, before anything is written.
 public struct Evaluation: Sendable {
-    public let config: PipelineConfig
+    let config: PipelineConfig
     public let dates: RunDates
     /// The reporting units (SPEC 10.1), which the table, scores and decisions are keyed by.
     public let registry: UnitRegistry
@@ -35,7 +35,7 @@ public struct Evaluation: Sendable {
     /// References keyed by reporting unit.
     public let references: [SourceKind: ReferenceTable]
     public var ingest: IngestResult
-    public var table: IndicatorTable
+    var table: IndicatorTable
     /// Per reporting unit's registry row, its ancestors in the compare_to period (SPEC 10.4).
     public var ancestors: [Int: [Int]] = [:]
     /// Per index key, one score per registry unit.
@@ -43,7 +43,7 @@ public struct Evaluation: Sendable {
     /// Per award key, the decisions in output order.
     public var decisions: [String: [AwardDecision]]
     public var findings: [Finding]
-    public var stages: [Manifest.Stage]
+    var stages: [Manifest.Stage]
 
     /// Every input file read: registry, references, exports.
     public var files: [FileReport] {
@@ -68,8 +68,8 @@ struct StageClock {
 /// Evaluates a pipeline in memory straight from its exports, writing nothing and needing no warehouse:
 /// what `chiso explain` shows. `chiso run` goes through ``StageRunner``, which shares these helpers.
 public struct PipelineEvaluator {
-    public let config: PipelineConfig
-    public let options: StageOptions
+    let config: PipelineConfig
+    let options: StageOptions
 
     public init(config: PipelineConfig, options: StageOptions) {
         self.config = config

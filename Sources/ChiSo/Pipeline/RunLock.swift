@@ -8,8 +8,8 @@ import Foundation
 public final class RunLock {
     /// Another run holds the lock (exit 75).
     public struct Held: Error, CustomStringConvertible {
-        public let path: String
-        public let holder: String
+        let path: String
+        let holder: String
         public var description: String {
             "một lần chạy khác đang giữ khóa \(path) (\(holder.isEmpty ? "không rõ tiến trình" : holder)); thử lại sau"
         }

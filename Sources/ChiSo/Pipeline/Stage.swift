@@ -52,9 +52,9 @@ public enum Stage: String, CaseIterable, Sendable, Comparable {
 
 /// The stages a pipeline has (only configured sources) and how they depend on each other.
 public struct StageGraph: Sendable {
-    public let stages: [Stage]
+    let stages: [Stage]
 
-    public init(config: PipelineConfig) {
+    init(config: PipelineConfig) {
         stages = Stage.allCases.filter { stage in
             switch stage {
             case .ingestTargets: return config.sources.targets != nil
@@ -65,7 +65,7 @@ public struct StageGraph: Sendable {
         }
     }
 
-    public func upstream(of stage: Stage) -> [Stage] { stage.upstream.filter(stages.contains) }
+    func upstream(of stage: Stage) -> [Stage] { stage.upstream.filter(stages.contains) }
 
     /// `stage` and every stage that reads it, directly or not.
     public func downstream(from stage: Stage) -> [Stage] {
@@ -94,8 +94,8 @@ public struct StageGraph: Sendable {
 
 /// A stage's fingerprint: the SHA-256 of its named inputs.
 public struct Fingerprint: Sendable, Equatable {
-    public let inputs: [String: String]
-    public var value: String {
+    let inputs: [String: String]
+    var value: String {
         Hashing.sha256(inputs.keys.sorted().map { "\($0)\t\(inputs[$0]!)" }.joined(separator: "\n"))
     }
 

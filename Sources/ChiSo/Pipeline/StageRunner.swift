@@ -5,7 +5,7 @@ public struct PlannedStage: Sendable {
     public let stage: Stage
     public let run: Bool
     public let reason: String
-    public let fingerprint: Fingerprint
+    let fingerprint: Fingerprint
     /// The last successful run, if any.
     public let previous: StageState?
 }
@@ -13,7 +13,7 @@ public struct PlannedStage: Sendable {
 /// A stage's line in the log.
 public struct StageReport: Sendable {
     public let stage: Stage
-    public let fingerprint: String
+    let fingerprint: String
     public let ran: Bool
     public let reason: String
     public let seconds: Double
@@ -24,11 +24,11 @@ public struct StageReport: Sendable {
 /// Runs a pipeline as a graph of stages over the warehouse: plans from fingerprints, skips what is up to
 /// date, runs the rest, each stage committing in one transaction (SPEC 7.2, 8).
 public final class StageRunner {
-    public let config: PipelineConfig
-    public let options: StageOptions
-    public let warehouse: Warehouse
-    public let graph: StageGraph
-    public let key: PeriodKey
+    let config: PipelineConfig
+    let options: StageOptions
+    let warehouse: Warehouse
+    let graph: StageGraph
+    let key: PeriodKey
     public let dates: RunDates
     let sections: PipelineSections
     /// Called once per finished stage (ran or skipped).

@@ -6,7 +6,7 @@ public struct Validation {
         public var problem: String?
     }
 
-    public let config: PipelineConfig
+    let config: PipelineConfig
 
     public init(config: PipelineConfig) { self.config = config }
 

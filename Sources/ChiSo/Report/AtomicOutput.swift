@@ -7,7 +7,7 @@ public final class AtomicOutput {
     private var staged: [(temp: String, final: String)] = []
     private var removals: [String] = []
 
-    public init() {}
+    init() {}
 
     /// Writes `bytes` to a new, uniquely named temporary file beside `path` (creating folders; never
     /// through a planted link) and flushes it to disk. Leftover temporaries of dead runs are removed first.
@@ -52,8 +52,8 @@ public final class AtomicOutput {
 
 /// An output file could not be written (exit 74): says which path and what to do.
 public struct OutputError: Error, CustomStringConvertible {
-    public let path: String
-    public let reason: String
+    let path: String
+    let reason: String
     public var description: String { "không ghi được \(path): \(reason)" }
 
     /// The error of the last system call on `path`, in Vietnamese for the usual causes.

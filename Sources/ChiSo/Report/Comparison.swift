@@ -4,7 +4,7 @@ public struct Comparison: Sendable {
     /// One pipeline's scored units on the compared index.
     public struct Entry: Sendable {
         public let pipeline: String
-        public let index: String
+        let index: String
         /// (code, name, shown score) of every unit with a score.
         public let units: [(code: String, name: String, score: Double)]
 
@@ -16,7 +16,7 @@ public struct Comparison: Sendable {
         }
     }
 
-    public let entries: [Entry]
+    let entries: [Entry]
     /// How many top units each row names.
     public let top: Int
 

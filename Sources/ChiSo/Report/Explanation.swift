@@ -3,9 +3,9 @@
 public enum Explanation {
     /// The code names no reporting unit; `note` says where a unit that no longer reports went.
     public struct UnitNotFound: Error, CustomStringConvertible {
-        public let code: String
-        public let suggestions: [String]
-        public var note: String? = nil
+        let code: String
+        let suggestions: [String]
+        var note: String? = nil
         public var description: String {
             if let note { return "đơn vị '\(code)': \(note)" }
             return "không có đơn vị '\(code)' trong danh mục" + (suggestions.isEmpty ? "" : "; gần giống: \(suggestions.joined(separator: ", "))")

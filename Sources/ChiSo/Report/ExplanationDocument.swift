@@ -4,93 +4,93 @@ import Foundation
 /// the shown values of the CSVs (rates in percent, rounded to 2 decimals); a value the unit does not have
 /// (no rank, no previous rank, an N/A component) is left out.
 public struct ExplanationDocument: Codable, Sendable {
-    public struct UnitInfo: Codable, Sendable {
-        public var code: String
-        public var name: String
-        public var tier: String
-        public var tierLabel: String
+    struct UnitInfo: Codable, Sendable {
+        var code: String
+        var name: String
+        var tier: String
+        var tierLabel: String
     }
 
-    public struct Predecessor: Codable, Sendable {
-        public var code: String
-        public var name: String
-        public var dossiers: Int
-        public var change: String
+    struct Predecessor: Codable, Sendable {
+        var code: String
+        var name: String
+        var dossiers: Int
+        var change: String
     }
 
-    public struct Component: Codable, Sendable {
-        public var key: String
-        public var label: String
-        public var numerator: Double?
-        public var denominator: Double?
-        public var rate: Double?
-        public var points: Double?
-        public var maxPoints: Double
+    struct Component: Codable, Sendable {
+        var key: String
+        var label: String
+        var numerator: Double?
+        var denominator: Double?
+        var rate: Double?
+        var points: Double?
+        var maxPoints: Double
     }
 
-    public struct GroupResult: Codable, Sendable {
-        public var key: String
-        public var label: String
-        public var points: Double?
-        public var maxPoints: Double
+    struct GroupResult: Codable, Sendable {
+        var key: String
+        var label: String
+        var points: Double?
+        var maxPoints: Double
     }
 
-    public struct PortalFigure: Codable, Sendable {
+    struct PortalFigure: Codable, Sendable {
         /// A group key, or `score`.
         public var key: String
-        public var chiso: Double?
-        public var portal: Double?
-        public var difference: Double?
-        public var exceedsTolerance: Bool
+        var chiso: Double?
+        var portal: Double?
+        var difference: Double?
+        var exceedsTolerance: Bool
     }
 
-    public struct IndexResult: Codable, Sendable {
-        public var key: String
-        public var label: String
-        public var components: [Component]
-        public var groups: [GroupResult]
-        public var portal: [PortalFigure]
-        public var score: Double?
-        public var band: String?
-        public var rank: Int?
-        public var rankedInTier: Int
-        public var prevRank: Int?
-        public var rankChange: Int?
+    struct IndexResult: Codable, Sendable {
+        var key: String
+        var label: String
+        var components: [Component]
+        var groups: [GroupResult]
+        var portal: [PortalFigure]
+        var score: Double?
+        var band: String?
+        var rank: Int?
+        var rankedInTier: Int
+        var prevRank: Int?
+        var rankChange: Int?
     }
 
-    public struct Condition: Codable, Sendable {
-        public var predicate: String
-        public var holds: Bool
-        public var left: String
-        public var right: String
+    struct Condition: Codable, Sendable {
+        var predicate: String
+        var holds: Bool
+        var left: String
+        var right: String
         /// Set for the predicates of an `any:` group.
         public var anyGroup: Int?
     }
 
-    public struct AwardResult: Codable, Sendable {
-        public var key: String
-        public var label: String
+    struct AwardResult: Codable, Sendable {
+        var key: String
+        var label: String
         /// False when the unit's tier is in no group of the award.
         public var considered: Bool
-        public var eligible: Bool
-        public var selected: Bool
-        public var position: Int?
-        public var quota: Int?
-        public var individuals: Int?
-        public var reasons: [String]
-        public var conditions: [Condition]
+        var eligible: Bool
+        var selected: Bool
+        var position: Int?
+        var quota: Int?
+        var individuals: Int?
+        var reasons: [String]
+        var conditions: [Condition]
     }
 
-    public var pipeline: String
-    public var period: String
-    public var asOf: String
+    var pipeline: String
+    var period: String
+    var asOf: String
     /// `warehouse`: the figures of the last successful run (those of its CSVs); `computed`: evaluated now.
     public var source: String
-    public var unit: UnitInfo
-    public var predecessors: [Predecessor]
-    public var indicators: [String: Int]
-    public var indices: [IndexResult]
-    public var awards: [AwardResult]
+    var unit: UnitInfo
+    var predecessors: [Predecessor]
+    var indicators: [String: Int]
+    var indices: [IndexResult]
+    var awards: [AwardResult]
 
     enum CodingKeys: String, CodingKey {
         case pipeline, period, source, unit, predecessors, indicators, indices, awards

@@ -1,8 +1,8 @@
 /// What a person at a terminal wants to know of a run's findings: counts by severity, the five most
 /// frequent codes with their meaning, and the file with the most quarantined rows.
 public struct FindingsSummary: Sendable {
-    public let findings: [Finding]
-    public let files: [FileReport]
+    let findings: [Finding]
+    let files: [FileReport]
 
     /// A summary of these findings and files.
     public init(findings: [Finding], files: [FileReport]) {

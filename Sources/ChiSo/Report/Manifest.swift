@@ -2,38 +2,38 @@ import Foundation
 
 /// `manifest.json`: what a run read, what it did and how long each stage took.
 public struct Manifest: Codable, Sendable {
-    public struct Input: Codable, Sendable {
-        public var source: String
-        public var file: String
-        public var size: Int
-        public var sha256: String
-        public var encoding: String
-        public var delimiter: String
-        public var rows: Int
-        public var quarantined: Int
-        public var failed: Bool
+    struct Input: Codable, Sendable {
+        var source: String
+        var file: String
+        var size: Int
+        var sha256: String
+        var encoding: String
+        var delimiter: String
+        var rows: Int
+        var quarantined: Int
+        var failed: Bool
     }
 
-    public struct Stage: Codable, Sendable {
-        public var name: String
-        public var status: String
-        public var seconds: Double
-        public var fingerprint: String
-        public var rows: Int?
+    struct Stage: Codable, Sendable {
+        var name: String
+        var status: String
+        var seconds: Double
+        var fingerprint: String
+        var rows: Int?
     }
 
-    public var tool: String
-    public var version: String
-    public var pipeline: String
-    public var pipelineFile: String
-    public var pipelineSHA256: String
-    public var period: [String: String]
-    public var asOf: String
-    public var startedAt: String
-    public var status: String
-    public var inputs: [Input]
-    public var stages: [Stage]
-    public var findings: [String: Int]
+    var tool: String
+    var version: String
+    var pipeline: String
+    var pipelineFile: String
+    var pipelineSHA256: String
+    var period: [String: String]
+    var asOf: String
+    var startedAt: String
+    var status: String
+    var inputs: [Input]
+    var stages: [Stage]
+    var findings: [String: Int]
     /// With a crosswalk (SPEC 10): registry rows, reporting units, crosswalk rows, dossiers counted for a
     /// successor, and the reorganization findings by code; absent otherwise.
     public var reorganization: [String: Int]? = nil
@@ -44,7 +44,7 @@ public struct Manifest: Codable, Sendable {
         case startedAt = "started_at"
     }
 
-    public func encoded() throws -> [UInt8] {
+    func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(self)) + [0x0A]

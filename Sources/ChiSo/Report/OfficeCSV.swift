@@ -1,15 +1,15 @@
 /// Builds a CSV for Excel as SPEC 7.1 says: UTF-8 with BOM, comma-delimited, every record ending in
 /// CRLF, a field quoted only if it holds `,`, `"`, CR or LF, inner quotes doubled.
 public struct OfficeCSV {
-    public private(set) var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
+    var bytes: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    public init() {}
+    init() {}
 
-    public init(header: [String]) {
+    init(header: [String]) {
         append(header)
     }
 
-    public mutating func append(_ fields: [String]) {
+    mutating func append(_ fields: [String]) {
         for (i, field) in fields.enumerated() {
             if i > 0 { bytes.append(0x2C) }
             let utf8 = field.utf8

@@ -7,7 +7,7 @@ import Foundation
 /// or a run killed at any moment, sees either every old file or every new one, never a mix. The folder
 /// belongs to chiso: files put there by hand go with the old folder.
 public final class OutputFolder {
-    public let target: String
+    let target: String
     /// The fresh folder the files are written into before the swap.
     public let staging: String
     private var committed = false

@@ -20,7 +20,7 @@ public struct ReportTable: Sendable {
     public let keys: [String]
     /// The header row.
     public let header: [String]
-    public let kinds: [Kind]
+    let kinds: [Kind]
     /// Cells as the CSVs show them (numbers formatted by chiso; text as read).
     public private(set) var rows: [[String]] = []
 

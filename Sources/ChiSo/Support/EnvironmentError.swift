@@ -2,8 +2,8 @@
 /// warehouse, an output path taken by a file, a planted link (exit 74, EX_IOERR). Names the path and what
 /// to do; the previous outputs and the warehouse's last commit stay as they were.
 public struct EnvironmentError: Error, CustomStringConvertible {
-    public let path: String
-    public let reason: String
+    let path: String
+    let reason: String
 
     /// An error about `path`.
     public init(path: String, reason: String) {

@@ -3,10 +3,12 @@ import Foundation
 
 /// SHA-256 helpers (hex, lower case).
 public enum Hashing {
+    /// Lower-case hex SHA-256 of bytes (file hashes, fingerprints, output hashes).
     public static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Lower-case hex SHA-256 of a string's UTF-8 bytes.
     public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
 }
 

@@ -50,7 +50,7 @@ extension Warehouse {
         try v.finish()
     }
 
-    public func loadReference(_ key: PeriodKey, _ kind: SourceKind, registry: UnitRegistry) throws -> ReferenceTable? {
+    func loadReference(_ key: PeriodKey, _ kind: SourceKind, registry: UnitRegistry) throws -> ReferenceTable? {
         try read { db in
             let keys: [String] = try db.column("SELECT key FROM reference_keys WHERE pipeline = ? AND period = ? AND source = ? ORDER BY position", [key.pipeline, key.period, kind.rawValue])
             if keys.isEmpty { return nil }
@@ -131,7 +131,7 @@ extension Warehouse {
         try st.finish()
     }
 
-    public func loadFindings(_ key: PeriodKey) throws -> [Finding] {
+    func loadFindings(_ key: PeriodKey) throws -> [Finding] {
         try read { db in
             try db.rows("SELECT * FROM findings WHERE pipeline = ? AND period = ? ORDER BY \(db.dialect.insertionOrder)", [key.pipeline, key.period]).map { row in
                 Finding(Severity(rawValue: row["severity"]) ?? .error, FindingCode(rawValue: row["code"]) ?? .encoding,
@@ -277,7 +277,7 @@ extension Warehouse {
         try st.finish()
     }
 
-    public func loadIndicators(_ key: PeriodKey, registry: UnitRegistry) throws -> [IndicatorRow] {
+    func loadIndicators(_ key: PeriodKey, registry: UnitRegistry) throws -> [IndicatorRow] {
         try read { db in
             var rows = [IndicatorRow](repeating: IndicatorRow(), count: registry.units.count)
             for row in try db.rows("SELECT * FROM indicators WHERE pipeline = ? AND period = ?", [key.pipeline, key.period]) {
@@ -322,7 +322,7 @@ extension Warehouse {
         if let awards { try prune("award_decisions", "award_key", awards) }
     }
 
-    public func loadScores(_ key: PeriodKey, _ index: IndexConfig, registry: UnitRegistry) throws -> [UnitScore]? {
+    func loadScores(_ key: PeriodKey, _ index: IndexConfig, registry: UnitRegistry) throws -> [UnitScore]? {
         try read { db in
             var scores = registry.units.indices.map {
                 UnitScore(unit: $0, components: Array(repeating: ComponentResult(), count: index.components.count),
@@ -357,7 +357,7 @@ extension Warehouse {
         try st.finish()
     }
 
-    public func loadDecisions(_ key: PeriodKey, _ award: AwardConfig, registry: UnitRegistry) throws -> [AwardDecision]? {
+    func loadDecisions(_ key: PeriodKey, _ award: AwardConfig, registry: UnitRegistry) throws -> [AwardDecision]? {
         try read { db in
             let rows = try db.rows("SELECT * FROM award_decisions WHERE pipeline = ? AND period = ? AND award_key = ? ORDER BY row_order", [key.pipeline, key.period, award.key])
             if rows.isEmpty { return nil }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Which results a row belongs to: a pipeline's period.
 public struct PeriodKey: Sendable, Equatable {
-    public let pipeline: String
-    public let period: String
+    let pipeline: String
+    let period: String
 
     public init(pipeline: String, period: String) {
         self.pipeline = pipeline
@@ -13,7 +13,7 @@ public struct PeriodKey: Sendable, Equatable {
 
 /// The last successful run of a period and the options it ran with (nil: not recorded by older versions).
 public struct LastRun: Sendable {
-    public let id: Int64
+    let id: Int64
     public let asOf: Day?
     public let outDirectory: String?
     public let headerStyle: HeaderStyle?
@@ -22,7 +22,7 @@ public struct LastRun: Sendable {
 
 /// The last successful run of a stage.
 public struct StageState: Sendable {
-    public let stage: String
+    let stage: String
     public let fingerprint: String
     /// Named inputs the fingerprint was made of, to say which one changed.
     public let inputs: [String: String]
@@ -151,14 +151,14 @@ public final class Warehouse: @unchecked Sendable {
         }
     }
 
-    public func finishRun(_ id: Int64, status: String, exitCode: Int32, message: String?) throws {
+    func finishRun(_ id: Int64, status: String, exitCode: Int32, message: String?) throws {
         try write { db in
             try db.execute("UPDATE runs SET status = ?, exit_code = ?, message = ?, finished_at = ? WHERE id = ?",
                            [status, Int(exitCode), message.map(PostgresAddress.redactAll), Warehouse.now(), id])
         }
     }
 
-    public func recordStage(run: Int64, stage: String, status: String, reason: String, seconds: Double?,
+    func recordStage(run: Int64, stage: String, status: String, reason: String, seconds: Double?,
                             fingerprint: String?, rows: Int?) throws {
         try write { db in
             try db.execute("""

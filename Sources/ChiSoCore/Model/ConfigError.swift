@@ -1,9 +1,13 @@
 /// A configuration or usage error (exit code 2): the pipeline file, the units
 /// registry, a reference file or the command line. Names file, line and column.
 public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    /// The file the error is in (the pipeline file, a source file, or an option such as `--db`).
     public var file: String
+    /// 1-based line, when the error is at a place in the file.
     public var line: Int?
+    /// 1-based column on that line.
     public var column: Int?
+    /// What is wrong and what to do, in Vietnamese.
     public var message: String
 
     public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
@@ -24,6 +28,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 
 /// Several configuration errors found in one pass, reported together.
 public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
+    /// Every error found, in file order.
     public var errors: [ConfigError]
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 

@@ -29,11 +29,11 @@ public struct CSVRecord {
 
 /// Reading statistics of one file.
 public struct CSVFileInfo: Sendable {
-    public var size = 0
-    public var sha256 = ""
-    public var encoding: SourceEncoding = .utf8
-    public var delimiter: Delimiter = .comma
-    public var records = 0
+    var size = 0
+    var sha256 = ""
+    var encoding: SourceEncoding = .utf8
+    var delimiter: Delimiter = .comma
+    var records = 0
 }
 
 /// Streams a CSV file through libcsv in strict mode, as SPEC 2.1 reads it.

@@ -4,61 +4,61 @@ import Mustache
 /// the template only lays it out. Pure; SVG geometry is computed as numbers, every text is escaped by the
 /// template engine.
 public struct CouncilReport: Sendable {
-    public struct Fact: Sendable { public let label: String; public let value: String }
-    public struct Bar: Sendable {
-        public let y: Int, width: String, label: String, score: String, textX: String
+    struct Fact: Sendable { public let label: String; public let value: String }
+    struct Bar: Sendable {
+        let y: Int, width: String, label: String, score: String, textX: String
     }
-    public struct Threshold: Sendable { public let x: String, label: String }
-    public struct Row: Sendable {
-        public let rank: String, code: String, name: String, score: String, band: String
-        public let change: String, changeClass: String
+    struct Threshold: Sendable { public let x: String, label: String }
+    struct Row: Sendable {
+        let rank: String, code: String, name: String, score: String, band: String
+        let change: String, changeClass: String
         /// An inline SVG polyline's points of the unit's scores and ranks over the periods held, or empty.
         public let scorePoints: String, rankPoints: String, periods: String
-        public let hasHistory: Bool
+        let hasHistory: Bool
         /// Group subtotals, in the index's group order.
         public let groups: [String]
     }
-    public struct Reconciled: Sendable {
-        public let code: String, name: String, item: String, chiso: String, portal: String, difference: String
-        public let exceeds: Bool
+    struct Reconciled: Sendable {
+        let code: String, name: String, item: String, chiso: String, portal: String, difference: String
+        let exceeds: Bool
     }
-    public struct TierSection: Sendable {
-        public let title: String
-        public let rows: [Row]
-        public let groupHeaders: [String]
-        public let chartHeight: Int
-        public let bars: [Bar]
-        public let thresholds: [Threshold]
-        public let hasScores: Bool
+    struct TierSection: Sendable {
+        let title: String
+        let rows: [Row]
+        let groupHeaders: [String]
+        let chartHeight: Int
+        let bars: [Bar]
+        let thresholds: [Threshold]
+        let hasScores: Bool
     }
-    public struct IndexSection: Sendable {
-        public let title: String, subtitle: String, tiers: [TierSection]
-        public let reconciliation: [Reconciled]
-        public let hasReconciliation: Bool
-        public let reconciliationNote: String
+    struct IndexSection: Sendable {
+        let title: String, subtitle: String, tiers: [TierSection]
+        let reconciliation: [Reconciled]
+        let hasReconciliation: Bool
+        let reconciliationNote: String
     }
-    public struct AwardUnit: Sendable {
-        public let position: String, code: String, name: String, tier: String, score: String, rank: String, reasons: String
+    struct AwardUnit: Sendable {
+        let position: String, code: String, name: String, tier: String, score: String, rank: String, reasons: String
     }
-    public struct AwardGroup: Sendable {
-        public let title: String, quota: String
-        public let selected: [AwardUnit], leftOut: [AwardUnit], others: [AwardUnit]
-        public let hasSelected: Bool, hasLeftOut: Bool, hasOthers: Bool
+    struct AwardGroup: Sendable {
+        let title: String, quota: String
+        let selected: [AwardUnit], leftOut: [AwardUnit], others: [AwardUnit]
+        let hasSelected: Bool, hasLeftOut: Bool, hasOthers: Bool
     }
-    public struct AwardSection: Sendable { public let title: String, groups: [AwardGroup] }
-    public struct CodeCount: Sendable { public let code: String, severity: String, meaning: String, count: Int }
-    public struct FileCount: Sendable { public let file: String, rejected: Int, rows: Int }
+    struct AwardSection: Sendable { public let title: String, groups: [AwardGroup] }
+    struct CodeCount: Sendable { public let code: String, severity: String, meaning: String, count: Int }
+    struct FileCount: Sendable { public let file: String, rejected: Int, rows: Int }
 
-    public let title: String
-    public let facts: [Fact]
-    public let indices: [IndexSection]
-    public let awards: [AwardSection]
-    public let hasAwards: Bool
-    public let findingTotal: Int
-    public let severities: [Fact]
-    public let codes: [CodeCount]
-    public let files: [FileCount]
-    public let hasFiles: Bool
+    let title: String
+    let facts: [Fact]
+    let indices: [IndexSection]
+    let awards: [AwardSection]
+    let hasAwards: Bool
+    let findingTotal: Int
+    let severities: [Fact]
+    let codes: [CodeCount]
+    let files: [FileCount]
+    let hasFiles: Bool
 
     /// Width of the bar charts' plotting area, in SVG units.
     static let chartWidth = 560.0

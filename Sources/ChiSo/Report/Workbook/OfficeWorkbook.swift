@@ -4,16 +4,16 @@
 public struct OfficeWorkbook: Sendable {
     /// A sheet: its (unique, ≤ 31 characters) name and its table.
     public struct Sheet: Sendable {
-        public let name: String
-        public let table: ReportTable
+        let name: String
+        let table: ReportTable
     }
 
     /// `title — kỳ KEY (from … to)`: the page header of every printed page.
     public let pageHeader: String
     /// The workbook's creation time (seconds since 1970, UTC): the as_of day, so bytes do not depend on the clock.
     public let created: Int
-    public let title: String
-    public let sheets: [Sheet]
+    let title: String
+    let sheets: [Sheet]
 
     /// The workbook of one run.
     /// - Parameters:

@@ -8,8 +8,8 @@ import Foundation
 public enum XlsxFile {
     /// An error from libxlsxwriter, with its message.
     public struct WriteError: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
+        let path: String
+        let reason: String
         public var description: String { "không ghi được \(path): \(reason)" }
     }
 

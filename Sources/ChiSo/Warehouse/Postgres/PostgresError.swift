@@ -3,7 +3,7 @@
 public struct PostgresError: Error, CustomStringConvertible, Sendable {
     /// Five-character SQLSTATE, e.g. `53100` (disk full), `08006` (connection failure).
     public let sqlState: String
-    public let message: String
+    let message: String
 
     public var description: String { sqlState.isEmpty ? message : "\(message) (SQLSTATE \(sqlState))" }
 
