@@ -34,6 +34,7 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
 #if FUZZING
 nonisolated(unsafe) let scratchFile = "/dev/shm/chiso-fuzz-\(getpid()).csv"
 
+/// libFuzzer's entry point: one input through the reader and the value parsers.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     fuzzOne(UnsafeBufferPointer(start: data, count: size), scratch: scratchFile)
@@ -47,6 +48,7 @@ func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
                          _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
                          _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
 
+/// libFuzzer's `main`, when built with `-sanitize=fuzzer`.
 @_cdecl("chiso_fuzz_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     var count = argc

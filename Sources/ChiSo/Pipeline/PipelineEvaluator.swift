@@ -15,18 +15,23 @@ public enum RunExit: Int32, Sendable {
 
 /// The result of a run: what happened, for the command line to print.
 public struct RunResult: Sendable {
+    /// How the run ended (the process exit code).
     public var exit: RunExit
     /// Folder the outputs were written to.
     public var outputDirectory: String
+    /// Every input file as read (for the failed-files summary on stderr).
     public var files: [FileReport]
+    /// Every finding of the run, for the terminal summary.
     public var findings: [Finding]
     var stages: [Manifest.Stage]
+    /// The files written under `--out` (or the findings file of a failed run).
     public var written: [String]
 }
 
 /// Everything a run computed, before anything is written.
 public struct Evaluation: Sendable {
     let config: PipelineConfig
+    /// The period and `as_of` the figures were computed for.
     public let dates: RunDates
     /// The reporting units (SPEC 10.1), which the table, scores and decisions are keyed by.
     public let registry: UnitRegistry
@@ -34,6 +39,7 @@ public struct Evaluation: Sendable {
     public let reorganization: Reorganization
     /// References keyed by reporting unit.
     public let references: [SourceKind: ReferenceTable]
+    /// The dossiers and files as ingested (for `explain` to cite lines).
     public var ingest: IngestResult
     var table: IndicatorTable
     /// Per reporting unit's registry row, its ancestors in the compare_to period (SPEC 10.4).
@@ -42,6 +48,7 @@ public struct Evaluation: Sendable {
     public var scores: [String: [UnitScore]]
     /// Per award key, the decisions in output order.
     public var decisions: [String: [AwardDecision]]
+    /// Every finding, ingest to awards.
     public var findings: [Finding]
     var stages: [Manifest.Stage]
 
@@ -71,6 +78,7 @@ public struct PipelineEvaluator {
     let config: PipelineConfig
     let options: StageOptions
 
+    /// An evaluator of `config` with `options` (`as_of`, header style); reads files only when `evaluate` runs.
     public init(config: PipelineConfig, options: StageOptions) {
         self.config = config
         self.options = options

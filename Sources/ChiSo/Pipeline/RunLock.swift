@@ -10,6 +10,7 @@ public final class RunLock {
     public struct Held: Error, CustomStringConvertible {
         let path: String
         let holder: String
+        /// The message for stderr: which lock, who holds it, what to do.
         public var description: String {
             "một lần chạy khác đang giữ khóa \(path) (\(holder.isEmpty ? "không rõ tiến trình" : holder)); thử lại sau"
         }

@@ -9,10 +9,12 @@ public enum Stage: String, CaseIterable, Sendable, Comparable {
     case ingestDigitized = "ingest.digitized"
     case normalize, indices, awards, report
 
+    /// Stages order as the run executes them.
     public static func < (a: Stage, b: Stage) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 
+    /// One of the `ingest.*` stages, which run together in one pass.
     public var isIngest: Bool { rawValue.hasPrefix("ingest.") }
 
     /// An ingest of an export (whose rows the warehouse keeps by file and line).

@@ -2,8 +2,11 @@ import Foundation
 
 /// One stage of the plan: run or skip, and why.
 public struct PlannedStage: Sendable {
+    /// The stage planned.
     public let stage: Stage
+    /// Whether it runs (false: up to date, skipped).
     public let run: Bool
+    /// Why, in Vietnamese, as `--dry-run` and `--verbose` print it.
     public let reason: String
     let fingerprint: Fingerprint
     /// The last successful run, if any.
@@ -12,12 +15,18 @@ public struct PlannedStage: Sendable {
 
 /// A stage's line in the log.
 public struct StageReport: Sendable {
+    /// The stage finished.
     public let stage: Stage
     let fingerprint: String
+    /// Whether it ran (false: skipped as up to date).
     public let ran: Bool
+    /// Why it ran, or why it was skipped.
     public let reason: String
+    /// Wall time of the stage (for ingest, of the whole ingest pass).
     public let seconds: Double
+    /// Rows it read or wrote; for a skipped stage, those of its last run.
     public let rows: Int?
+    /// Bytes of input read (ingest stages), for the terminal's MB/s.
     public let bytes: Int?
 }
 
@@ -29,6 +38,7 @@ public final class StageRunner {
     let warehouse: Warehouse
     let graph: StageGraph
     let key: PeriodKey
+    /// The period and `as_of` this run computes.
     public let dates: RunDates
     let sections: PipelineSections
     /// Called once per finished stage (ran or skipped).
@@ -50,6 +60,7 @@ public final class StageRunner {
     /// Size, mtime and inode of each file when it was hashed.
     var fileStamps: [String: [Int64]] = [:]
 
+    /// A runner over `warehouse`; checks `as_of` against the period. Plans nothing until `plan()`.
     public init(config: PipelineConfig, sections: PipelineSections, options: StageOptions, warehouse: Warehouse) throws {
         self.config = config
         self.options = options

@@ -1,13 +1,18 @@
 /// `chiso validate`: the pipeline file, registry, references and every export's header, nothing written.
 public struct Validation {
+    /// A source file's header checked by `chiso validate`, without reading its rows.
     public struct HeaderCheck: Sendable {
+        /// Which source the file belongs to.
         public var source: SourceKind
+        /// The file as reports show it (relative to the pipeline file).
         public var file: String
+        /// What is wrong with its header; nil when the columns the pipeline needs are there.
         public var problem: String?
     }
 
     let config: PipelineConfig
 
+    /// A validator of `config`'s files.
     public init(config: PipelineConfig) { self.config = config }
 
     /// Checks everything; throws configuration errors (exit 2), returns the per-file header checks.

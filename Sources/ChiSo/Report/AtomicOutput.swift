@@ -54,6 +54,7 @@ public final class AtomicOutput {
 public struct OutputError: Error, CustomStringConvertible {
     let path: String
     let reason: String
+    /// The message for stderr.
     public var description: String { "không ghi được \(path): \(reason)" }
 
     /// The error of the last system call on `path`, in Vietnamese for the usual causes.

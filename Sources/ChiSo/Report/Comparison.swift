@@ -3,6 +3,7 @@
 public struct Comparison: Sendable {
     /// One pipeline's scored units on the compared index.
     public struct Entry: Sendable {
+        /// The pipeline (province and movement) the row is about.
         public let pipeline: String
         let index: String
         /// (code, name, shown score) of every unit with a score.

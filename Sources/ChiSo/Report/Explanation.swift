@@ -6,6 +6,7 @@ public enum Explanation {
         let code: String
         let suggestions: [String]
         var note: String? = nil
+        /// The message for stderr.
         public var description: String {
             if let note { return "đơn vị '\(code)': \(note)" }
             return "không có đơn vị '\(code)' trong danh mục" + (suggestions.isEmpty ? "" : "; gần giống: \(suggestions.joined(separator: ", "))")

@@ -11,5 +11,6 @@ public struct EnvironmentError: Error, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// The message for stderr: the path, then the reason.
     public var description: String { "\(path): \(reason)" }
 }

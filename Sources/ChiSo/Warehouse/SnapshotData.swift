@@ -2,12 +2,19 @@
 /// One line of a unit's history: its score, rank and band in one snapshot (or, for a period run before
 /// snapshots were kept, its latest results).
 public struct HistoryEntry: Sendable, Equatable {
+    /// The period key (`2025`, `2025-06`).
     public let period: String
+    /// The day the figures were taken as of (`yyyy-MM-dd`).
     public let asOf: String
+    /// The shown score (2 decimals), nil when the unit had none.
     public let score: Double?
+    /// Its rank in its tier, nil when unranked.
     public let rank: Int?
+    /// Its band label (xếp loại).
     public let band: String?
+    /// Its rank in the `compare_to` period, as that snapshot computed it.
     public let prevRank: Int?
+    /// Places gained (positive) or lost since `compare_to`.
     public let rankChange: Int?
     /// Units ranked in the unit's tier in that snapshot.
     public let rankedInTier: Int

@@ -5,6 +5,7 @@ public struct PeriodKey: Sendable, Equatable {
     let pipeline: String
     let period: String
 
+    /// The key of `pipeline`'s `period`.
     public init(pipeline: String, period: String) {
         self.pipeline = pipeline
         self.period = period
@@ -14,19 +15,26 @@ public struct PeriodKey: Sendable, Equatable {
 /// The last successful run of a period and the options it ran with (nil: not recorded by older versions).
 public struct LastRun: Sendable {
     let id: Int64
+    /// The `as_of` it ran with.
     public let asOf: Day?
+    /// The `--out` it wrote to.
     public let outDirectory: String?
+    /// The `--header-style` it wrote with.
     public let headerStyle: HeaderStyle?
+    /// When it finished (ISO 8601, Asia/Ho_Chi_Minh).
     public let finishedAt: String
 }
 
 /// The last successful run of a stage.
 public struct StageState: Sendable {
     let stage: String
+    /// SHA-256 of the named inputs; a different one means the stage must run again.
     public let fingerprint: String
     /// Named inputs the fingerprint was made of, to say which one changed.
     public let inputs: [String: String]
+    /// When it finished (ISO 8601, Asia/Ho_Chi_Minh).
     public let finishedAt: String
+    /// Rows it produced.
     public let rows: Int?
 }
 

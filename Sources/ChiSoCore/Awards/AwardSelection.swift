@@ -6,12 +6,17 @@ public enum PredicateValue: Sendable, Equatable {
 
 /// One unit's decision for one award (a row of `khen-thuong-AWARD.csv`).
 public struct AwardDecision: Sendable, Equatable {
+    /// The registry row of the unit.
     public var unit: Int
+    /// Which of the award's groups (quota) the unit competes in.
     public var group: Int
+    /// Whether every `eligible` condition holds.
     public var eligible: Bool
+    /// Whether it is proposed (eligible and within its group's quota).
     public var selected: Bool
     /// 1 … quota among the selected, in selection order.
     public var position: Int?
+    /// Individuals the unit may propose (`individuals_per_unit`), when selected.
     public var individuals: Int?
     /// Empty for a selected unit; otherwise why not, in Vietnamese (SPEC 6).
     public var reasons: String
@@ -30,10 +35,14 @@ public struct AwardDecision: Sendable, Equatable {
 
 /// What predicates see of a unit: its shown (rounded) values.
 public struct PredicateContext: Sendable {
+    /// The index the award ranks on.
     public let index: IndexConfig
+    /// Indicators and reference values, for conditions and tie-breaks.
     public let facts: UnitFacts
+    /// The index's scores and ranks, by registry row.
     public let scores: [UnitScore]
 
+    /// What an award's conditions and tie-breaks read.
     public init(index: IndexConfig, facts: UnitFacts, scores: [UnitScore]) {
         self.index = index
         self.facts = facts

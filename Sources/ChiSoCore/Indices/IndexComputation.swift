@@ -2,10 +2,14 @@
 public struct ComponentResult: Sendable, Equatable {
     /// nil when the expression could not be evaluated (division by zero, a missing reference value).
     public var numerator: Double?
+    /// The component's denominator value; nil or 0 makes it not applicable (SPEC 5.1).
     public var denominator: Double?
+    /// numerator ÷ denominator, capped by `full_at`, as a fraction.
     public var rate: Double?
+    /// Points earned (unrounded); nil when not applicable.
     public var points: Double?
 
+    /// A result; the default is a component not applicable.
     public init(numerator: Double? = nil, denominator: Double? = nil, rate: Double? = nil, points: Double? = nil) {
         self.numerator = numerator
         self.denominator = denominator
@@ -13,17 +17,23 @@ public struct ComponentResult: Sendable, Equatable {
         self.points = points
     }
 
+    /// False when the denominator was 0 or missing (SPEC 5.1 N/A).
     public var isApplicable: Bool { points != nil }
 }
 
 /// One unit's result on one index (SPEC 5). All rounding happens in the shown values.
 public struct UnitScore: Sendable, Equatable {
+    /// The registry row of the unit.
     public var unit: Int
+    /// Per component, in the index's order.
     public var components: [ComponentResult]
     /// Unrounded score; nil when the unit has none (redistribute with nothing applicable).
     public var score: Double?
+    /// The band label its shown score falls in.
     public var band: String?
+    /// Rank in its tier by shown score (SPEC 5.4); nil when unscored.
     public var rank: Int?
+    /// Rank of the unit (or its ancestors, SPEC 10.4) in the `compare_to` period.
     public var prevRank: Int?
 
     /// `round2(score)`, the value ranks, bands and predicates use.
@@ -48,10 +58,14 @@ public struct UnitScore: Sendable, Equatable {
 
 /// Values a unit has for the names expressions use: indicators, `target.KEY`, `external.KEY`.
 public struct UnitFacts: Sendable {
+    /// SPEC 4 indicators per registry row.
     public let indicators: [IndicatorRow]
+    /// `target.KEY` values (chỉ tiêu giao), if the pipeline has them.
     public let targets: ReferenceTable?
+    /// `external.KEY` values (indices measured elsewhere), if any.
     public let external: ReferenceTable?
 
+    /// The facts of one period's units.
     public init(indicators: [IndicatorRow], targets: ReferenceTable? = nil, external: ReferenceTable? = nil) {
         self.indicators = indicators
         self.targets = targets

@@ -68,11 +68,15 @@ extension IndexConfig {
 public struct ReconciledFigure: Sendable, Equatable {
     /// The group key, or `score` for the total.
     public let key: String
+    /// The group's label as the report shows it.
     public let label: String
     /// The `external.KEY` the portal's value came from.
     public let source: String
+    /// chiso's shown value (2 decimals).
     public let chiso: Double?
+    /// The portal's published value; nil when the file has none for the unit.
     public let portal: Double?
+    /// How far apart they may be before a `portal_mismatch` warning.
     public let tolerance: Double
 
     /// chiso − portal, rounded to 2 decimals; nil when either is missing.

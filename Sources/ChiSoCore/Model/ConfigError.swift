@@ -10,6 +10,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     /// What is wrong and what to do, in Vietnamese.
     public var message: String
 
+    /// An error in `file`, at `line`:`column` when known.
     public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
         self.file = file
         self.line = line
@@ -30,6 +31,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 public struct ConfigErrors: Error, Sendable, CustomStringConvertible {
     /// Every error found, in file order.
     public var errors: [ConfigError]
+    /// One error per line, in file order.
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 
     /// Every stored property, as the shell's loaders build it.

@@ -10,7 +10,9 @@ public struct Succession: Sendable, Equatable {
     public let primary: Bool
     /// The crosswalk line, for errors and for `explain`.
     public let line: Int
+    /// The code before the change, as written in the crosswalk.
     public let oldCode: String
+    /// The code after the change.
     public let newCode: String
 
     /// A crosswalk row; tests build them inline.

@@ -2,8 +2,11 @@
 /// reader keeps files to 65,535 per run and lines to 4,294,967,295 per file (a clear error past either),
 /// so both always fit the packed records below.
 public struct RowRef: Sendable, Equatable {
+    /// The export file's index in the ingest's file list (`source_files.file_id`).
     public var file: Int
+    /// 1-based physical line of the row in that file.
     public var line: Int
+    /// A row at `line` of file `file`.
     public init(file: Int, line: Int) { self.file = file; self.line = line }
 }
 
@@ -17,7 +20,9 @@ public struct Dossier: Sendable, Equatable {
     private var finishedDay: Day
     private var line: UInt32
     private var file: UInt16
+    /// The portal's status code (SPEC 3 classification reads it).
     public var status: DossierStatus
+    /// How it was submitted: direct, online or postal (BCCI).
     public var channel: Channel
     private var flags: UInt8
 
@@ -47,8 +52,10 @@ public struct Dossier: Sendable, Equatable {
     public var fullOnline: Bool { get { flags & 1 != 0 } set { flags = newValue ? flags | 1 : flags & ~1 } }
     /// Có phí / nghĩa vụ tài chính.
     public var feeRequired: Bool { get { flags & 2 != 0 } set { flags = newValue ? flags | 2 : flags & ~2 } }
+    /// The fee was paid online.
     public var paidOnline: Bool { get { flags & 4 != 0 } set { flags = newValue ? flags | 4 : flags & ~4 } }
 
+    /// A dossier as the exports describe it (tests build them inline).
     public init(unit: Int, received: Day, due: Day? = nil, finished: Day? = nil, status: DossierStatus,
                 channel: Channel = .direct, fullOnline: Bool = false, feeRequired: Bool = false,
                 paidOnline: Bool = false, ref: RowRef = RowRef(file: 0, line: 0)) {
@@ -72,6 +79,7 @@ public struct DossierLinks: Sendable, Equatable {
     private var lateFile: UInt16 = 0, intakeFile: UInt16 = 0, returnFile: UInt16 = 0, digitizedFile: UInt16 = 0
     private var flags: UInt8 = 0
 
+    /// No linked rows.
     public init() {}
 
     @inline(__always) private static func ref(_ line: UInt32, _ file: UInt16) -> RowRef? {
@@ -86,6 +94,7 @@ public struct DossierLinks: Sendable, Equatable {
 
     /// Its row in `late` (danh sách trễ hạn), if any.
     public var late: RowRef? { get { Self.ref(lateLine, lateFile) } set { (lateLine, lateFile) = Self.parts(newValue) } }
+    /// The late row says the unit apologized (xin lỗi).
     public var apology: Bool { get { flag(1) } set { set(1, newValue) } }
     /// Its BCCI intake leg.
     public var postalIntake: RowRef? {
@@ -97,24 +106,33 @@ public struct DossierLinks: Sendable, Equatable {
         get { Self.ref(returnLine, returnFile) }
         set { (returnLine, returnFile) = Self.parts(newValue) }
     }
+    /// The return leg was delivered.
     public var returnDelivered: Bool { get { flag(2) } set { set(2, newValue) } }
     /// Its row in the digitization export.
     public var digitized: RowRef? {
         get { Self.ref(digitizedLine, digitizedFile) }
         set { (digitizedLine, digitizedFile) = Self.parts(newValue) }
     }
+    /// Its inputs were digitized (số hóa hồ sơ).
     public var digitizedInputs: Bool { get { flag(4) } set { set(4, newValue) } }
+    /// Digitized data was reused instead of asking the citizen again.
     public var reused: Bool { get { flag(8) } set { set(8, newValue) } }
+    /// The result was issued electronically.
     public var eResult: Bool { get { flag(16) } set { set(16, newValue) } }
+    /// The electronic result was digitally signed.
     public var eSigned: Bool { get { flag(32) } set { set(32, newValue) } }
 }
 
 /// The valid dossiers of a run, keyed by `dossier_id`, in order of first appearance.
 public struct DossierStore: Sendable {
+    /// Dossier ids, interned: `ids` index i is `dossiers[i]`'s id.
     public private(set) var ids = ByteTable(capacity: 1 << 12)
+    /// Valid dossiers in first-seen order (a later duplicate replaces in place).
     public var dossiers: [Dossier] = []
+    /// Their linked rows, parallel to `dossiers`.
     public var links: [DossierLinks] = []
 
+    /// An empty store.
     public init() {}
 
     /// Makes room for about `count` dossiers (generously: unused capacity is address space, not memory),
@@ -147,5 +165,6 @@ public struct DossierStore: Sendable {
 
     package func index(of id: UnsafeBufferPointer<UInt8>) -> Int? { ids.find(id) }
 
+    /// The id of the dossier at `index`.
     public func id(_ index: Int) -> String { ids.key(index) }
 }

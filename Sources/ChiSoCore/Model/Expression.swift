@@ -8,6 +8,7 @@
 /// primary := NUMBER | NAME | STRING | "(" expr ")"      (STRING only in predicates)
 /// ```
 public struct Expression: Sendable, Equatable, CustomStringConvertible {
+    /// The parsed tree: numbers, names (indicators, `target.KEY`, `score`…) and + − × ÷.
     public indirect enum Node: Sendable, Equatable {
         case number(Double)
         case name(String)
@@ -16,10 +17,12 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
         case binary(Character, Node, Node)
     }
 
+    /// The tree evaluated against a unit's facts.
     public let root: Node
     /// The text as written in the pipeline file (used in reasons: `LHS = VALUE, cần OP RHS`).
     public let source: String
 
+    /// The expression as written in the pipeline file.
     public var description: String { source }
 
     /// Every name the expression uses, in order of appearance.
@@ -68,7 +71,9 @@ public struct Expression: Sendable, Equatable, CustomStringConvertible {
 
 /// A syntax error inside an expression, at a character offset of its text.
 public struct ExpressionError: Error, Sendable {
+    /// Character offset in the expression text where the problem is.
     public let offset: Int
+    /// What is wrong, in Vietnamese.
     public let message: String
 }
 
@@ -174,15 +179,21 @@ public struct ExpressionParser {
 
 /// A comparison of two expressions (SPEC 6 `eligible`).
 public struct Predicate: Sendable, Equatable, CustomStringConvertible {
+    /// The comparisons a condition may use.
     public enum Operator: String, Sendable, CaseIterable {
         case eq = "==", ne = "!=", le = "<=", ge = ">=", lt = "<", gt = ">"
     }
 
+    /// The left-hand side.
     public let lhs: Expression
+    /// The comparison.
     public let op: Operator
+    /// The right-hand side.
     public let rhs: Expression
+    /// The condition as written, for reasons and `explain`.
     public let source: String
 
+    /// The condition as written.
     public var description: String { source }
 
     /// Parses `LHS OP RHS`; the operator is the first of `== != <= >= < >` outside quotes.

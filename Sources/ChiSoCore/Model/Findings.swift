@@ -2,6 +2,7 @@
 public enum Severity: String, Sendable, Codable, Comparable {
     case error, warning, info
 
+    /// Errors sort before warnings.
     public static func < (a: Severity, b: Severity) -> Bool {
         let order: [Severity] = [.error, .warning, .info]
         return order.firstIndex(of: a)! < order.firstIndex(of: b)!
@@ -14,6 +15,7 @@ public enum SourceKind: String, Sendable, Codable, CaseIterable, Comparable {
     /// The crosswalk of a reorganization (SPEC 10.2): configuration, like the registry.
     case lineage
 
+    /// Sources sort in reading order (registry first).
     public static func < (a: SourceKind, b: SourceKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
@@ -45,21 +47,28 @@ public enum FindingCode: String, Sendable, Codable {
 
 /// One line of `chat-luong-du-lieu.csv`.
 public struct Finding: Sendable, Equatable {
+    /// Error (the row or file was rejected) or warning (kept).
     public var severity: Severity
+    /// The stable code analysts filter on (`bad_date`, `unknown_unit`…).
     public var code: FindingCode
+    /// The source the row came from.
     public var source: SourceKind
     /// Path relative to the pipeline file, `/`-separated.
     public var file: String
+    /// 1-based physical line; nil for a finding about the whole file.
     public var line: Int?
     /// The column's key (e.g. `received_at`), or empty.
     public var column: String
     /// The cell as read.
     public var value: String
+    /// The dossier concerned, when known.
     public var dossierID: String
+    /// The unit concerned, when known.
     public var unitCode: String
     /// For people, in Vietnamese.
     public var message: String
 
+    /// A finding at a file, line and column.
     public init(_ severity: Severity, _ code: FindingCode, source: SourceKind, file: String, line: Int?,
                 column: String = "", value: String = "", dossierID: String = "", unitCode: String = "",
                 message: String) {
@@ -92,9 +101,13 @@ public struct Finding: Sendable, Equatable {
 
 /// A row that failed a rule: its one error finding (SPEC 2.1: the first failure).
 public struct RowRejection: Error, Sendable {
+    /// The code the finding will carry.
     public var code: FindingCode
+    /// The column (canonical key) at fault.
     public var column: String
+    /// The cell as read.
     public var value: String
+    /// What is wrong, in Vietnamese.
     public var message: String
 
     /// Every stored property, as the shell's loaders build it.

@@ -10,11 +10,15 @@ public enum NotApplicablePolicy: String, Sendable, CaseIterable {
 
 /// One component of an index: points earned for a rate (SPEC 5).
 public struct ComponentConfig: Sendable {
+    /// Short identifier used in CSV column names and expressions.
     public let key: String
+    /// Name shown to people (Vietnamese).
     public let label: String
     /// Maximum points.
     public let points: Double
+    /// What is counted (an expression over indicators and references).
     public let numerator: Expression
+    /// What it is counted against; 0 or missing makes the component not applicable.
     public let denominator: Expression
     /// Rate that earns full points (0 < full_at ≤ 1).
     public let fullAt: Double
@@ -36,7 +40,9 @@ public struct ComponentConfig: Sendable {
 /// A group of an index's components (nhóm chỉ số, e.g. the 766 set's TDGQ): its subtotal is shown after
 /// the components. Its maximum equals the sum of its components' points.
 public struct IndexGroup: Sendable, Equatable {
+    /// The group's key (components name it in `group`).
     public let key: String
+    /// Name shown to people.
     public let label: String
     /// The group's maximum points (the portal's).
     public let points: Double
@@ -69,7 +75,9 @@ public struct Reconciliation: Sendable {
 
 /// A score band (xếp loại): the first band whose `min` ≤ score.
 public struct Band: Sendable, Equatable {
+    /// The lowest shown score in the band.
     public let min: Double
+    /// The band's label (xếp loại).
     public let label: String
 
     /// Every stored property, as the shell's loaders build it.
@@ -81,12 +89,17 @@ public struct Band: Sendable, Equatable {
 
 /// An index (bộ chỉ số) the movement ranks units by.
 public struct IndexConfig: Sendable {
+    /// Short identifier: CSV file names (`chi-so-KEY.csv`), awards' `index`.
     public let key: String
+    /// Name shown to people.
     public let label: String
+    /// What a not-applicable component does to the score (SPEC 5.2).
     public let notApplicable: NotApplicablePolicy
     /// Defaults to the sum of the components' points.
     public let scale: Double
+    /// Its components, in the order of the CSV's columns.
     public let components: [ComponentConfig]
+    /// Bands, highest first.
     public let bands: [Band]
     /// Index groups, in order (empty: none, and outputs are as without groups).
     public var groups: [IndexGroup] = []
@@ -114,7 +127,9 @@ public enum Condition: Sendable {
 
 /// A tie-break entry: `NAME asc` or `NAME desc`.
 public struct TieBreak: Sendable, Equatable {
+    /// An indicator, reference or `score`.
     public let name: String
+    /// Lower wins when true.
     public let ascending: Bool
 
     /// Every stored property, as the shell's loaders build it.
@@ -126,6 +141,7 @@ public struct TieBreak: Sendable, Equatable {
 
 /// A group of units competing for a quota (SPEC 6 `groups`).
 public struct AwardGroup: Sendable {
+    /// Tier keys that compete together.
     public let tiers: [String]
     /// Maximum number selected ("không quá"); nil = all eligible.
     public let quota: Int?
@@ -139,12 +155,19 @@ public struct AwardGroup: Sendable {
 
 /// An award (hình thức khen thưởng) and its selection rules.
 public struct AwardConfig: Sendable {
+    /// Short identifier: `khen-thuong-KEY.csv`.
     public let key: String
+    /// The award's name (Bằng khen…).
     public let label: String
+    /// The index units are ranked on.
     public let index: String
+    /// Tier groups with their quotas.
     public let groups: [AwardGroup]
+    /// Conditions every proposed unit meets.
     public let eligible: [Condition]
+    /// How equal scores are ordered, in turn.
     public let tieBreak: [TieBreak]
+    /// Individuals each selected unit may propose, if the plan allows them.
     public let individualsPerUnit: Int?
 
     /// Every stored property, as the shell's loaders build it.

@@ -3,9 +3,11 @@ public struct IngestResult: Sendable {
     /// An empty result, filled by the ingest.
     public init() {}
 
+    /// Valid dossiers with their linked rows.
     public var store = DossierStore()
     /// Every export file read, in reading order; `RowRef.file` indexes this list.
     public var files: [FileReport] = []
+    /// Findings of every file read.
     public var findings: [Finding] = []
     /// The sources that were configured (late_unlisted is checked only when `late` is).
     public var configured: Set<SourceKind> = []

@@ -1,7 +1,9 @@
 
 /// A tier of units (cấp), e.g. `tinh` "Sở, ban, ngành cấp tỉnh".
 public struct Tier: Sendable, Equatable {
+    /// Short identifier, as the registry or the pipeline writes it (`tinh`).
     public let key: String
+    /// Name shown to people (“Sở, ban, ngành”).
     public let label: String
 
     /// Every stored property, as the shell's loaders build it.
@@ -13,8 +15,11 @@ public struct Tier: Sendable, Equatable {
 
 /// The reporting period `[from, to]` (kỳ đánh giá) and its key.
 public struct Period: Sendable, Equatable {
+    /// The period's key in file names and the warehouse (`2025`, `2025-06`).
     public let key: String
+    /// First day, inclusive.
     public let from: Day
+    /// Last day, inclusive; also the default `as_of`.
     public let to: Day
 
     /// A period from its key and days.
@@ -27,15 +32,19 @@ public struct Period: Sendable, Equatable {
 
 /// Where the exports are and how to read them (SPEC 6a `sources`).
 public struct SourcesConfig: Sendable {
+    /// The units registry file (danh mục đơn vị).
     public var units: String
     /// Globs, relative to the pipeline file, per source (dossiers, late, postal, digitized).
     public var exports: [SourceKind: String]
+    /// The targets file (chỉ tiêu giao), if any.
     public var targets: String?
+    /// The external indices file, if any.
     public var external: String?
     /// The reorganization crosswalk (danh mục sắp xếp đơn vị, SPEC 10.2), if any.
     public var lineage: String?
     /// nil = detect per file.
     public var delimiter: Delimiter?
+    /// The share of bad rows above which a file fails (SPEC 2.1).
     public var maxBadRowRatio: Double
     /// Pipeline-added header aliases per source and key.
     public var aliases: [SourceKind: [String: [String]]]
@@ -58,7 +67,9 @@ public struct SourcesConfig: Sendable {
 
 /// A place in the pipeline file (1-based line and column).
 public struct SourceMark: Sendable, Equatable {
+    /// 1-based line in the pipeline file.
     public let line: Int
+    /// 1-based column on that line.
     public let column: Int
 
     /// Every stored property, as the shell's loaders build it.
@@ -74,13 +85,21 @@ public struct PipelineConfig: Sendable {
     public let path: String
     /// Its folder: paths inside the file are relative to it.
     public let directory: String
+    /// The pipeline's key: output folder, warehouse rows, run lock.
     public let pipeline: String
+    /// The title of the report and the workbook.
     public let title: String
+    /// The period evaluated.
     public let period: Period
+    /// Another period of the same pipeline whose ranks give `prev_rank`.
     public let compareTo: String?
+    /// Tiers in listing order.
     public let tiers: [Tier]
+    /// Where the inputs are.
     public let sources: SourcesConfig
+    /// The indices, in the file's order.
     public let indices: [IndexConfig]
+    /// The awards, in the file's order.
     public let awards: [AwardConfig]
     /// SHA-256 of the file's bytes.
     public let sha256: String

@@ -31,6 +31,7 @@ public enum Channel: UInt8, Sendable {
     case online = 2
     case postal = 3
 
+    /// The portal's channel labels, normalized.
     public static let names: [String: Channel] = [
         "Trực tiếp": .direct, "Trực tuyến": .online,
         "Bưu chính công ích": .postal, "BCCI": .postal, "Qua bưu chính": .postal,
@@ -42,6 +43,7 @@ public enum PostalDirection: UInt8, Sendable {
     case intake = 0
     case `return` = 1
 
+    /// The portal's postal direction labels, normalized.
     public static let names: [String: PostalDirection] = [
         "Tiếp nhận hồ sơ": .intake, "Nhận hồ sơ": .intake, "intake": .intake,
         "Trả kết quả": .return, "return": .return,
@@ -54,6 +56,7 @@ public enum Delivery: UInt8, Sendable {
     case delivered = 1
     case returnedToSender = 2
 
+    /// The portal's delivery outcome labels, normalized.
     public static let names: [String: Delivery] = [
         "Phát thành công": .delivered, "Chuyển hoàn": .returnedToSender, "Đang vận chuyển": .inTransit,
     ]
@@ -61,6 +64,7 @@ public enum Delivery: UInt8, Sendable {
 
 /// SPEC 2.1 booleans.
 public enum PortalBoolean {
+    /// Yes/no spellings the exports use (Có/Không, 1/0, x…).
     public static let names: [String: Bool] = [
         "có": true, "x": true, "1": true, "true": true, "yes": true, "đã": true,
         "không": false, "0": false, "false": false, "no": false, "chưa": false,
@@ -69,6 +73,8 @@ public enum PortalBoolean {
 
 /// Mức độ DVC: `Toàn trình` (also `4`, `Mức độ 4`) is full; anything else partial.
 public enum OnlineLevel {
+    /// Service-level labels that mean full online (toàn trình).
     public static let fullNames: [String: Bool] = ["Toàn trình": true, "Mức độ 4": true]
+    /// Service-level codes that mean full online.
     public static let fullCodes: [Int: Bool] = [4: true]
 }

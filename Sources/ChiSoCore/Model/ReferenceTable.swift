@@ -5,10 +5,13 @@ public struct ReferenceTable: Sendable {
     public package(set) var keys: [String] = []
     /// Values per key, per unit index.
     package var values: [String: [Int: Double]] = [:]
+    /// The file it was read from (nil when loaded from the warehouse).
     public package(set) var file: FileReport?
 
+    /// A table with no keys.
     public init() {}
 
+    /// A table of `values` by key and unit row, keys sorted (tests).
     public init(values: [String: [Int: Double]]) {
         self.values = values
         keys = values.keys.sorted()
@@ -20,11 +23,13 @@ public struct ReferenceTable: Sendable {
         self.values = values
     }
 
+    /// The value of `key` for registry row `unit`; nil when the file had none.
     public func value(unit: Int, key: String) -> Double? { values[key]?[unit] }
 
     /// Every value of one key, by unit index.
     public func valuesOf(_ key: String) -> [Int: Double] { values[key] ?? [:] }
 
+    /// Whether the file had a `key` column.
     public func has(_ key: String) -> Bool { values[key] != nil }
 
     /// Throws a configuration error at the file's header when a key the pipeline uses (`target.KEY`,

@@ -4,10 +4,12 @@
 public struct Unit: Sendable, Equatable {
     /// Trimmed and upper-cased, e.g. `000.00.12.H48`.
     public let code: String
+    /// The unit's name (tên đơn vị).
     public let name: String
     /// The pipeline tier's key; empty for a row whose tier the pipeline does not declare (a district row
     /// kept only to be resolved through the crosswalk, SPEC 10.5).
     public let tier: String
+    /// The code of the unit above it, if given.
     public let parentCode: String?
     /// First day the row is valid (`Hiệu lực từ`); nil = unbounded.
     public let validFrom: Day?
@@ -40,6 +42,7 @@ public struct Unit: Sendable, Equatable {
 /// row that holds it on a given day; the *reporting units* are the rows active on the period's last day.
 /// Without validity columns every code has one row and every row is a reporting unit, as before 2025.
 public struct UnitRegistry: Sendable {
+    /// Every registry row in file order (several per code when a code was reused).
     public private(set) var units: [Unit] = []
     /// Distinct codes → code id (ids in order of first appearance).
     private var lookup = ByteTable(capacity: 256)
@@ -55,6 +58,7 @@ public struct UnitRegistry: Sendable {
     public private(set) var hasValidity = false
     /// The day reporting units are active on (the period's `to`); nil = every row reports.
     public private(set) var reportingDay: Day?
+    /// The registry file as read.
     public private(set) var file = FileReport(source: .units, file: "", size: 0, sha256: "", encoding: .utf8,
                                               delimiter: "", rows: 0, quarantined: 0, failed: false)
 

@@ -4,9 +4,11 @@ public enum DossierClass: Sendable, Equatable {
     case excluded
     case inPeriod(carriedOver: Bool, outcome: Outcome)
 
+    /// What happened to an in-period dossier by `as_of` (SPEC 3 rule 2).
     public enum Outcome: Sendable, Equatable {
         case finishedEarly, finishedOnTime, finishedLate, openInTime, openOverdue
 
+        /// Finished (early, on time or late) rather than still open.
         public var isFinished: Bool { self == .finishedEarly || self == .finishedOnTime || self == .finishedLate }
         /// SPEC 4 `late_total`: finished late or open overdue.
         public var isLate: Bool { self == .finishedLate || self == .openOverdue }
@@ -15,8 +17,11 @@ public enum DossierClass: Sendable, Equatable {
 
 /// The run's dates: period `[from, to]` and `as_of` (clipped to `to`).
 public struct RunDates: Sendable, Equatable {
+    /// The period's first day.
     public let from: Day
+    /// The period's last day.
     public let to: Day
+    /// The day the figures are taken as of (≤ `to`).
     public let asOf: Day
 
     /// SPEC 3: `as_of` defaults to `to`; a later one is clipped to `to`; one before `from` is a usage error (nil).
@@ -28,6 +33,7 @@ public struct RunDates: Sendable, Equatable {
         self.asOf = min(wanted, period.to)
     }
 
+    /// The days of one run.
     public init(from: Day, to: Day, asOf: Day) {
         self.from = from
         self.to = to

@@ -94,10 +94,13 @@ public enum Indicator: String, CaseIterable, Sendable {
 
 /// One unit's indicator counts.
 public struct IndicatorRow: Sendable, Equatable {
+    /// The 26 counts, in `Indicator.allCases` order.
     public var counts = [Int](repeating: 0, count: Indicator.allCases.count)
 
+    /// All zero.
     public init() {}
 
+    /// One indicator's count.
     public subscript(_ i: Indicator) -> Int {
         get { counts[i.position] }
         set { counts[i.position] = newValue }
@@ -108,6 +111,7 @@ public struct IndicatorRow: Sendable, Equatable {
 public struct IndicatorTable: Sendable {
     /// One row per reporting unit, in registry order (every registry unit when nothing was reorganized).
     public var rows: [IndicatorRow]
+    /// Cross-checks between the exports that failed, to report as warnings.
     public var warnings: [CrossCheck]
     /// With an attribution: per registry row, its dossiers in the period (SPEC 10.3), before attribution.
     public var inPeriodByRow: [Int] = []
@@ -122,9 +126,13 @@ public struct IndicatorTable: Sendable {
 
 /// A cross-check that did not hold (SPEC 4), pointing at the row that shows it.
 public struct CrossCheck: Sendable, Equatable {
+    /// Which cross-check failed.
     public enum Kind: Sendable, Equatable { case lateListMismatch, lateUnlisted, postalChannelMismatch }
+    /// Which cross-check failed.
     public var kind: Kind
+    /// The dossier's index in the store.
     public var dossier: Int
+    /// The row that shows it.
     public var ref: RowRef
 }
 

@@ -1,6 +1,8 @@
 /// A unit's rank in the compared period and the tier it was ranked in.
 public struct RankedUnit: Sendable, Equatable {
+    /// Its rank in that period.
     public let rank: Int
+    /// The tier it was ranked in.
     public let tier: String
 
     /// A rank in a tier.

@@ -4,9 +4,11 @@
 ///
 /// Pure: the registry (with its reporting units) and the crosswalk in, the mapping out.
 public struct Reorganization: Sendable {
+    /// Every registry row, holders of reused codes included.
     public let registry: UnitRegistry
     /// The registry of reporting units, which indicators, indices, awards and outputs are keyed by.
     public let reporting: UnitRegistry
+    /// The crosswalk's edges (empty without `sources.lineage`).
     public let crosswalk: Crosswalk
     /// `sources.lineage` is configured: outputs get the `predecessors` column (SPEC 10.4).
     public let lineageConfigured: Bool

@@ -13,6 +13,7 @@ public struct ByteTable: Sendable {
     /// half of hash × size), so that a reserved table is not rounded up to a power of two.
     private var slots: [Int32]
 
+    /// An empty table sized for about `capacity` keys.
     public init(capacity: Int = 64) {
         slots = Array(repeating: 0, count: max(16, capacity * 4 / 3 + 1))
     }
@@ -109,6 +110,7 @@ public struct ByteTable: Sendable {
         return k.withUTF8 { insert($0) }
     }
 
+    /// The id of `key`, if interned.
     public func find(_ key: String) -> Int? {
         var k = key
         return k.withUTF8 { find($0) }

@@ -21,5 +21,6 @@ public enum Format {
         return fixed2(x)
     }
 
+    /// “Có”/“Không”, as the Office CSVs write booleans.
     public static func boolean(_ b: Bool) -> String { b ? "Có" : "Không" }
 }

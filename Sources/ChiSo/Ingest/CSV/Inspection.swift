@@ -3,6 +3,7 @@ public enum InspectionError: Error, CustomStringConvertible {
     case read(CSVReadError)
     case fieldCount(line: Int, found: Int, expected: Int)
 
+    /// The error as `chiso inspect` prints it.
     public var description: String {
         switch self {
         case let .read(error):
@@ -15,6 +16,7 @@ public enum InspectionError: Error, CustomStringConvertible {
 
 /// SPEC 8 `inspect`: every record with its line, the header included, read by SPEC 2.1's rules.
 public enum Inspection {
+    /// Reads `path` record by record for `chiso inspect`, handing each record's line and decoded fields to `body`.
     public static func read(path: String, delimiter: Delimiter? = nil,
                             _ body: (Int, [String]) -> Void) throws {
         var headerCount: Int?
@@ -46,8 +48,10 @@ public enum Inspection {
 public final class JSONLinePrinter {
     private var buffer: [UInt8] = []
 
+    /// A printer with nothing buffered yet.
     public init() {}
 
+    /// Buffers one record as a numbered, tab-separated line.
     public func print(line: Int, fields: [String]) {
         buffer.append(contentsOf: Array("{\"line\": \(line), \"fields\": [".utf8))
         for (i, f) in fields.enumerated() {
@@ -58,6 +62,7 @@ public final class JSONLinePrinter {
         if buffer.count > 1 << 16 { flush() }
     }
 
+    /// Writes what is buffered to stdout.
     public func flush() {
         buffer.withUnsafeBytes { buf in
             var done = 0

@@ -10,6 +10,7 @@ public enum XlsxFile {
     public struct WriteError: Error, CustomStringConvertible {
         let path: String
         let reason: String
+        /// The message for stderr.
         public var description: String { "không ghi được \(path): \(reason)" }
     }
 

@@ -5,6 +5,7 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public let sqlState: String
     let message: String
 
+    /// The server's message with its SQLSTATE.
     public var description: String { sqlState.isEmpty ? message : "\(message) (SQLSTATE \(sqlState))" }
 
     /// What it means for the person at the other end, naming the server by its password-free URI (exit 74).

@@ -34,6 +34,7 @@ public protocol SQLColumnValue {
 }
 
 extension Int: SQLColumnValue {
+    /// Integers as stored; reals truncated; numeric text parsed; NULL is 0.
     public static func from(_ value: SQLValue) -> Int {
         switch value {
         case let .integer(i): return Int(i)
@@ -45,10 +46,12 @@ extension Int: SQLColumnValue {
 }
 
 extension Int64: SQLColumnValue {
+    /// As `Int.from`.
     public static func from(_ value: SQLValue) -> Int64 { Int64(Int.from(value)) }
 }
 
 extension Double: SQLColumnValue {
+    /// Reals as stored; integers widened; numeric text parsed; NULL is 0.
     public static func from(_ value: SQLValue) -> Double {
         switch value {
         case let .integer(i): return Double(i)
@@ -60,6 +63,7 @@ extension Double: SQLColumnValue {
 }
 
 extension String: SQLColumnValue {
+    /// Text as stored; numbers in their shortest form; NULL is empty.
     public static func from(_ value: SQLValue) -> String {
         switch value {
         case let .text(s): return s
@@ -71,10 +75,12 @@ extension String: SQLColumnValue {
 }
 
 extension Bool: SQLColumnValue {
+    /// Non-zero is true (booleans are stored as 0/1 in both warehouses).
     public static func from(_ value: SQLValue) -> Bool { Int.from(value) != 0 }
 }
 
 extension Optional: SQLColumnValue where Wrapped: SQLColumnValue {
+    /// NULL is nil; anything else as `Wrapped` reads it.
     public static func from(_ value: SQLValue) -> Wrapped? {
         if case .null = value { return nil }
         return Wrapped.from(value)
