@@ -159,6 +159,10 @@ import Testing
             usleep(20_000)
         }
         #expect(copying, "the run was not seen copying dossiers")
+        // A second chiso process for the same pipeline meanwhile: refused at once, nothing written.
+        let second = try run()
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(second.stderr.contains("tay-tinh"), "\(second.stderr)")
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         // The server ends the dead client's session (rolling back its transaction, freeing its lock).
@@ -218,6 +222,13 @@ import Testing
         #expect(viaEnvironment.status == 0, "\(viaEnvironment.stderr)")
         let none = try CLI.run(["status", "pipelines/sample.yaml", "--db", bare], environment: ["PGPASSWORD": "", "PGPASSFILE": "/nonexistent"])
         #expect(none.status == 74, "\(none.stderr)")
+        // And ~/.pgpass (here through PGPASSFILE, which names the same file format).
+        let host = bare.dropFirst("postgresql://chiso@".count).split(separator: "/")[0].split(separator: ":")
+        let passfile = s.write("pgpass", "\(host[0]):\(host[1]):*:chiso:\(password)\n")
+        chmod(passfile, 0o600)
+        let viaPassfile = try CLI.run(["status", "pipelines/sample.yaml", "--db", bare], environment: ["PGPASSWORD": "", "PGPASSFILE": passfile])
+        #expect(viaPassfile.status == 0, "\(viaPassfile.stderr)")
+        #expect(!viaPassfile.stdout.contains(password) && !viaPassfile.stderr.contains(password))
     }
 
     @Test func addressesLoseTheirPasswordWhereverTheyAreShown() {
