@@ -311,3 +311,19 @@ import Testing
 }
 
 import GRDB
+
+/// A run whose stages all ran reports its findings from memory; a report-only rerun reads them from the
+/// warehouse. Both must write the same bytes.
+@Suite struct FindingsFromMemoryTests {
+    @Test func aColdRunAndAReportOnlyRerunWriteTheSameFindings() throws {
+        let s = Scratch()
+        let db = s.path + "/chiso.sqlite"
+        #expect(try CLI.run(["run", "pipelines/sample.yaml", "--db", db, "--out", s.path + "/out"]).status == 0)
+        let files = ["chat-luong-du-lieu.csv", "bao-cao.html", "bao-cao.xlsx"]
+        let cold = files.map { s.read("out/hoa-phong-dvc/2023/" + $0) }
+        #expect(cold[0].count > 1_000, "the sample has findings")
+        let rerun = try CLI.run(["run", "pipelines/sample.yaml", "--db", db, "--out", s.path + "/out", "--stage", "report", "--verbose"])
+        #expect(rerun.status == 0 && rerun.stderr.contains("report ran"), "\(rerun.stderr)")
+        #expect(files.map { s.read("out/hoa-phong-dvc/2023/" + $0) } == cold)
+    }
+}

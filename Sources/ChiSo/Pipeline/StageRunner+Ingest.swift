@@ -141,6 +141,12 @@ extension StageRunner {
         } else if !failed {
             try warehouse.write(rest)
         }
+        if !failed {
+            for stage in stages where stage.isIngest && runs.contains(stage) {
+                let source = stage.source!
+                storedFindings[stage] = ingestFindings.filter { $0.source == source }
+            }
+        }
         return IngestOutcome(files: newFiles, findings: findings, failed: failed)
     }
 

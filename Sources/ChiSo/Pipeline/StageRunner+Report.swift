@@ -51,7 +51,7 @@ extension StageRunner {
                 Reports.award(d, scores: scores, registry: registry, style: $0)
             }
         }
-        let findings = try warehouse.loadFindings(key)
+        let findings = try periodFindings()
         try stage("chat-luong-du-lieu.csv", "Chất lượng dữ liệu") { Reports.findings(findings, style: $0) }
         let workbook = OfficeWorkbook(config: config, asOf: dates.asOf,
                                       overview: Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: allDecisions),

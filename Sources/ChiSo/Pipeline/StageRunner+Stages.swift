@@ -25,6 +25,7 @@ extension StageRunner {
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
                                          rows: result.store.dossiers.count)
         }
+        storedFindings[.normalize] = findings
         return result.store.dossiers.count
     }
 
@@ -55,6 +56,7 @@ extension StageRunner {
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID,
                                          rows: config.indices.count * registry.units.count)
         }
+        storedFindings[.indices] = scored.findings
         return config.indices.count * registry.units.count
     }
 

@@ -40,6 +40,19 @@ extension StageRunner {
 
     /// `CHISO_TRACE=1` prints the ingest's phases on stderr (for profiling).
 
+    /// Every finding of the period, in the warehouse's order. When every stage that makes findings ran in
+    /// this run they are already in memory, in the order they were committed (stage by stage); otherwise
+    /// the warehouse has some from earlier runs and is read, once.
+    func periodFindings() throws -> [Finding] {
+        if let cached = periodFindingsCache { return cached }
+        let producers = graph.stages.filter { $0.isIngest || $0 == .normalize || $0 == .indices }
+        let findings = producers.allSatisfy { storedFindings[$0] != nil }
+            ? producers.flatMap { storedFindings[$0]! }
+            : try warehouse.loadFindings(key)
+        periodFindingsCache = findings
+        return findings
+    }
+
     func allFiles() throws -> [FileReport] {
         try warehouse.loadFiles(key, stages: graph.stages.filter(\.isIngest).map(\.rawValue))
     }

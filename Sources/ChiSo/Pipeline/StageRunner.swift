@@ -56,6 +56,10 @@ public final class StageRunner {
     var table: IndicatorTable?
     var scores: [String: [UnitScore]] = [:]
     var decisions: [String: [AwardDecision]] = [:]
+    /// Findings each stage of this run committed, as the warehouse holds them (see `periodFindings`).
+    var storedFindings: [Stage: [Finding]] = [:]
+    /// The period's findings once assembled or loaded.
+    var periodFindingsCache: [Finding]?
     var fileHashes: [String: (sha256: String, size: Int)] = [:]
     /// Size, mtime and inode of each file when it was hashed.
     var fileStamps: [String: [Int64]] = [:]
@@ -156,7 +160,7 @@ public final class StageRunner {
             written += outcome.written
             try record(p, seconds: Date().timeIntervalSince(t0), rows: outcome.rows)
         }
-        return RunResult(exit: .success, outputDirectory: outputDirectory, files: try allFiles(), findings: try warehouse.loadFindings(key),
+        return RunResult(exit: .success, outputDirectory: outputDirectory, files: try allFiles(), findings: try periodFindings(),
                          stages: [], written: written)
     }
 
