@@ -30,7 +30,8 @@ fi
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 abs=$(cd "$DATA" && pwd)
-pipeline() { # $1 = quota of the example award
+pipeline() { # $1 = quota of the example award, $2 = data folder (default: the dataset)
+  local abs=${2:-$abs}
   cat <<YAML
 pipeline: bench
 period: {key: "2023", from: $FROM, to: $TO}
@@ -82,6 +83,53 @@ measure chiso-pg-cold env CHISO_TRACE=1 .build/release/chiso run "$WORK/bench.ya
   --header-style keys --verbose
 measure chiso-sqlite-traced env CHISO_TRACE=1 .build/release/chiso run "$WORK/bench.yaml" --db "$WORK/traced.sqlite" \
   --out "$WORK/out-traced" --header-style keys --verbose
+
+# The nightly case: the same history in a folder of links, run once, then one new export file of 10,000
+# dossiers (the first file's format, new ids), then one changed row in the postal export.
+NIGHT="$(cd "$WORK" && pwd)/nightly"
+mkdir -p "$NIGHT"/ho-so "$NIGHT"/tre-han "$NIGHT"/bcci "$NIGHT"/so-hoa
+for f in don-vi.csv ho-so/ho-so-01.csv ho-so/ho-so-02.csv tre-han/tre-han.csv bcci/bcci.csv so-hoa/so-hoa.csv; do
+  ln -s "$abs/$f" "$NIGHT/$f"
+done
+pipeline 3 "$NIGHT" > "$WORK/nightly.yaml"
+nightly=(.build/release/chiso run "$WORK/nightly.yaml" --db "$WORK/nightly.sqlite" --out "$WORK/out-nightly" --header-style keys --verbose)
+measure chiso-nightly-base "${nightly[@]}"
+python3 - "$abs/ho-so/ho-so-01.csv" "$NIGHT/ho-so/ho-so-03.csv" <<'PY'
+import csv, sys
+src, dst = sys.argv[1:3]
+with open(src, encoding="utf-8-sig", newline="") as f, open(dst, "w", encoding="utf-8-sig", newline="") as out:
+    r, w = csv.reader(f), csv.writer(out, lineterminator="\r\n")
+    w.writerow(next(r))
+    for i, row in zip(range(10000), r):
+        row[1] = "MOI-" + row[1]
+        w.writerow(row)
+PY
+measure chiso-nightly-newfile "${nightly[@]}"
+python3 - "$abs/bcci/bcci.csv" "$NIGHT/bcci/bcci.csv" <<'PY'
+import sys
+src, dst = sys.argv[1:3]
+lines = open(src, encoding="utf-8", newline="").read().split("\n")
+i = next(k for k, l in enumerate(lines) if k > 0 and "Trả kết quả" in l and "Phát thành công" in l)
+lines[i] = lines[i].replace("Phát thành công", "Chuyển hoàn", 1)  # a returned result no longer delivered
+import os; os.remove(dst)
+open(dst, "w", encoding="utf-8", newline="").write("\n".join(lines))
+PY
+measure chiso-nightly-linkedrow "${nightly[@]}"
+# DuckDB recomputes everything either way: once, over the final files (both changes).
+measure duckdb-nightly "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$NIGHT" $FROM $TO "$WORK/duckdb-nightly.csv"
+
+# The plain dataset: the same dossiers, every file UTF-8 without BOM, comma-separated (cached).
+PLAIN=Benchmarks/data/n$N-plain
+if [ ! -f "$PLAIN/.complete" ]; then
+  echo "generating the plain dataset into $PLAIN ..." >&2
+  rm -rf "$PLAIN"
+  .build/release/chiso-samples --out "$PLAIN" --layout province --dossiers "$N" --seed 7 --flavour plain --from $FROM --to $TO >&2
+  touch "$PLAIN/.complete"
+fi
+pipeline 3 "$(cd "$PLAIN" && pwd)" > "$WORK/plain.yaml"
+cat "$PLAIN"/*/*.csv > /dev/null
+measure duckdb-plain "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$PLAIN" $FROM $TO "$WORK/duckdb-plain.csv" --plain
+measure chiso-plain .build/release/chiso run "$WORK/plain.yaml" --db "$WORK/plain.sqlite" --out "$WORK/out-plain" --header-style keys --verbose
 
 "$VENV/bin/python" - "$WORK" "$N" "$BYTES" <<'PY'
 import csv, re, sys
@@ -139,6 +187,22 @@ for title, label in (("SQLite file", "chiso-sqlite-traced"), ("PostgreSQL 15, lo
 same = all(open(f"{work}/out-traced/bench/2023/{f}", "rb").read() == open(f"{work}/out-pg/bench/2023/{f}", "rb").read()
            for f in ("chi-tieu.csv", "chi-so-dvc.csv", "khen-thuong-bk.csv"))
 print(f"PostgreSQL outputs {'byte-identical to' if same else 'DIFFER from'} SQLite's (chi-tieu, chi-so-dvc, khen-thuong-bk)")
+
+# Nightly and plain: chiso against DuckDB's full recompute of the same files.
+print(f"\n{'case':<52}{'chiso s':>9}{'DuckDB s':>10}{'ratio':>7}{'chiso MiB':>11}")
+cases = [("one new 10,000-dossier file on the history", "chiso-nightly-newfile", "duckdb-nightly"),
+         ("one changed row in the postal export", "chiso-nightly-linkedrow", "duckdb-nightly"),
+         ("plain UTF-8 exports, cold", "chiso-plain", "duckdb-plain")]
+for title, mine, theirs in cases:
+    print(f"{title:<52}{times[mine][0]:>9.2f}{times[theirs][0]:>10.2f}{times[mine][0] / times[theirs][0]:>7.2f}{times[mine][1]:>11.0f}")
+for label in ("chiso-nightly-newfile", "chiso-nightly-linkedrow"):
+    ran = [k for k, v in stages(label).items() if v[0] == "ran"]
+    print(f"{label}: ran {', '.join(ran) or 'nothing'}")
+for name, mine_csv, duck_csv in (("nightly", "out-nightly", "duckdb-nightly.csv"), ("plain", "out-plain", "duckdb-plain.csv")):
+    duck = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/{duck_csv}", encoding="utf-8"))}
+    mine = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/{mine_csv}/bench/2023/chi-tieu.csv", encoding="utf-8-sig"))}
+    bad = sum(1 for u in mine for k in duck.get(u, {}) if k != "unit_code" and mine[u][k] != duck[u][k])
+    print(f"{name}: chiso and DuckDB {'agree on all ' + str(len(mine)) + ' units' if not bad and len(mine) == len(duck) else f'differ in {bad} cells'}")
 
 # chiso's counts against DuckDB's.
 duck = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/duckdb.csv", encoding="utf-8"))}

@@ -10,13 +10,21 @@ What an analyst who knows the exports would write, and why each choice is fair:
 - duplicates (last wins) are removed with GROUP BY and arg_max over the reading order, not with windows;
 - the same SPEC 3 classification and SPEC 4 counts, cross-checked against chiso's output by `make bench`.
 
-    python duckdb_indicators.py DATA_DIR FROM TO OUT.csv
+    python duckdb_indicators.py DATA_DIR FROM TO OUT.csv [--plain]
+
+`--plain`: the dataset generated with `--flavour plain` (every file UTF-8, comma-separated). A file
+`ho-so/ho-so-03.csv` in the first file's format, when present (the nightly case of `make bench`), is read too.
 """
+import os
 import sys
 
 import duckdb
 
 data, period_from, period_to, out = sys.argv[1:5]
+plain = "--plain" in sys.argv[5:]
+SEMI = ',' if plain else ';'
+TAB = ',' if plain else '\t'
+UTF16 = '' if plain else ", encoding = 'utf-16'"
 
 BOOL_TRUE = "('có', 'x', '1', 'true', 'yes', 'đã')"
 def status_names(col):
@@ -47,6 +55,12 @@ def dossiers(path, f, cols, delim, status, timestamp_format, date_format):
                     timestampformat = '{timestamp_format}', dateformat = '{date_format}')"""
 
 
+EXTRA = ""
+if os.path.exists(f'{data}/ho-so/ho-so-03.csv'):
+    EXTRA = "UNION ALL " + dossiers(f'{data}/ho-so/ho-so-03.csv', 3, ['Mã hồ sơ', 'Mã đơn vị', 'Ngày tiếp nhận', 'Ngày hẹn trả',
+        'Ngày có kết quả', 'Trạng thái', 'Kênh nộp', 'Mức độ', 'Có phí', 'Thanh toán trực tuyến'], ',', status_codes,
+        '%d/%m/%Y %H:%M', '%d/%m/%Y')
+
 sql = f"""
 WITH raw AS (
   {dossiers(f'{data}/ho-so/ho-so-01.csv', 1, ['Mã hồ sơ', 'Mã đơn vị', 'Ngày tiếp nhận', 'Ngày hẹn trả', 'Ngày có kết quả',
@@ -54,8 +68,9 @@ WITH raw AS (
             '%d/%m/%Y %H:%M', '%d/%m/%Y')}
   UNION ALL
   {dossiers(f'{data}/ho-so/ho-so-02.csv', 2, ['Số hồ sơ', 'Mã cơ quan', 'Ngày nhận', 'Ngày hẹn trả', 'Ngày kết thúc xử lý',
-            'Trạng thái', 'Hình thức nộp', 'Mức độ DVC', 'Nghĩa vụ tài chính', 'Thanh toán trực tuyến'], ';', status_names,
+            'Trạng thái', 'Hình thức nộp', 'Mức độ DVC', 'Nghĩa vụ tài chính', 'Thanh toán trực tuyến'], SEMI, status_names,
             '%Y-%m-%d %H:%M:%S', '%Y-%m-%d')}
+  {EXTRA}
 ),
 d AS (
   SELECT id, x.unit, x.rd, x.dd, x.ed, x.st, x.channel, x.full_online, x.fee, x.paid
@@ -64,7 +79,7 @@ d AS (
 late AS (
   SELECT id, arg_max(apology, rn) AS apology FROM (
     SELECT trim("Mã hồ sơ") AS id, lower(trim(coalesce("Có văn bản xin lỗi", ''))) IN {BOOL_TRUE} AS apology, row_number() OVER () AS rn
-    FROM read_csv('{data}/tre-han/tre-han.csv', header = true, all_varchar = true, delim = '\t', encoding = 'utf-16'))
+    FROM read_csv('{data}/tre-han/tre-han.csv', header = true, all_varchar = true, delim = '{TAB}'{UTF16}))
   GROUP BY id
 ),
 postal_raw AS (

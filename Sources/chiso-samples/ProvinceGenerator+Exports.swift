@@ -3,6 +3,12 @@ import Foundation
 
 /// Writing the generated dossiers as the portal's four exports, each in the date and file style of its flavour.
 extension ProvinceGenerator {
+    /// The file's own style, or for the `plain` flavour (the benchmark's second dataset) UTF-8 without a
+    /// BOM, commas and LF in every file, the same columns and date formats.
+    func style(_ own: FileStyle) -> FileStyle {
+        flavour == "plain" ? FileStyle(encoding: .utf8, delimiter: ",", lineEnd: "\n") : own
+    }
+
     func dmy(_ d: Int32, minutes: Int? = nil) -> String {
         let c = PortalDate.civil(d)
         var s = "\(c.day)/\(c.month)/\(c.year)"
@@ -26,11 +32,11 @@ extension ProvinceGenerator {
     mutating func writeDossiers(_ list: [GeneratedDossier]) throws {
         let half = list.count / 2
         // File 1: UTF-8 with BOM, comma, CRLF, d/M/yyyy H:mm, status codes, channel names.
-        let w1 = try CSVFileWriter(path: out + "/ho-so/ho-so-01.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n"))
+        let w1 = try CSVFileWriter(path: out + "/ho-so/ho-so-01.csv", style: style(FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n")))
         w1.row(["STT", "Mã hồ sơ", "Mã đơn vị", "Tên đơn vị", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Ngày tiếp nhận",
                 "Ngày hẹn trả", "Ngày có kết quả", "Trạng thái", "Kênh nộp", "Mức độ", "Có phí", "Thanh toán trực tuyến"])
         // File 2: as Excel saves CSV under a Vietnamese locale: no BOM, ';', CRLF, ISO dates, status names.
-        let w2 = try CSVFileWriter(path: out + "/ho-so/ho-so-02.csv", style: FileStyle(encoding: .utf8, delimiter: ";", lineEnd: "\r\n"))
+        let w2 = try CSVFileWriter(path: out + "/ho-so/ho-so-02.csv", style: style(FileStyle(encoding: .utf8, delimiter: ";", lineEnd: "\r\n")))
         w2.row(["Số hồ sơ", "Mã cơ quan", "Tên đơn vị", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Ngày nhận", "Ngày hẹn trả",
                 "Ngày kết thúc xử lý", "Trạng thái", "Hình thức nộp", "Mức độ DVC", "Nghĩa vụ tài chính", "Thanh toán trực tuyến", ""])
         let sample = flavour == "sample"
@@ -92,7 +98,7 @@ extension ProvinceGenerator {
 
     mutating func writeLate(_ list: [GeneratedDossier]) throws {
         // Excel's "Unicode text": UTF-16 LE with BOM, tab-delimited, CRLF.
-        let w = try CSVFileWriter(path: out + "/tre-han/tre-han.csv", style: FileStyle(encoding: .utf16LE, delimiter: "\t", lineEnd: "\r\n"))
+        let w = try CSVFileWriter(path: out + "/tre-han/tre-han.csv", style: style(FileStyle(encoding: .utf16LE, delimiter: "\t", lineEnd: "\r\n")))
         w.row(["Mã hồ sơ", "Mã đơn vị", "Tên đơn vị", "Số ngày trễ", "Lý do trễ hạn", "Có văn bản xin lỗi"])
         let reasons = ["Hồ sơ phải lấy ý kiến nhiều cơ quan", "Chờ kết quả xác minh, thẩm định thực địa",
                        "Cán bộ xử lý nghỉ phép", "Hệ thống liên thông gặp sự cố"]
@@ -121,7 +127,7 @@ extension ProvinceGenerator {
     }
 
     mutating func writePostal(_ list: [GeneratedDossier]) throws {
-        let w = try CSVFileWriter(path: out + "/bcci/bcci.csv", style: FileStyle(encoding: .utf8, delimiter: ",", lineEnd: "\n"))
+        let w = try CSVFileWriter(path: out + "/bcci/bcci.csv", style: style(FileStyle(encoding: .utf8, delimiter: ",", lineEnd: "\n")))
         w.row(["Mã hồ sơ", "Mã đơn vị", "Loại dịch vụ", "Mã bưu gửi", "Ngày gửi", "Trạng thái phát"])
         var serial = 10_000_000 + rng.below(80_000_000)
         func tracking(_ bad: Bool) -> String {
@@ -152,7 +158,7 @@ extension ProvinceGenerator {
     }
 
     mutating func writeDigitized(_ list: [GeneratedDossier]) throws {
-        let w = try CSVFileWriter(path: out + "/so-hoa/so-hoa.csv", style: FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n"))
+        let w = try CSVFileWriter(path: out + "/so-hoa/so-hoa.csv", style: style(FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n")))
         w.row(["Mã hồ sơ", "Mã đơn vị", "Có số hóa TPHS", "Tái sử dụng", "Kết quả điện tử", "Ký số"])
         for (n, d) in list.enumerated() where d.status != 1 && d.status != 3 && d.status != 7 {
             // Units that are never late also digitize and e-sign every result: the plans' "100%" units.
