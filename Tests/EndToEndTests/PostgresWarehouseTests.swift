@@ -152,7 +152,7 @@ import Testing
         // Killed while its COPY of the dossiers is on the wire.
         var copying = false
         for _ in 0..<600 where victim.isRunning {
-            if try PostgresServer.psql(uri, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY dossiers_p%' AND state = 'active'") != "0" {
+            if try PostgresServer.psql(uri, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY dossiers_p%' AND state = 'active' AND datname = current_database()") != "0" {
                 copying = true
                 break
             }
@@ -167,7 +167,7 @@ import Testing
         victim.waitUntilExit()
         // The server ends the dead client's session (rolling back its transaction, freeing its lock).
         for _ in 0..<500 {
-            if try PostgresServer.psql(uri, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'chiso'") == "0" { break }
+            if try PostgresServer.psql(uri, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'chiso' AND datname = current_database()") == "0" { break }
             usleep(20_000)
         }
         #expect(try PostgresServer.psql(uri, "SELECT stage, fingerprint FROM stage_state ORDER BY stage") == statesBefore)

@@ -41,7 +41,7 @@ final class SQLiteStore: WarehouseStore, @unchecked Sendable {
             queue = try DatabaseQueue(path: path, configuration: config)
             try SQLiteStore.refuseNewerSchema(queue, path)
             guard try queue.read({ try SQLiteSchema.migrator.hasCompletedMigrations($0) }) else {
-                if requireCurrent { throw WarehouseLocation.olderSchema(path) }
+                if requireCurrent { throw WarehouseLocation.olderSchema(Warehouse.absolute(path)) }
                 return nil
             }
         } catch let error as DatabaseError {
