@@ -3,8 +3,8 @@
 // - `make fuzz`: with `-sanitize=fuzzer -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput`;
 // - plainly (as `swift build` does): a replayer that runs the same function over files named on the
 //   command line, so that a crash libFuzzer found can be replayed in a debugger.
-// The byte-level parsers are not public API (no unsafe pointer in a public signature); they are exposed
-// to this target and to the value-parsing tests alone as the `RawBytes` SPI.
+// The byte-level parsers are not public API: they take `FieldBytes` (bounds-checked views of a field)
+// and are `package` in ChiSoCore or the `RawBytes` SPI in ChiSo, seen by this target and the value tests.
 @_spi(RawBytes) import ChiSo
 import Foundation
 
@@ -27,8 +27,9 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
             }
         }
     }
-    _ = PortalDate.parse(bytes)
-    _ = ReferenceTable.number(bytes)
+    let whole = FieldBytes(unsafe: bytes)
+    _ = PortalDate.parse(whole)
+    _ = ReferenceTable.number(whole)
 }
 
 #if FUZZING

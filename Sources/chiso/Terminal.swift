@@ -7,7 +7,7 @@ import ChiSo
 enum Terminal {
     static func error(_ text: String) {
         let line = Array((text.hasSuffix("\n") ? text : text + "\n").utf8)
-        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+        _ = write(2, line, line.count)
     }
 
     /// For each failed file, its file-level errors as `file:line: code: message` (at most 5 per file).

@@ -36,3 +36,25 @@ import Testing
         }
     }
 }
+
+/// Pointer code lives where the buffers are owned: the CSV reader, the byte table and its `FieldBytes`
+/// views, the two warehouses' bulk writers and row readers, and the fuzzer's C entry points. Everything
+/// that parses a field reads it through `FieldBytes`, bounds-checked.
+@Suite struct UnsafeCodeTests {
+    @Test func unsafePointersStayInTheFilesThatOwnTheBuffers() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources").path
+        let allowed: Set<String> = ["ChiSo/Ingest/CSV/CSVRecordReader.swift", "ChiSo/Ingest/CSV/DecodingReader.swift",
+                                    "ChiSoCore/Support/ByteTable.swift", "ChiSoCore/Support/FieldBytes.swift",
+                                    "ChiSo/Warehouse/BulkSQL.swift", "ChiSo/Warehouse/Postgres/PostgresConnection.swift",
+                                    "ChiSo/Warehouse/Postgres/PostgresSession.swift", "chiso-fuzz/FuzzTarget.swift"]
+        let files = FileManager.default.enumerator(atPath: sources)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 100)
+        for file in files.sorted() {
+            let text = try String(contentsOfFile: sources + "/" + file, encoding: .utf8)
+            if text.contains("Unsafe") || text.contains("unsafeBitCast") {
+                #expect(allowed.contains(file), "\(file) uses unsafe pointers")
+            }
+        }
+    }
+}

@@ -4,8 +4,7 @@ import Testing
 /// SPEC 2.1 values: dates, booleans, codes and names, tracking codes, reference numbers.
 @Suite struct ValueParsingTests {
     func date(_ s: String) -> Day? {
-        var t = s
-        return t.withUTF8 { PortalDate.parse($0) }
+        FieldBytes.of(s) { PortalDate.parse($0) }
     }
 
     @Test func acceptsEveryListedDateForm() {
@@ -36,8 +35,7 @@ import Testing
     }
 
     func match<V>(_ m: inout EnumMatcher<V>, _ s: String) -> V? {
-        var t = s
-        return t.withUTF8 { m.match($0) }
+        return FieldBytes.of(s) { m.match($0) }
     }
 
     @Test func booleansMatchAfterNormalization() {
@@ -69,7 +67,7 @@ import Testing
     }
 
     @Test func s10TrackingCodesNeedTheRightCheckDigit() {
-        func valid(_ s: String) -> Bool { var t = s; return t.withUTF8 { TrackingCode.isValid($0) } }
+        func valid(_ s: String) -> Bool { FieldBytes.of(s) { TrackingCode.isValid($0) } }
         // 47312482: 4*8+7*6+3*4+1*2+2*3+4*5+8*9+2*7 = 200; 200 mod 11 = 2; 11-2 = 9.
         #expect(TrackingCode.checkDigit(serial: 47_312_482) == 9)
         #expect(valid("RR473124829GB"))
@@ -82,7 +80,7 @@ import Testing
     }
 
     @Test func referenceNumbersTakeEitherDecimalMark() {
-        func n(_ s: String) -> Double? { var t = s; return t.withUTF8 { ReferenceTable.number($0) } }
+        func n(_ s: String) -> Double? { FieldBytes.of(s) { ReferenceTable.number($0) } }
         #expect(n("80") == 80)
         #expect(n("1.234") == 1.234)
         #expect(n("1,5") == 1.5)
@@ -91,8 +89,8 @@ import Testing
     }
 
     @Test func trimmingRemovesSpacesTabsAndNoBreakSpaces() {
-        var s = "\u{00A0} a b\t "
-        let t = s.withUTF8 { ByteText.string(ByteText.trimmed($0)) }
+        let s = "\u{00A0} a b\t "
+        let t = FieldBytes.of(s) { ByteText.string(ByteText.trimmed($0)) }
         #expect(t == "a b")
     }
 

@@ -3,8 +3,8 @@ public struct ExportRow {
     let record: CSVRecord
     /// The cell at `column`, trimmed; empty when the column is absent.
     @inline(__always)
-    func cell(_ column: Int?) -> UnsafeBufferPointer<UInt8> {
-        guard let column else { return UnsafeBufferPointer(start: nil, count: 0) }
+    func cell(_ column: Int?) -> FieldBytes {
+        guard let column else { return .empty }
         return ByteText.trimmed(record[column])
     }
 
@@ -43,6 +43,9 @@ struct ExportFileReader {
         var rejectedFile = false
         let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes, knownSHA256: knownHashes[path])
         var local: [Finding] = []
+        // The per-record closure reads these copies, not `self`: touching `self` there copied the whole
+        // reader (its column specs and aliases) once per row.
+        let source = self.source, maxLine = self.maxLine, specs = self.specs, aliases = self.aliases
         do {
             let info = try reader.read(path: path) { record in
                 guard let columns = map else {
@@ -53,7 +56,7 @@ struct ExportFileReader {
                         rejectedFile = true
                         for key in m.missing {
                             local.append(Finding(.error, .missingColumn, source: source, file: display, line: record.line,
-                                                 column: key, message: "Thiếu cột bắt buộc '\(key)' (tên cột chấp nhận: \(names(key))); không nạp tệp này"))
+                                                 column: key, message: "Thiếu cột bắt buộc '\(key)' (tên cột chấp nhận: \(ExportFileReader.names(key, specs, aliases))); không nạp tệp này"))
                         }
                         throw StopReading()
                     }
@@ -72,7 +75,7 @@ struct ExportFileReader {
                     throw StopReading()
                 }
                 report.rows += 1
-                if let rejection = fieldCountProblem(record, expected: columns.headerCount) {
+                if let rejection = ExportFileReader.fieldCountProblem(record, expected: columns.headerCount) {
                     // Column positions mean nothing in a row of the wrong width: no dossier or unit is named.
                     report.quarantined += 1
                     local.append(Finding(.error, rejection.code, source: source, file: display, line: record.line,
@@ -83,7 +86,8 @@ struct ExportFileReader {
                     try row(ExportRow(record: record))
                 } catch let rejection as RowRejection {
                     report.quarantined += 1
-                    local.append(quarantine(rejection, line: record.line, record: record, columns: columns, display: display))
+                    local.append(ExportFileReader.quarantine(rejection, source: source, line: record.line, record: record,
+                                                             columns: columns, display: display))
                 }
             }
             report.size = info.size
@@ -124,13 +128,13 @@ struct ExportFileReader {
         return (report, local)
     }
 
-    private func names(_ key: String) -> String {
+    private static func names(_ key: String, _ specs: [ColumnSpec], _ aliases: [String: [String]]) -> String {
         let spec = specs.first { $0.key == key }
         return ((aliases[key] ?? []) + (spec?.aliases ?? []) + [key]).joined(separator: ", ")
     }
 
-    private func quarantine(_ r: RowRejection, line: Int, record: CSVRecord, columns: ColumnMap,
-                            display: String) -> Finding {
+    private static func quarantine(_ r: RowRejection, source: SourceKind, line: Int, record: CSVRecord, columns: ColumnMap,
+                                   display: String) -> Finding {
         let idCol = columns["dossier_id"]
         let unitCol = columns["unit_code"]
         let dossier = idCol.flatMap { $0 < record.count ? ByteText.string(ByteText.trimmed(record[$0])) : nil } ?? ""
@@ -139,7 +143,7 @@ struct ExportFileReader {
                        dossierID: dossier, unitCode: unit, message: r.message)
     }
 
-    private func fieldCountProblem(_ record: CSVRecord, expected: Int) -> RowRejection? {
+    private static func fieldCountProblem(_ record: CSVRecord, expected: Int) -> RowRejection? {
         if record.count < expected {
             return RowRejection(code: .badFieldCount, column: "", value: "\(record.count)",
                                 message: "Dòng có \(record.count) cột, dòng tiêu đề có \(expected) cột")

@@ -7,6 +7,11 @@ struct FirstSeen: Sendable {
     let unit: Int32
 }
 
+/// Where a file read on its own records, in store order, the row that first named each dossier.
+final class FirstSeenLog {
+    var rows: [FirstSeen] = []
+}
+
 extension Ingestor {
     /// Reads the dossier files on both cores (each file on its own, as many at a time as there are cores)
     /// and merges them in file order, so that dossiers, duplicates (the later file wins) and findings are
@@ -19,28 +24,19 @@ extension Ingestor {
             return
         }
         let base = result.files.count
-        let slots = UnsafeMutableBufferPointer<(result: IngestResult, first: [FirstSeen])>.allocate(capacity: paths.count)
-        slots.initialize(repeating: (IngestResult(), []))
-        defer {
-            _ = slots.deinitialize()
-            slots.deallocate()
-        }
-        let shared = Slots(pointer: slots)
+        let slots = Slots(count: paths.count)
         let me = self
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
             var partial = IngestResult()
             // The first file's store becomes the merged one: room for every file's dossiers.
             if i == 0 { partial.store.reserve(reserve.count, expected: reserve.expected) }
-            var first: [FirstSeen] = []
-            withUnsafeMutablePointer(to: &first) { me.ingestDossiers(paths[i], into: &partial, fileIndex: base + i, firstSeen: $0) }
-            shared.pointer[i] = (partial, first)
+            let first = FirstSeenLog()
+            me.ingestDossiers(paths[i], into: &partial, fileIndex: base + i, firstSeen: first)
+            slots.put(i, (partial, first.rows))
         }
-        var merged = slots[0].result
-        slots[0].result = IngestResult()
+        var merged = slots.take(0).result
         for k in 1..<paths.count {
-            let partial = slots[k].result
-            let first = slots[k].first
-            slots[k] = (IngestResult(), [])
+            let (partial, first) = slots.take(k)
             merged.files += partial.files
             merged.findings += partial.findings
             let display = partial.files[0].file
@@ -61,7 +57,17 @@ extension Ingestor {
     }
 }
 
-/// The partial results' slots, each written by one worker only.
-private struct Slots: @unchecked Sendable {
-    let pointer: UnsafeMutableBufferPointer<(result: IngestResult, first: [FirstSeen])>
+/// The partial results, one slot per file, each written by one worker and taken once by the merge.
+private final class Slots: @unchecked Sendable {
+    private var slots: [(result: IngestResult, first: [FirstSeen])?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func put(_ i: Int, _ value: (result: IngestResult, first: [FirstSeen])) { lock.lock(); slots[i] = value; lock.unlock() }
+    /// Moves the slot's value out (the merge frees each file's store as it goes).
+    func take(_ i: Int) -> (result: IngestResult, first: [FirstSeen]) {
+        lock.lock(); defer { lock.unlock() }
+        let value = slots[i]!
+        slots[i] = nil
+        return value
+    }
 }

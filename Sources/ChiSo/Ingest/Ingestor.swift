@@ -61,7 +61,7 @@ public struct Ingestor: Sendable {
     ///   - firstSeen: when given, receives for each new dossier (in store order) the line and unit of the
     ///     row that first named it, which merging files read apart needs (see `ingestDossierFiles`).
     func ingestDossiers(_ path: String, into result: inout IngestResult, fileIndex: Int? = nil,
-                        firstSeen: UnsafeMutablePointer<[FirstSeen]>? = nil) {
+                        firstSeen: FirstSeenLog? = nil) {
         let display = config.display(path)
         let fileIndex = fileIndex ?? result.files.count
         var parser: DossierParser?
@@ -83,7 +83,7 @@ public struct Ingestor: Sendable {
                                         message: "Mã đơn vị \(code.code) không có đơn vị nào giữ vào ngày tiếp nhận \(PortalDate.iso(dossier.received)); hồ sơ được gán cho \(code.name)\(code.validTo.map { " (hiệu lực đến \(PortalDate.iso($0)))" } ?? "")"))
             }
             let previous = store.upsert(id: id, dossier)
-            if previous == nil { firstSeen?.pointee.append(FirstSeen(line: row.line, unit: dossier.unit)) }
+            if previous == nil { firstSeen?.rows.append(FirstSeen(line: row.line, unit: dossier.unit)) }
             if let previous {
                 findings.append(Finding(.info, .duplicateReplaced, source: .dossiers, file: display, line: row.line,
                                         column: "dossier_id", value: ByteText.string(id), dossierID: ByteText.string(id),

@@ -25,7 +25,7 @@ public final class OutputFolder {
         }
         OutputFolder.cleanLeftovers(target: target)
         var template = Array("\(parent.isEmpty ? "." : parent)/.\(name).new-\(getpid())-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let made = mkdtemp(&template) else {
             throw OutputError.system(parent)
         }
         staging = String(cString: made)
@@ -95,12 +95,11 @@ public final class OutputFolder {
         guard fd >= 0 else { throw OutputError.system(path) }
         defer { close(fd) }
         var written = 0
-        try bytes.withUnsafeBytes { buf in
-            while written < buf.count {
-                let n = write(fd, buf.baseAddress! + written, buf.count - written)
-                if n < 0 { throw OutputError.system(path) }
-                written += n
-            }
+        while written < bytes.count {
+            // Normally one call writes everything; a partial write continues with a copy of the rest.
+            let n = written == 0 ? write(fd, bytes, bytes.count) : write(fd, Array(bytes[written...]), bytes.count - written)
+            if n < 0 { throw OutputError.system(path) }
+            written += n
         }
         guard fsync(fd) == 0 else { throw OutputError.system(path) }
     }

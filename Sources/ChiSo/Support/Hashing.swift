@@ -20,13 +20,12 @@ extension Hashing {
         guard fd >= 0 else { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var hasher = SHA256()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
-        defer { buffer.deallocate() }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
+            let n = read(fd, &buffer, buffer.count)
             if n < 0 { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
             if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            hasher.update(data: buffer[0..<n])
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }

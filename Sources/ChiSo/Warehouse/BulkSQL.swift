@@ -20,14 +20,18 @@ final class BulkInsert: SQLBulkWriter {
     @inline(__always) func null() { sqlite3_bind_null(handle, column); column += 1 }
 
     /// Binds UTF-8 bytes (copied by SQLite).
-    @inline(__always) func text(bytes: UnsafeBufferPointer<UInt8>) {
+    @inline(__always) func text(bytes field: FieldBytes) {
+        field.withUnsafeBuffer { text($0) }
+    }
+
+    @inline(__always) private func text(_ bytes: UnsafeBufferPointer<UInt8>) {
         _ = bytes.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, column, $0.baseAddress, Int32($0.count), BulkInsert.transient) }
         column += 1
     }
 
     func text(_ s: String) {
         var copy = s
-        copy.withUTF8 { text(bytes: $0) }
+        copy.withUTF8 { text($0) }
     }
 
     /// Inserts the bound row and resets the statement for the next one.
@@ -67,10 +71,10 @@ final class BulkRead: SQLCursor {
     @inline(__always) func isNull(_ i: Int) -> Bool { sqlite3_column_type(handle, Int32(i)) == SQLITE_NULL }
 
     /// The column's UTF-8 bytes, valid until the next `next()`.
-    @inline(__always) func withBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        guard let p = sqlite3_column_text(handle, Int32(i)) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-        return try body(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, Int32(i)))))
+    @inline(__always) func withBytes<R>(_ i: Int, _ body: (FieldBytes) throws -> R) rethrows -> R {
+        guard let p = sqlite3_column_text(handle, Int32(i)) else { return try body(.empty) }
+        return try body(FieldBytes(unsafe: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, Int32(i))))))
     }
 
-    func string(_ i: Int) -> String { withBytes(i) { String(decoding: $0, as: UTF8.self) } }
+    func string(_ i: Int) -> String { withBytes(i) { $0.string } }
 }

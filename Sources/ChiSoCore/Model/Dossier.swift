@@ -145,7 +145,7 @@ public struct DossierStore: Sendable {
 
     /// Inserts or replaces (last wins); returns the replaced dossier's row, if any.
     @discardableResult
-    package mutating func upsert(id: UnsafeBufferPointer<UInt8>, _ dossier: Dossier) -> RowRef? {
+    package mutating func upsert(id: FieldBytes, _ dossier: Dossier) -> RowRef? {
         let (index, inserted) = ids.insert(id)
         if inserted {
             dossiers.append(dossier)
@@ -159,11 +159,10 @@ public struct DossierStore: Sendable {
 
     /// Test and generator convenience.
     public mutating func upsert(id: String, _ dossier: Dossier) {
-        var s = id
-        s.withUTF8 { _ = upsert(id: $0, dossier) }
+        FieldBytes.of(id) { _ = upsert(id: $0, dossier) }
     }
 
-    package func index(of id: UnsafeBufferPointer<UInt8>) -> Int? { ids.find(id) }
+    package func index(of id: FieldBytes) -> Int? { ids.find(id) }
 
     /// The id of the dossier at `index`.
     public func id(_ index: Int) -> String { ids.key(index) }

@@ -46,9 +46,9 @@ public enum PortalDate {
     }
 
     /// Reads a trimmed date cell; nil if it is not one of the accepted forms or not a real date/time.
-    package static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Day? {
-        let n = s.count
-        guard n >= 8, let p = s.baseAddress else { return nil }
+    package static func parse(_ p: FieldBytes) -> Day? {
+        let n = p.count
+        guard n >= 8 else { return nil }
         @inline(__always) func digit(_ i: Int) -> Int? {
             let b = p[i]
             return b >= 0x30 && b <= 0x39 ? Int(b - 0x30) : nil
@@ -114,10 +114,9 @@ public enum PortalDate {
 
     /// Parses `yyyy-MM-dd` in a configuration value or on the command line.
     public static func parseISO(_ text: String) -> Day? {
-        var t = text
-        return t.withUTF8 { buf -> Day? in
-            guard buf.count == 10 else { return nil }
-            return parse(buf)
+        FieldBytes.of(text) { bytes -> Day? in
+            guard bytes.count == 10 else { return nil }
+            return parse(bytes)
         }
     }
 

@@ -83,14 +83,14 @@ public struct UnitRegistry: Sendable {
     /// The row a code means as of the period's last day: its holder then, or by the fallback of SPEC 10.3.
     /// For a code with one row, that row. References (`targets`, `external`) and per-unit results use it.
     @inline(__always)
-    package func index(ofCode code: UnsafeBufferPointer<UInt8>) -> Int? { lookup.find(code).map { rowOnReportingDay[$0] } }
+    package func index(ofCode code: FieldBytes) -> Int? { lookup.find(code).map { rowOnReportingDay[$0] } }
 
     /// ``index(ofCode:)`` for a string.
     public func index(of code: String) -> Int? { lookup.find(code).map { rowOnReportingDay[$0] } }
 
     /// The code id of a code (equal for every row of a reused code).
     @inline(__always)
-    package func codeID(ofCode code: UnsafeBufferPointer<UInt8>) -> Int? { lookup.find(code) }
+    package func codeID(ofCode code: FieldBytes) -> Int? { lookup.find(code) }
 
     /// The code id of a row.
     public func codeID(ofRow row: Int) -> Int { codeOfRow[row] }

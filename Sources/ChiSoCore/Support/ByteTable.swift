@@ -45,7 +45,10 @@ public struct ByteTable: Sendable {
     public var count: Int { starts.count }
 
     @inline(__always)
-    package static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    package static func hash(_ key: FieldBytes) -> UInt64 { hash(key.buffer) }
+
+    @inline(__always)
+    private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         // 8 bytes at a time with a multiply-xorshift mix (keys are ids and codes of 5–40 bytes).
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
         guard let p = key.baseAddress else { return h }
@@ -69,7 +72,9 @@ public struct ByteTable: Sendable {
     }
 
     /// The id of `key`, if present.
-    package func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+    package func find(_ key: FieldBytes) -> Int? { find(key.buffer) }
+
+    private func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let h = ByteTable.hash(key)
         var i = home(h)
         while true {
@@ -83,7 +88,10 @@ public struct ByteTable: Sendable {
 
     /// The id of `key`, inserting it if absent; `inserted` tells which.
     @discardableResult
-    package mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
+    package mutating func insert(_ key: FieldBytes) -> (id: Int, inserted: Bool) { insert(key.buffer) }
+
+    @discardableResult
+    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
         let h = ByteTable.hash(key)
         var i = home(h)
         while true {
@@ -106,19 +114,17 @@ public struct ByteTable: Sendable {
     /// Convenience for strings (configuration, tests).
     @discardableResult
     public mutating func insert(_ key: String) -> (id: Int, inserted: Bool) {
-        var k = key
-        return k.withUTF8 { insert($0) }
+        FieldBytes.of(key) { insert($0) }
     }
 
     /// The id of `key`, if interned.
     public func find(_ key: String) -> Int? {
-        var k = key
-        return k.withUTF8 { find($0) }
+        FieldBytes.of(key) { find($0) }
     }
 
     /// The key of `id` as a string.
     public func key(_ id: Int) -> String {
-        withKey(id) { String(decoding: $0, as: UTF8.self) }
+        withKey(id) { $0.string }
     }
 
     @inline(__always)
@@ -129,7 +135,14 @@ public struct ByteTable: Sendable {
     }
 
     /// Calls `body` with the key bytes of `id` (no string is made).
-    package func withKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    package func withKey<T>(_ id: Int, _ body: (FieldBytes) throws -> T) rethrows -> T {
+        let span = span(id)
+        return try arena.withUnsafeBufferPointer {
+            try body(FieldBytes(unsafe: UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])))
+        }
+    }
+
+    private func withRawKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let span = span(id)
         return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
     }
@@ -145,7 +158,7 @@ public struct ByteTable: Sendable {
     }
 
     /// The full hash of a stored key (the table keeps only 32 bits of it).
-    private static func withKeyHash(_ t: ByteTable, _ id: Int) -> UInt64 { t.withKey(id) { hash($0) } }
+    private static func withKeyHash(_ t: ByteTable, _ id: Int) -> UInt64 { t.withRawKey(id) { hash($0) } }
 
     private mutating func grow() { rehash(size: slots.count * 3 / 2) }
 

@@ -3,7 +3,7 @@ import Foundation
 /// Byte-level helpers for UTF-8 field text: trimming, digits, NFC.
 public enum ByteText {
     /// Spaces, tabs, CR, LF and NBSP (U+00A0, as Excel sometimes exports) around a value.
-    package static func trimmed(_ field: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    package static func trimmed(_ field: FieldBytes) -> FieldBytes {
         var lo = 0
         var hi = field.count
         while lo < hi {
@@ -18,24 +18,24 @@ public enum ByteText {
             if b == 0xA0 && hi - 2 >= lo && field[hi - 2] == 0xC2 { hi -= 2; continue }
             break
         }
-        return UnsafeBufferPointer(rebasing: field[lo..<hi])
+        return field.slice(lo..<hi)
     }
 
     /// True when every byte is ASCII (and so the text is already NFC).
     @inline(__always)
-    package static func isASCII(_ field: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isASCII(_ field: FieldBytes) -> Bool {
         for b in field where b >= 0x80 { return false }
         return true
     }
 
     /// The field as a Swift string in Unicode NFC (SPEC 2.1: all text is NFC after decoding).
-    package static func string(_ field: UnsafeBufferPointer<UInt8>) -> String {
+    package static func string(_ field: FieldBytes) -> String {
         let s = String(decoding: field, as: UTF8.self)
         return isASCII(field) ? s : s.precomposedStringWithCanonicalMapping
     }
 
     /// A value of ASCII digits only, read as an integer (`09` = 9); nil otherwise or on overflow.
-    package static func digitsValue(_ field: UnsafeBufferPointer<UInt8>) -> Int? {
+    package static func digitsValue(_ field: FieldBytes) -> Int? {
         guard !field.isEmpty, field.count <= 18 else {
             if field.count > 18, field.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 let stripped = field.drop(while: { $0 == 0x30 })
@@ -69,7 +69,7 @@ public enum ByteText {
     }
 
     /// `normalizedKey` of raw field bytes.
-    package static func normalizedKey(_ field: UnsafeBufferPointer<UInt8>) -> String {
+    package static func normalizedKey(_ field: FieldBytes) -> String {
         normalizedKey(String(decoding: field, as: UTF8.self))
     }
 

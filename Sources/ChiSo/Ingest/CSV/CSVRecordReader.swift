@@ -11,10 +11,11 @@ public struct CSVRecord {
     /// Number of fields.
     public var count: Int { ends.count }
 
-    /// The raw UTF-8 bytes of field `i`.
-    @_spi(RawBytes) public subscript(i: Int) -> UnsafeBufferPointer<UInt8> {
+    /// The raw UTF-8 bytes of field `i`, bounds-checked, valid while the record is.
+    public subscript(i: Int) -> FieldBytes {
+        precondition(i >= 0 && i < ends.count, "CSVRecord: no field \(i)")
         let start = i == 0 ? 0 : ends[i - 1]
-        return UnsafeBufferPointer(rebasing: bytes[start..<ends[i]])
+        return FieldBytes(unsafe: UnsafeBufferPointer(rebasing: bytes[start..<ends[i]]))
     }
 
     /// Field `i` as an NFC string (for headers, messages and slow paths only).

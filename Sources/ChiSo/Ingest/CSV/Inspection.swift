@@ -64,13 +64,12 @@ public final class JSONLinePrinter {
 
     /// Writes what is buffered to stdout.
     public func flush() {
-        buffer.withUnsafeBytes { buf in
-            var done = 0
-            while done < buf.count {
-                let n = write(1, buf.baseAddress! + done, buf.count - done)
-                if n <= 0 { break }
-                done += n
-            }
+        var done = 0
+        while done < buffer.count {
+            let rest = Array(buffer[done...])
+            let n = write(1, rest, rest.count)
+            if n <= 0 { break }
+            done += n
         }
         buffer.removeAll(keepingCapacity: true)
     }

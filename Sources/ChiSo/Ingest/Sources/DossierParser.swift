@@ -19,7 +19,7 @@ struct DossierParser {
                        level = 7, fee = 8, paid = 9
 
     /// The dossier id cell (trimmed) of a row.
-    func idCell(_ row: ExportRow) -> UnsafeBufferPointer<UInt8> { row.cell(col[Self.id]) }
+    func idCell(_ row: ExportRow) -> FieldBytes { row.cell(col[Self.id]) }
 
     mutating func parse(_ row: ExportRow, registry: UnitRegistry, ref: RowRef) throws -> Dossier {
         let spec = ColumnCatalog.dossiers
@@ -100,7 +100,7 @@ struct DossierParser {
     }
 
     /// Upper-cases ASCII in a scratch buffer and looks the code's id up without making a string.
-    private mutating func lookupUnit(_ cell: UnsafeBufferPointer<UInt8>, _ registry: UnitRegistry) -> Int? {
+    private mutating func lookupUnit(_ cell: FieldBytes, _ registry: UnitRegistry) -> Int? {
         UnitCodeLookup.findCode(cell, registry, scratch: &upper)
     }
 
@@ -111,35 +111,32 @@ struct DossierParser {
 /// Finds a unit code cell (already trimmed) in the registry, upper-casing it as SPEC 1 says.
 enum UnitCodeLookup {
     /// The row the code means as of the period's end (``UnitRegistry/index(ofCode:)``).
-    static func find(_ cell: UnsafeBufferPointer<UInt8>, _ registry: UnitRegistry, scratch: inout [UInt8]) -> Int? {
+    static func find(_ cell: FieldBytes, _ registry: UnitRegistry, scratch: inout [UInt8]) -> Int? {
         upperCased(cell, scratch: &scratch, slow: { registry.index(of: $0) }) { registry.index(ofCode: $0) }
     }
 
     /// The code's id (shared by every row of a reused code).
-    static func findCode(_ cell: UnsafeBufferPointer<UInt8>, _ registry: UnitRegistry, scratch: inout [UInt8]) -> Int? {
-        upperCased(cell, scratch: &scratch, slow: { code in
-            var s = code
-            return s.withUTF8 { registry.codeID(ofCode: $0) }
-        }) { registry.codeID(ofCode: $0) }
+    static func findCode(_ cell: FieldBytes, _ registry: UnitRegistry, scratch: inout [UInt8]) -> Int? {
+        upperCased(cell, scratch: &scratch, slow: { code in FieldBytes.of(code) { registry.codeID(ofCode: $0) } }) {
+            registry.codeID(ofCode: $0)
+        }
     }
 
     @inline(__always)
-    private static func upperCased(_ cell: UnsafeBufferPointer<UInt8>, scratch: inout [UInt8], slow: (String) -> Int?,
-                                   _ fast: (UnsafeBufferPointer<UInt8>) -> Int?) -> Int? {
+    private static func upperCased(_ cell: FieldBytes, scratch: inout [UInt8], slow: (String) -> Int?,
+                                   _ fast: (FieldBytes) -> Int?) -> Int? {
         guard ByteText.isASCII(cell), cell.count <= scratch.count else {
             return slow(ByteText.unitCode(ByteText.string(cell)))
         }
-        return scratch.withUnsafeMutableBufferPointer { buf -> Int? in
-            for i in 0..<cell.count {
-                let b = cell[i]
-                buf[i] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
-            }
-            return fast(UnsafeBufferPointer(rebasing: buf[0..<cell.count]))
+        for i in 0..<cell.count {
+            let b = cell[i]
+            scratch[i] = b >= 0x61 && b <= 0x7A ? b - 0x20 : b
         }
+        return FieldBytes.of(scratch, prefix: cell.count, fast)
     }
 
     /// The trimmed, upper-cased code as a string (for findings and comparisons of linked rows).
-    static func normalized(_ cell: UnsafeBufferPointer<UInt8>) -> String {
+    static func normalized(_ cell: FieldBytes) -> String {
         ByteText.unitCode(ByteText.string(cell))
     }
 }

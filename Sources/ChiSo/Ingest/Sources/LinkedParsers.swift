@@ -28,8 +28,8 @@ struct LinkedParser {
         col = specs.map { columns[$0.key] }
     }
 
-    func idCell(_ row: ExportRow) -> UnsafeBufferPointer<UInt8> { row.cell(col[0]) }
-    func unitCell(_ row: ExportRow) -> UnsafeBufferPointer<UInt8> { row.cell(col[1]) }
+    func idCell(_ row: ExportRow) -> FieldBytes { row.cell(col[0]) }
+    func unitCell(_ row: ExportRow) -> FieldBytes { row.cell(col[1]) }
     func unitRaw(_ row: ExportRow) -> String { row.raw(col[1]) }
 
     mutating func parse(_ row: ExportRow) throws -> LinkedRow {

@@ -1,7 +1,7 @@
 /// Reading a reference file (targets, external indices) into a `ReferenceTable`.
 extension ReferenceTable {
     /// SPEC 2.1 reference number: `-?[0-9]+([.,][0-9]+)?` after trimming, `.` or `,` as decimal mark.
-    @_spi(RawBytes) public static func number(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
+    @_spi(RawBytes) public static func number(_ cell: FieldBytes) -> Double? {
         var i = 0
         let n = cell.count
         var text = ""
@@ -9,14 +9,14 @@ extension ReferenceTable {
         let intStart = i
         while i < n && cell[i] >= 0x30 && cell[i] <= 0x39 { i += 1 }
         guard i > intStart else { return nil }
-        text += String(decoding: UnsafeBufferPointer(rebasing: cell[intStart..<i]), as: UTF8.self)
+        text += String(decoding: cell.slice(intStart..<i), as: UTF8.self)
         if i < n {
             guard cell[i] == 0x2E || cell[i] == 0x2C else { return nil }
             i += 1
             let fracStart = i
             while i < n && cell[i] >= 0x30 && cell[i] <= 0x39 { i += 1 }
             guard i > fracStart, i == n else { return nil }
-            text += "." + String(decoding: UnsafeBufferPointer(rebasing: cell[fracStart..<i]), as: UTF8.self)
+            text += "." + String(decoding: cell.slice(fracStart..<i), as: UTF8.self)
         }
         // 400 digits overflow to infinity: not a number chiso can use (bad_number).
         return Double(text).flatMap { $0.isFinite ? $0 : nil }

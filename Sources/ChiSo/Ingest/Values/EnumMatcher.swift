@@ -26,10 +26,8 @@ public struct EnumMatcher<Value> {
     private var lastValue: Value?
 
     /// The value of a trimmed cell, or nil if it matches nothing.
-    mutating func match(_ cell: UnsafeBufferPointer<UInt8>) -> Value? {
-        if cell.count == lastBytes.count, lastBytes.withUnsafeBufferPointer({ last in
-            cell.count == 0 || memcmp(last.baseAddress!, cell.baseAddress!, cell.count) == 0
-        }) { return lastValue }
+    mutating func match(_ cell: FieldBytes) -> Value? {
+        if cell.count == lastBytes.count, cell.equals(lastBytes) { return lastValue }
         let value = lookup(cell)
         lastBytes.removeAll(keepingCapacity: true)  // no allocation per row when a column alternates
         lastBytes.append(contentsOf: cell)
@@ -37,7 +35,7 @@ public struct EnumMatcher<Value> {
         return value
     }
 
-    private mutating func lookup(_ cell: UnsafeBufferPointer<UInt8>) -> Value? {
+    private mutating func lookup(_ cell: FieldBytes) -> Value? {
         if let id = table.find(cell) { return values[id] }
         let value: Value?
         if let code = ByteText.digitsValue(cell) {

@@ -3,7 +3,7 @@ public enum TrackingCode {
     private static let weights = [8, 6, 4, 2, 3, 5, 9, 7]
 
     /// True for two letters, eight serial digits, the right check digit, two letters.
-    @_spi(RawBytes) public static func isValid(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    @_spi(RawBytes) public static func isValid(_ s: FieldBytes) -> Bool {
         guard s.count == 13 else { return false }
         func letter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
         func digit(_ b: UInt8) -> Int? { b >= 0x30 && b <= 0x39 ? Int(b - 0x30) : nil }

@@ -63,8 +63,8 @@ final class PostgresCursor: SQLCursor {
     func int(_ column: Int) -> Int { result.int(row, column) }
     func bool(_ column: Int) -> Bool { result.int(row, column) != 0 }
     func isNull(_ column: Int) -> Bool { result.isNull(row, column) }
-    func withBytes<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try body(result.bytes(row, column))
+    func withBytes<R>(_ column: Int, _ body: (FieldBytes) throws -> R) rethrows -> R {
+        try body(FieldBytes(unsafe: result.bytes(row, column)))
     }
     func string(_ column: Int) -> String { String(decoding: result.bytes(row, column), as: UTF8.self) }
 }
@@ -114,12 +114,16 @@ final class PostgresCopyWriter: SQLBulkWriter {
 
     func text(_ value: String) {
         var copy = value
-        copy.withUTF8 { text(bytes: $0) }
+        copy.withUTF8 { escape($0) }
     }
 
     /// Escapes what COPY's text format reserves (backslash, tab, newline, carriage return); NUL, which
     /// PostgreSQL text cannot hold, becomes U+FFFD.
-    func text(bytes: UnsafeBufferPointer<UInt8>) {
+    func text(bytes field: FieldBytes) {
+        field.withUnsafeBuffer { escape($0) }
+    }
+
+    private func escape(_ bytes: UnsafeBufferPointer<UInt8>) {
         separate()
         for b in bytes {
             switch b {

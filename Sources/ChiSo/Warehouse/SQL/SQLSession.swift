@@ -46,7 +46,7 @@ protocol SQLCursor {
     func bool(_ column: Int) -> Bool
     func isNull(_ column: Int) -> Bool
     /// The column's UTF-8 bytes, valid until the body returns.
-    func withBytes<R>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
+    func withBytes<R>(_ column: Int, _ body: (FieldBytes) throws -> R) rethrows -> R
     func string(_ column: Int) -> String
 }
 
@@ -59,7 +59,7 @@ protocol SQLBulkWriter: AnyObject {
     func null()
     func text(_ value: String)
     /// UTF-8 text, copied.
-    func text(bytes: UnsafeBufferPointer<UInt8>)
+    func text(bytes: FieldBytes)
     /// Ends the row (every column must have been given).
     func endRow() throws
     /// Sends what is left; the rows are part of the session's transaction.

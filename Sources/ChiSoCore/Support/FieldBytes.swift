@@ -1,0 +1,72 @@
+/// The UTF-8 bytes of one field, borrowed from the buffer that holds its record (the CSV reader's chunk,
+/// a warehouse row, the byte table's arena) for as long as the callback that received it runs. Every read
+/// is bounds-checked and the pointer does not leave this type, so code that parses fields (dates, codes,
+/// numbers) cannot read outside them; only the reader, the byte table and the bulk writers, which own the
+/// buffers, make or unwrap one.
+public struct FieldBytes: RandomAccessCollection {
+    @usableFromInline let buffer: UnsafeBufferPointer<UInt8>
+
+    /// Wraps bytes the caller owns and keeps alive while the value is used (the reader, the byte table,
+    /// the warehouse's row readers).
+    @inlinable package init(unsafe buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+
+    /// No bytes (an absent column).
+    public static var empty: FieldBytes { FieldBytes(unsafe: UnsafeBufferPointer(start: nil, count: 0)) }
+
+    /// The first index, always 0.
+    @inlinable public var startIndex: Int { 0 }
+    /// One past the last byte.
+    @inlinable public var endIndex: Int { buffer.count }
+
+    /// The byte at `i`; a read outside the field stops the program rather than reading a neighbour's bytes.
+    @inlinable @inline(__always)
+    public subscript(i: Int) -> UInt8 {
+        precondition(i >= 0 && i < buffer.count, "FieldBytes: index out of range")
+        return buffer[i]
+    }
+
+    /// The bytes in `range`, as a field of their own.
+    @inlinable @inline(__always)
+    public func slice(_ range: Range<Int>) -> FieldBytes {
+        precondition(range.lowerBound >= 0 && range.upperBound <= buffer.count, "FieldBytes: range out of bounds")
+        return FieldBytes(unsafe: UnsafeBufferPointer(rebasing: buffer[range]))
+    }
+
+    /// Calls `body` with the UTF-8 bytes of `text` (configuration values, tests).
+    public static func of<R>(_ text: String, _ body: (FieldBytes) throws -> R) rethrows -> R {
+        var copy = text
+        return try copy.withUTF8 { try body(FieldBytes(unsafe: $0)) }
+    }
+
+    /// Calls `body` with the first `count` bytes of `array` (a scratch buffer).
+    public static func of<R>(_ array: [UInt8], prefix count: Int, _ body: (FieldBytes) throws -> R) rethrows -> R {
+        precondition(count >= 0 && count <= array.count, "FieldBytes: prefix out of bounds")
+        return try array.withUnsafeBufferPointer { try body(FieldBytes(unsafe: UnsafeBufferPointer(rebasing: $0[0..<count]))) }
+    }
+
+    /// The bytes decoded as UTF-8 (invalid sequences replaced).
+    @inlinable public var string: String { String(decoding: buffer, as: UTF8.self) }
+
+    /// Whether the bytes are exactly `other`'s.
+    public func equals(_ other: FieldBytes) -> Bool { buffer.elementsEqual(other.buffer) }
+
+    /// Whether the bytes are exactly `other` (a cache of the last value seen).
+    @inlinable public func equals(_ other: [UInt8]) -> Bool {
+        guard other.count == buffer.count else { return false }
+        return other.withUnsafeBufferPointer { buffer.elementsEqual($0) }
+    }
+
+    /// Iterates the field's bytes (an iterator cannot step outside them, so it reads without checks).
+    @inlinable public func makeIterator() -> UnsafeBufferPointer<UInt8>.Iterator { buffer.makeIterator() }
+
+    /// Contiguous access for the standard library's fast paths (`String(decoding:)`, `elementsEqual`).
+    @inlinable public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        try body(buffer)
+    }
+
+    /// The raw buffer, for the owners of bytes: the byte table (hashing, copying into its arena) and the
+    /// bulk writers (binding to SQLite, escaping into a COPY).
+    @inlinable package func withUnsafeBuffer<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(buffer)
+    }
+}
