@@ -56,13 +56,16 @@ public struct FieldBytes: RandomAccessCollection {
         return other.withUnsafeBufferPointer { buffer.elementsEqual($0) }
     }
 
-    /// Iterates the field's bytes (an iterator cannot step outside them, so it reads without checks).
-    @inlinable public func makeIterator() -> UnsafeBufferPointer<UInt8>.Iterator { buffer.makeIterator() }
-
-    /// Contiguous access for the standard library's fast paths (`String(decoding:)`, `elementsEqual`).
-    @inlinable public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
-        try body(buffer)
+    /// Steps through the field's bytes; it cannot step outside them, so it reads without checks.
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline var base: UnsafeBufferPointer<UInt8>.Iterator
+        @inlinable init(_ base: UnsafeBufferPointer<UInt8>.Iterator) { self.base = base }
+        /// The next byte, or nil after the last.
+        @inlinable public mutating func next() -> UInt8? { base.next() }
     }
+
+    /// Iterates the field's bytes.
+    @inlinable public func makeIterator() -> Iterator { Iterator(buffer.makeIterator()) }
 
     /// The raw buffer, for the owners of bytes: the byte table (hashing, copying into its arena) and the
     /// bulk writers (binding to SQLite, escaping into a COPY).
