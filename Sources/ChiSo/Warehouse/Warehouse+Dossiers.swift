@@ -40,6 +40,9 @@ extension Warehouse {
             var store = DossierStore()
             guard let period: Int = try db.value("SELECT id FROM periods WHERE pipeline = ? AND period = ?", [key.pipeline, key.period])
             else { return store }
+            // Room for every row up front: no rehashing of the id table or regrowing of the arrays as they load.
+            let count: Int = try db.value("SELECT count(*) FROM dossiers WHERE period_id = ?", [period]) ?? 0
+            store.reserve(count, expected: count)
             var scratch = [UInt8](repeating: 0, count: 64)
             try db.scan("""
                 SELECT dossier_id, unit_code, received_day, due_day, finished_day, status, channel, full_online, fee_required,
