@@ -69,11 +69,15 @@ final class PostgresCursor: SQLCursor {
     func string(_ column: Int) -> String { String(decoding: result.bytes(row, column), as: UTF8.self) }
 }
 
-/// Rows streamed to `COPY table (columns) FROM STDIN` in text format, 1 MiB per send.
+/// Rows streamed to `COPY table (columns) FROM STDIN (FORMAT binary)`, 1 MiB per send. Binary rather
+/// than text: the server copies 8-byte integers and doubles instead of parsing digits, which makes the
+/// load of a million dossiers faster. Every integer column of the warehouse is `bigint` and every real
+/// `double precision` (see `PostgresSchema.translate`), so each value has one binary form.
 final class PostgresCopyWriter: SQLBulkWriter {
     private let connection: PostgresConnection
     private var buffer: [UInt8] = []
-    private var first = true
+    private var rowStart = -1
+    private var fields: Int16 = 0
     private var finished = false
     private static let flushAt = 1 << 20
     /// Rows sent, for the load rate.
@@ -81,65 +85,77 @@ final class PostgresCopyWriter: SQLBulkWriter {
 
     init(_ connection: PostgresConnection, table: String, columns: [String]) throws {
         self.connection = connection
-        try connection.execute("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN")
+        try connection.execute("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN (FORMAT binary)")
         buffer.reserveCapacity(PostgresCopyWriter.flushAt + 4096)
+        // Signature, flags, header extension length.
+        buffer.append(contentsOf: Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00])
+        append32(0)
+        append32(0)
     }
 
-    @inline(__always) private func separate() {
-        if first { first = false } else { buffer.append(9) }
+    @inline(__always) private func append16(_ v: Int16) {
+        let u = UInt16(bitPattern: v)
+        buffer.append(UInt8(u >> 8)); buffer.append(UInt8(u & 0xFF))
     }
 
-    func int(_ value: Int) {
-        separate()
-        if value == 0 { buffer.append(48); return }
-        var v = value.magnitude
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            while v > 0 { d[n] = UInt8(48 + v % 10); v /= 10; n += 1 }
-            for i in stride(from: n - 1, through: 0, by: -1) { buffer.append(d[i]) }
+    @inline(__always) private func append32(_ v: Int32) {
+        let u = UInt32(bitPattern: v)
+        buffer.append(UInt8(u >> 24)); buffer.append(UInt8((u >> 16) & 0xFF))
+        buffer.append(UInt8((u >> 8) & 0xFF)); buffer.append(UInt8(u & 0xFF))
+    }
+
+    @inline(__always) private func append64(_ u: UInt64) {
+        var shift: UInt64 = 56
+        while true {
+            buffer.append(UInt8((u >> shift) & 0xFF))
+            if shift == 0 { break }
+            shift -= 8
         }
     }
 
-    func real(_ value: Double) {
-        separate()
-        let text = value.isFinite ? "\(value)" : (value.isNaN ? "NaN" : (value > 0 ? "Infinity" : "-Infinity"))
-        buffer.append(contentsOf: text.utf8)
+    /// Starts the row (its field count is written when it ends) and counts one more field.
+    @inline(__always) private func field() {
+        if rowStart < 0 {
+            rowStart = buffer.count
+            append16(0)
+        }
+        fields += 1
     }
 
-    func bool(_ value: Bool) { separate(); buffer.append(value ? 49 : 48) }
-    func null() { separate(); buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "N")) }
+    func int(_ value: Int) { field(); append32(8); append64(UInt64(bitPattern: Int64(value))) }
+    func real(_ value: Double) { field(); append32(8); append64(value.bitPattern) }
+    func bool(_ value: Bool) { int(value ? 1 : 0) }
+    func null() { field(); append32(-1) }
 
     func text(_ value: String) {
         var copy = value
-        copy.withUTF8 { escape($0) }
+        copy.withUTF8 { raw($0) }
     }
 
-    /// Escapes what COPY's text format reserves (backslash, tab, newline, carriage return); NUL, which
-    /// PostgreSQL text cannot hold, becomes U+FFFD.
+    /// The field's UTF-8 as is; NUL, which PostgreSQL text cannot hold, becomes U+FFFD.
     func text(bytes field: FieldBytes) {
-        field.withUnsafeBuffer { escape($0) }
+        field.withUnsafeBuffer { raw($0) }
     }
 
-    private func escape(_ bytes: UnsafeBufferPointer<UInt8>) {
-        separate()
-        for b in bytes {
-            switch b {
-            case 0: buffer.append(contentsOf: [0xEF, 0xBF, 0xBD])
-            case 9: buffer.append(92); buffer.append(UInt8(ascii: "t"))
-            case 10: buffer.append(92); buffer.append(UInt8(ascii: "n"))
-            case 13: buffer.append(92); buffer.append(UInt8(ascii: "r"))
-            case 92: buffer.append(92); buffer.append(92)
-            default: buffer.append(b)
-            }
+    private func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        field()
+        if !bytes.contains(0) {
+            append32(Int32(bytes.count))
+            buffer.append(contentsOf: bytes)
+            return
         }
+        let cleaned = bytes.flatMap { $0 == 0 ? [0xEF, 0xBF, 0xBD] : [$0] }
+        append32(Int32(cleaned.count))
+        buffer.append(contentsOf: cleaned)
     }
 
     func endRow() throws {
-        buffer.append(10)
-        first = true
+        if rowStart < 0 { field(); fields = 0 }  // a row of no columns (not used by the warehouse)
+        let u = UInt16(bitPattern: fields)
+        buffer[rowStart] = UInt8(u >> 8)
+        buffer[rowStart + 1] = UInt8(u & 0xFF)
+        rowStart = -1
+        fields = 0
         rows += 1
         if buffer.count >= PostgresCopyWriter.flushAt { try flush() }
     }
@@ -152,7 +168,8 @@ final class PostgresCopyWriter: SQLBulkWriter {
     func finish() throws {
         guard !finished else { return }
         finished = true
-        if !buffer.isEmpty { try flush() }
+        append16(-1)  // the trailer
+        try flush()
         try connection.endCopy()
     }
 }
