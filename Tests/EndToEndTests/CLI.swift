@@ -30,8 +30,21 @@ enum CLI {
         if arguments.first == "run" && !arguments.contains("--db") && environment["CHISO_DB"] == nil {
             arguments += ["--db", NSTemporaryDirectory() + "chiso-e2e-db-" + UUID().uuidString + "/chiso.sqlite"]
         }
+        let result = try capture(binary, arguments, cwd: cwd, environment: environment)
+        // Cron mails any output: without a terminal, a successful run says nothing unless asked to.
+        if arguments.first == "run" && result.status == 0 && !arguments.contains("--verbose") && !arguments.contains("--dry-run")
+            && !arguments.contains("--help") {
+            #expect(result.stderr.isEmpty, "a successful run printed on stderr: \(result.stderr)")
+            #expect(result.stdout.isEmpty, "a successful run printed on stdout: \(result.stdout)")
+        }
+        return result
+    }
+
+    /// Runs `executable` to its end, capturing what it prints.
+    static func capture(_ executable: String, _ arguments: [String], cwd: String = CLI.root,
+                        environment: [String: String] = [:]) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -42,15 +55,19 @@ enum CLI {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        let result = Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                            stderr: String(decoding: e, as: UTF8.self))
-        // Cron mails any output: without a terminal, a successful run says nothing unless asked to.
-        if arguments.first == "run" && result.status == 0 && !arguments.contains("--verbose") && !arguments.contains("--dry-run")
-            && !arguments.contains("--help") {
-            #expect(result.stderr.isEmpty, "a successful run printed on stderr: \(result.stderr)")
-            #expect(result.stdout.isEmpty, "a successful run printed on stdout: \(result.stdout)")
-        }
-        return result
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// Starts chiso in the background, its output discarded: a run to kill, or one that holds a lock.
+    static func start(_ arguments: [String], cwd: String = CLI.root) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
     }
 }
 

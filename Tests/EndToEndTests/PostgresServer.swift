@@ -29,21 +29,10 @@ enum PostgresServer {
     /// Runs `sql` with psql; rows as `a|b` lines.
     @discardableResult
     static func psql(_ uri: String, _ sql: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        p.arguments = ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql]
-        if let password { p.environment = environment.merging(["PGPASSWORD": password]) { $1 } }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw PsqlError(message: String(decoding: e, as: UTF8.self))
-        }
-        return String(decoding: o, as: UTF8.self).trimmingCharacters(in: .newlines)
+        let r = try CLI.capture("/usr/bin/psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", sql],
+                                environment: password.map { ["PGPASSWORD": $0] } ?? [:])
+        guard r.status == 0 else { throw PsqlError(message: r.stderr) }
+        return r.stdout.trimmingCharacters(in: .newlines)
     }
 
     struct PsqlError: Error, CustomStringConvertible {

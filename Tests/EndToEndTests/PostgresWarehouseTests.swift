@@ -88,17 +88,7 @@ import Testing
             #expect(try CLI.run(["run", "pipelines/\(name).yaml", "--db", serial, "--out", s.path + "/serial"]).status == 0)
         }
         let shared = try PostgresServer.freshDatabase()
-        var runs: [Process] = []
-        for name in three {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: CLI.binary)
-            p.arguments = ["run", "pipelines/\(name).yaml", "--db", shared, "--out", s.path + "/at-once"]
-            p.currentDirectoryURL = URL(fileURLWithPath: CLI.root)
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            runs.append(p)
-        }
+        let runs = try three.map { try CLI.start(["run", "pipelines/\($0).yaml", "--db", shared, "--out", s.path + "/at-once"]) }
         for p in runs { p.waitUntilExit() }
         #expect(runs.map(\.terminationStatus) == [0, 0, 0])
         let expected = try counts(serial)
@@ -142,13 +132,7 @@ import Testing
         let statesBefore = try PostgresServer.psql(uri, "SELECT stage, fingerprint FROM stage_state ORDER BY stage")
 
         fixture.writeBigExport()
-        let victim = Process()
-        victim.executableURL = URL(fileURLWithPath: CLI.binary)
-        victim.arguments = ["run", "p.yaml", "--db", uri, "--out", "out"]
-        victim.currentDirectoryURL = URL(fileURLWithPath: s.path)
-        victim.standardOutput = FileHandle.nullDevice
-        victim.standardError = FileHandle.nullDevice
-        try victim.run()
+        let victim = try CLI.start(["run", "p.yaml", "--db", uri, "--out", "out"], cwd: s.path)
         // Killed while its COPY of the dossiers is on the wire.
         var copying = false
         for _ in 0..<600 where victim.isRunning {

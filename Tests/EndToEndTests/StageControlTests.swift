@@ -242,14 +242,7 @@ import Testing
     }
 
     func startRun() throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = ["run", "p.yaml", "--db", db, "--out", "out"]
-        p.currentDirectoryURL = URL(fileURLWithPath: s.path)
-        p.standardError = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        return p
+        try CLI.start(["run", "p.yaml", "--db", db, "--out", "out"], cwd: s.path)
     }
 
     /// Waits until the background run holds the lock (its lock file names its pid).
