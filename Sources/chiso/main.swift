@@ -29,6 +29,10 @@ do {
 } catch let error as EnvironmentError {
     Terminal.error("chiso: lỗi môi trường: \(error.description)")
     code = RunExit.environment.rawValue
+} catch let error as PostgresError {
+    // The shared warehouse failed outside a run's own handling (while planning, or under status/explain).
+    Terminal.error("chiso: lỗi môi trường: kho dữ liệu PostgreSQL: \(error.description)")
+    code = RunExit.environment.rawValue
 } catch let error as XlsxFile.WriteError {
     Terminal.error("chiso: lỗi môi trường: \(error.description)")
     code = RunExit.environment.rawValue
