@@ -66,8 +66,13 @@ samples: deps
 
 # Not part of `make test`: chiso beside the libcsv floor and DuckDB (N=5000000 for the big run).
 N ?= 1000000
+# DuckDB comes from PyPI into a venv; the PostgreSQL side runs on a throwaway cluster of Debian's server.
+BENCH_DEBS := python3-venv postgresql
 bench: deps
-	@dpkg -s python3-venv >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv; }
+	@missing=""; for p in $(BENCH_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing ..."; \
+	  $(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; fi
 	bash Benchmarks/bench.sh $(N)
 
 # The manual page, generated from the command definitions by swift-argument-parser's own plugin.

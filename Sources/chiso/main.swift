@@ -26,15 +26,9 @@ do {
 } catch let error as OutputError {
     Terminal.error("chiso: lỗi môi trường: \(error.description); kiểm tra ổ đĩa và đường dẫn --out rồi chạy lại (kết quả cũ giữ nguyên)")
     code = RunExit.environment.rawValue
-} catch let error as EnvironmentError {
-    Terminal.error("chiso: lỗi môi trường: \(error.description)")
-    code = RunExit.environment.rawValue
-} catch let error as PostgresError {
-    // The shared warehouse failed outside a run's own handling (while planning, or under status/explain).
-    Terminal.error("chiso: lỗi môi trường: kho dữ liệu PostgreSQL: \(error.description)")
-    code = RunExit.environment.rawValue
-} catch let error as XlsxFile.WriteError {
-    Terminal.error("chiso: lỗi môi trường: \(error.description)")
+} catch let error where error is EnvironmentError || error is XlsxFile.WriteError || error is PostgresError {
+    // A PostgresError here failed outside a run's own handling (while planning, or under status/explain).
+    Terminal.error("chiso: lỗi môi trường: \(error is PostgresError ? "kho dữ liệu PostgreSQL: " : "")\(error)")
     code = RunExit.environment.rawValue
 } catch {
     if Chiso.exitCode(for: error) == .success {
