@@ -63,7 +63,7 @@ package enum ComputingStages {
         checks.map { c in
             let d = ingest.store.dossiers[c.dossier]
             let id = ingest.store.id(c.dossier)
-            let file = ingest.files[Int(c.ref.file)].file
+            let file = ingest.file(c.ref.file)?.file ?? ""
             let unit = registry.units[Int(d.unit)].code
             switch c.kind {
             case .lateListMismatch:

@@ -23,7 +23,7 @@ extension Ingestor {
             for path in paths { ingestDossiers(path, into: &result) }
             return
         }
-        let base = result.files.count
+        let base = result.nextFileID(.dossiers)
         let slots = Slots(count: paths.count)
         let me = self
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
@@ -38,6 +38,7 @@ extension Ingestor {
         for k in 1..<paths.count {
             let (partial, first) = slots.take(k)
             merged.files += partial.files
+            merged.fileIDs += partial.fileIDs
             merged.findings += partial.findings
             let display = partial.files[0].file
             for j in partial.store.dossiers.indices {
@@ -53,6 +54,7 @@ extension Ingestor {
         }
         result.store = merged.store
         result.files += merged.files
+        result.fileIDs += merged.fileIDs
         result.findings += merged.findings
     }
 }

@@ -6,6 +6,11 @@ extension PipelineConfig {
         for kind in [SourceKind.dossiers, .late, .postal, .digitized] {
             guard let pattern = sources.exports[kind] else { continue }
             let files = files(matching: pattern)
+            if files.count > FileIDs.perSource {
+                let mark = sources.marks[kind]
+                throw ConfigError(file: path, line: mark?.line, column: mark?.column,
+                                  "sources.\(kind.rawValue): mẫu '\(pattern)' khớp \(files.count) tệp, nhiều hơn mức tối đa \(FileIDs.perSource); gộp bớt tệp")
+            }
             if files.isEmpty {
                 let mark = sources.marks[kind]
                 throw ConfigError(file: path, line: mark?.line, column: mark?.column,
@@ -13,10 +18,6 @@ extension PipelineConfig {
             }
             for file in files { try requireRegularFile(kind, file) }
             result.append((kind, files))
-        }
-        let total = result.reduce(0) { $0 + $1.1.count }
-        if total > Int(UInt16.max) {
-            throw ConfigError(file: path, "các mẫu sources khớp \(total) tệp, nhiều hơn mức tối đa \(UInt16.max); gộp bớt tệp")
         }
         return result
     }
@@ -57,13 +58,13 @@ public struct Ingestor: Sendable {
 
     /// Reads one dossier file into `result`.
     /// - Parameters:
-    ///   - fileIndex: the file's index in the run's file list (default: the next one in `result`).
+    ///   - fileIndex: the file's id (default: the next dossier file's in `result`, see ``FileIDs``).
     ///   - firstSeen: when given, receives for each new dossier (in store order) the line and unit of the
     ///     row that first named it, which merging files read apart needs (see `ingestDossierFiles`).
     func ingestDossiers(_ path: String, into result: inout IngestResult, fileIndex: Int? = nil,
                         firstSeen: FirstSeenLog? = nil) {
         let display = config.display(path)
-        let fileIndex = fileIndex ?? result.files.count
+        let fileIndex = fileIndex ?? result.nextFileID(.dossiers)
         var parser: DossierParser?
         var store = result.store
         result.store = DossierStore()  // moved out so that the closure can mutate it without copying
@@ -92,14 +93,14 @@ public struct Ingestor: Sendable {
             }
         })
         result.store = store
-        result.files.append(report)
+        result.append(report, id: fileIndex)
         result.findings.append(contentsOf: readFindings)
         result.findings.append(contentsOf: findings)
     }
 
     func ingestLinked(_ kind: SourceKind, _ path: String, into result: inout IngestResult) {
         let display = config.display(path)
-        let fileIndex = result.files.count
+        let fileIndex = result.nextFileID(kind)
         var parser: LinkedParser?
         var scratch = [UInt8](repeating: 0, count: 64)
         var store = result.store
@@ -160,7 +161,7 @@ public struct Ingestor: Sendable {
             }
         })
         result.store = store
-        result.files.append(report)
+        result.append(report, id: fileIndex)
         result.findings.append(contentsOf: readFindings)
         result.findings.append(contentsOf: findings)
     }

@@ -36,22 +36,64 @@ extension StageRunner {
         var ingestor = Ingestor(config: config, registry: registry)
         ingestor.knownHashes = fileHashes.mapValues(\.sha256)
         var result = IngestResult()
+        var keptFindings: [Finding] = [], keptFiles: [(FileReport, Int)] = []
         let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
         let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
-        if runs.contains(.ingestDossiers) {
+        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
+        // The stored dossier state, when it is that of the tables now (same export fingerprints) and the
+        // registry it indexes has not changed: what is compared against to rewrite only what changed.
+        let exportsRun = exportStages.contains(where: runs.contains)
+        let stamp = { (next: Bool) in
+            self.dossierStamp { s in next && runs.contains(s) ? planned[s]!.fingerprint.value : planned[s]!.previous?.fingerprint }
+        }
+        let stored = exportsRun && !runs.contains(.ingestUnits)
+            ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count) : nil
+        trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
+        let appended = try runs.contains(.ingestDossiers) && stored != nil ? appendedDossierFiles(planned[.ingestDossiers]!) : nil
+        // Linked sources whose rows, links and findings stay as stored (see `keepsLinks`).
+        var kept: Set<SourceKind> = []
+        if let appended, let stored {
+            // New files after the old ones: the stored state, then just the new files, in order.
+            let (files, ids) = try warehouse.loadExportFiles(key)
+            for (file, id) in zip(files, ids) where file.source == .dossiers { result.append(file, id: id) }
+            result.store = stored.store
+            // Room for the new files' rows up front (one copy of the stored arrays, no regrowth).
+            let bytes = try appended.reduce(0) { $0 + (try hash($1).size) }
+            let count = stored.store.dossiers.count
+            result.store.reserve(count + bytes / 150 + 1024, expected: count + bytes / 250 + 1024)
+            result.findings = try warehouse.loadFindings(key, stage: Stage.ingestDossiers.rawValue)
+            for path in appended { ingestor.ingestDossiers(path, into: &result) }
+            for stage in linkedRuns {
+                let old = try warehouse.loadFindings(key, stage: stage.rawValue)
+                if keepsLinks(planned[stage]!, old: stored.store, new: result.store, findings: old) {
+                    kept.insert(stage.source!)
+                    keptFindings += old
+                } else {
+                    clearLinks(stage.source!, in: &result.store)
+                }
+            }
+            for (file, id) in zip(files, ids) where kept.contains(file.source) { keptFiles.append((file, id)) }
+            trace("appended \(appended.count) dossier file(s) to the stored state; linked sources kept: \(kept.map(\.rawValue).sorted())")
+        } else if runs.contains(.ingestDossiers) {
             // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
             // grow by copying (which would briefly hold them twice).
             let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
             ingestor.ingestDossierFiles(try sourceFiles(.ingestDossiers), into: &result,
                                         reserve: (bytes / 150 + 1024, bytes / 250 + 1024))
         } else if !linkedRuns.isEmpty {
-            result.files = try warehouse.loadExportFiles(key)
-            result.store = try warehouse.loadDossiers(key, registry: registry)
+            // The files of the sources read again are read anew (their ids restart at their source's first).
+            let (files, ids) = try warehouse.loadExportFiles(key)
+            let rereading = Set(linkedRuns.map { $0.source! })
+            for (file, id) in zip(files, ids) where !rereading.contains(file.source) { result.append(file, id: id) }
+            result.store = try stored?.store ?? warehouse.loadDossiers(key, registry: registry)
             for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
         }
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
+        // The positions whose dossier rows differ from the stored state's (nil: no usable state).
+        let dossierChanges = stored.map { old in
+            runs.contains(.ingestDossiers) ? StoreDiff.dossiers(old.store, dossiers: result.store.dossiers, ids: result.store.ids) : []
+        }
         trace("dossiers read: \(result.store.dossiers.count) dossiers (capacity \(result.store.dossiers.capacity)), ids \(result.store.ids.footprint)")
-        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
         let key = self.key
         let stages = graph.stages
 
@@ -62,11 +104,13 @@ extension StageRunner {
         if let writer {
             let dossiers = result.store.dossiers, ids = result.store.ids
             let warehouse = self.warehouse
-            DispatchQueue.global().async(group: writer) {
+            var only = dossierChanges
+            if let ranges = only, Warehouse.worthRewriting(ranges, of: dossiers.count) { only = nil }
+            DispatchQueue.global().async(group: writer) { [only] in
                 do {
                     try warehouse.write { db in
                         let started = Date()
-                        try Warehouse.saveDossiers(db, key, dossiers, ids: ids, registry: registry)
+                        try Warehouse.saveDossiers(db, key, dossiers, ids: ids, registry: registry, only: only)
                         if StageRunner.tracing {
                             let seconds = Date().timeIntervalSince(started)
                             FileHandle.standardError.write(Data("trace dossiers written: \(dossiers.count) rows in \(String(format: "%.3f", seconds)) s = \(Int(Double(dossiers.count) / max(seconds, 1e-9))) rows/s\n".utf8))
@@ -93,10 +137,14 @@ extension StageRunner {
         for stage in exportStages where stage != .ingestDossiers {
             result.configured.insert(stage.source!)
             guard runs.contains(stage) else { continue }
+            if kept.contains(stage.source!) {
+                for (file, id) in keptFiles where file.source == stage.source { result.append(file, id: id) }
+                continue
+            }
             for path in try sourceFiles(stage) { ingestor.ingestLinked(stage.source!, path, into: &result) }
         }
         trace("linked exports read")
-        findings += result.findings
+        findings += result.findings + keptFindings
         newFiles += result.files[firstNew...]
         // The files were hashed before they were read: one that changed meanwhile would be recorded wrongly.
         for (path, stamp) in fileStamps where (try? Warehouse.fileStamp(path)) != stamp {
@@ -109,9 +157,14 @@ extension StageRunner {
         ingest = failed ? nil : result
         let store = result.store
         let allFiles = result.files
+        let allIDs = result.fileIDs
         let exportIDs = Dictionary(grouping: allFiles.indices.filter { $0 >= firstNew }, by: { allFiles[$0].source })
+            .mapValues { $0.map { allIDs[$0] } }
         let ingestFindings = findings, files = newFiles
         let walk = crosswalk ?? nil
+        // Per linked source, the positions whose rows changed (nil: rewrite the period's rows).
+        let linkChanges = failed ? nil : stored.map { StoreDiff.links($0.store, store) }
+        let nextStamp = stamp(true)
         let rest: (any SQLSession) throws -> Void = { db in
             for stage in stages where stage.isIngest && runs.contains(stage) {
                 let source = stage.source!
@@ -123,12 +176,26 @@ extension StageRunner {
                 case .ingestTargets, .ingestExternal:
                     if let table = refs[source] { try Warehouse.saveReference(db, key, source, table, registry: registry) }
                 case .ingestDossiers: break  // written by the writer above
-                default: try Warehouse.saveLinks(db, key, source, store)
+                default:
+                    var only: [Range<Int>]?
+                    switch source {
+                    case .late: only = linkChanges?.late
+                    case .postal: only = linkChanges?.postal
+                    default: only = linkChanges?.digitized
+                    }
+                    if let ranges = only, Warehouse.worthRewriting(ranges, of: store.links.count) { only = nil }
+                    try Warehouse.saveLinks(db, key, source, store, only: only)
                 }
                 try Warehouse.saveFiles(db, key, stage: stage.rawValue, stageFiles, ids: stage.isExport ? exportIDs[source] ?? [] : nil)
                 try Warehouse.saveFindings(db, key, stage: stage.rawValue, ingestFindings.filter { $0.source == source })
                 try Warehouse.saveStageState(db, key, stage: stage.rawValue, fingerprint: planned[stage]!.fingerprint, run: runID,
                                              rows: stageFiles.reduce(0) { $0 + $1.rows })
+            }
+            if exportsRun {
+                let started = Date()
+                let touched = dossierChanges.map { d in linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d }
+                try Warehouse.saveDossierSnapshot(db, key, store, stamp: nextStamp, previous: stored, changed: touched)
+                StageRunner.trace("dossier state saved in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             }
         }
         if let writer {
@@ -148,6 +215,21 @@ extension StageRunner {
             }
         }
         return IngestOutcome(files: newFiles, findings: findings, failed: failed)
+    }
+
+    /// What names a stored dossier state: the fingerprint of each export stage of the pipeline.
+    func dossierStamp(_ fingerprint: (Stage) -> String?) -> String {
+        [Stage.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
+            .map { "\($0.rawValue)=\(fingerprint($0) ?? "-")" }.joined(separator: ";")
+    }
+
+    /// The dossiers as the warehouse holds them: from the stored state when it is that of the tables,
+    /// else read back from the tables.
+    func storedDossiers(registry: UnitRegistry) throws -> DossierStore {
+        let states = try warehouse.stageStates(key)
+        let stamp = dossierStamp { states[$0.rawValue]?.fingerprint }
+        return try warehouse.loadDossierSnapshot(key, stamp: stamp, units: registry.units.count)?.store
+            ?? warehouse.loadDossiers(key, registry: registry)
     }
 
     /// Hands the rest of the ingest writes to the writer that is already inside the transaction.

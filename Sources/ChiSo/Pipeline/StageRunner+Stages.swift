@@ -7,8 +7,8 @@ extension StageRunner {
         let result: IngestResult
         if let ingest { result = ingest } else {
             var r = IngestResult()
-            r.files = try warehouse.loadExportFiles(key)
-            r.store = try warehouse.loadDossiers(key, registry: registry)
+            (r.files, r.fileIDs) = try warehouse.loadExportFiles(key)
+            r.store = try storedDossiers(registry: registry)
             result = r
         }
         let reorganization = try reorganization()

@@ -19,7 +19,7 @@ extension StageRunner {
             findings: try warehouse.loadFindings(key), stages: [])
         // The dossiers as ingested, so that explain can list a unit's late ones.
         evaluation.ingest.store = try warehouse.loadDossiers(key, registry: reorganization.registry)
-        evaluation.ingest.files = try warehouse.loadExportFiles(key)
+        (evaluation.ingest.files, evaluation.ingest.fileIDs) = try warehouse.loadExportFiles(key)
         evaluation.ancestors = try warehouse.loadAncestors(key, registry: reorganization.registry)
         for index in config.indices { evaluation.scores[index.key] = try indexScores(index) }
         for award in config.awards {

@@ -174,6 +174,12 @@ public final class StageRunner {
     /// `CHISO_TRACE=1` prints the ingest's phases on stderr (for profiling).
     static let tracing = ProcessInfo.processInfo.environment["CHISO_TRACE"] == "1"
     let traceStart = Date()
+    /// A timing line without the run's clock (from the writer thread).
+    static func trace(_ what: String) {
+        guard tracing else { return }
+        FileHandle.standardError.write(Data("trace \(what)\n".utf8))
+    }
+
     func trace(_ what: String) {
         guard StageRunner.tracing else { return }
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""

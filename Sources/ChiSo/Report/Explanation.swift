@@ -188,7 +188,7 @@ public enum Explanation {
             let state = x.outcome == .finishedLate
                 ? "có kết quả \(x.d.finished.map(PortalDate.iso) ?? "—"), quá \(Int(x.d.finished! - x.d.due!)) ngày"
                 : "chưa có kết quả, quá hạn \(Int(e.dates.asOf - x.d.due!)) ngày đến \(PortalDate.iso(e.dates.asOf))"
-            let file = Int(x.d.ref.file) < e.ingest.files.count ? e.ingest.files[Int(x.d.ref.file)].file : ""
+            let file = e.ingest.file(x.d.ref.file)?.file ?? ""
             line("  \(x.id)  nhận \(PortalDate.iso(x.d.received)), hẹn \(due), \(state)  [\(file):\(x.d.ref.line)]")
         }
         if late.count > 30 { line("  … và \(late.count - 30) hồ sơ khác (xem v_dossiers trong kho dữ liệu)") }

@@ -29,6 +29,11 @@ final class BulkInsert: SQLBulkWriter {
         column += 1
     }
 
+    func blob(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, column, $0.baseAddress, Int32($0.count), BulkInsert.transient) }
+        column += 1
+    }
+
     func text(_ s: String) {
         var copy = s
         copy.withUTF8 { text($0) }
@@ -77,4 +82,10 @@ final class BulkRead: SQLCursor {
     }
 
     func string(_ i: Int) -> String { withBytes(i) { $0.string } }
+
+    func blob(_ i: Int) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(handle, Int32(i)))
+        guard n > 0, let p = sqlite3_column_blob(handle, Int32(i)) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
 }

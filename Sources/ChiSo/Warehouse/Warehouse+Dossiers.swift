@@ -2,34 +2,36 @@
 extension Warehouse {
     // MARK: ingest.dossiers and the linked sources
 
-    static func saveDossiers(_ db: any SQLSession, _ key: PeriodKey, _ store: DossierStore, registry: UnitRegistry) throws {
-        try saveDossiers(db, key, store.dossiers, ids: store.ids, registry: registry)
-    }
-
-    /// The dossiers alone (their ids and fields), so that they can be written while the linked sources are read.
-    static func saveDossiers(_ db: any SQLSession, _ key: PeriodKey, _ dossiers: [Dossier], ids: ByteTable, registry: UnitRegistry) throws {
+    /// The dossiers alone (their ids and fields), so that they can be written while the linked sources are
+    /// read: the whole period, or with `only` just the positions in those ranges (an incremental write).
+    static func saveDossiers(_ db: any SQLSession, _ key: PeriodKey, _ dossiers: [Dossier], ids: ByteTable, registry: UnitRegistry,
+                             only: [Range<Int>]? = nil) throws {
         let period = try periodID(db, key)
-        let table = try db.replacePeriodRows(table: "dossiers", periodID: period)
+        let table = try only.map { try clearRanges(db, table: "dossiers", period: period, $0) }
+            ?? db.replacePeriodRows(table: "dossiers", periodID: period)
         let insert = try db.bulkWriter(table: table, columns: [
             "period_id", "position", "dossier_id", "unit_code", "received_day", "due_day", "finished_day", "status", "channel",
             "full_online", "fee_required", "paid_online", "file_id", "line"])
         let codes = registry.units.map(\.code)
-        for (i, d) in dossiers.enumerated() {
-            insert.int(period)
-            insert.int(i)
-            ids.withKey(i) { insert.text(bytes: $0) }
-            insert.text(codes[Int(d.unit)])
-            insert.int(Int(d.received))
-            if let due = d.due { insert.int(Int(due)) } else { insert.null() }
-            if let finished = d.finished { insert.int(Int(finished)) } else { insert.null() }
-            insert.int(Int(d.status.rawValue))
-            insert.int(Int(d.channel.rawValue))
-            insert.bool(d.fullOnline)
-            insert.bool(d.feeRequired)
-            insert.bool(d.paidOnline)
-            insert.int(Int(d.ref.file))
-            insert.int(Int(d.ref.line))
-            try insert.endRow()
+        for range in only ?? [0..<dossiers.count] {
+            for i in range.clamped(to: 0..<dossiers.count) {
+                let d = dossiers[i]
+                insert.int(period)
+                insert.int(i)
+                ids.withKey(i) { insert.text(bytes: $0) }
+                insert.text(codes[Int(d.unit)])
+                insert.int(Int(d.received))
+                if let due = d.due { insert.int(Int(due)) } else { insert.null() }
+                if let finished = d.finished { insert.int(Int(finished)) } else { insert.null() }
+                insert.int(Int(d.status.rawValue))
+                insert.int(Int(d.channel.rawValue))
+                insert.bool(d.fullOnline)
+                insert.bool(d.feeRequired)
+                insert.bool(d.paidOnline)
+                insert.int(Int(d.ref.file))
+                insert.int(Int(d.ref.line))
+                try insert.endRow()
+            }
         }
         try insert.finish()
     }
@@ -86,43 +88,47 @@ extension Warehouse {
         }
     }
 
-    /// Replaces one linked source's rows (late, postal or digitized) with those in `store`.
-    static func saveLinks(_ db: any SQLSession, _ key: PeriodKey, _ kind: SourceKind, _ store: DossierStore) throws {
+    /// Replaces one linked source's rows (late, postal or digitized) with those in `store`: the whole
+    /// period, or with `only` just the positions in those ranges.
+    static func saveLinks(_ db: any SQLSession, _ key: PeriodKey, _ kind: SourceKind, _ store: DossierStore,
+                          only: [Range<Int>]? = nil) throws {
         let period = try periodID(db, key)
+        let name: String, columns: [String]
         switch kind {
-        case .late:
-            let table = try db.replacePeriodRows(table: "late_rows", periodID: period)
-            let insert = try db.bulkWriter(table: table, columns: ["period_id", "position", "apology", "file_id", "line"])
-            for (i, l) in store.links.enumerated() {
-                guard let r = l.late else { continue }
-                insert.int(period); insert.int(i); insert.bool(l.apology); insert.int(Int(r.file)); insert.int(Int(r.line))
-                try insert.endRow()
-            }
-            try insert.finish()
-        case .postal:
-            let table = try db.replacePeriodRows(table: "postal_rows", periodID: period)
-            let insert = try db.bulkWriter(table: table, columns: ["period_id", "position", "direction", "delivered", "file_id", "line"])
-            for (i, l) in store.links.enumerated() {
-                for (ref, direction, delivered) in [(l.postalIntake, "intake", false), (l.postalReturn, "return", l.returnDelivered)] {
-                    guard let r = ref else { continue }
-                    insert.int(period); insert.int(i); insert.text(direction); insert.bool(delivered)
-                    insert.int(Int(r.file)); insert.int(Int(r.line))
-                    try insert.endRow()
+        case .late: (name, columns) = ("late_rows", ["apology"])
+        case .postal: (name, columns) = ("postal_rows", ["direction", "delivered"])
+        case .digitized: (name, columns) = ("digitized_rows", ["digitized_inputs", "reused", "e_result", "e_signed"])
+        default: return
+        }
+        let table = try only.map { try clearRanges(db, table: name, period: period, $0) }
+            ?? db.replacePeriodRows(table: name, periodID: period)
+        let insert = try db.bulkWriter(table: table, columns: ["period_id", "position"] + columns + ["file_id", "line"])
+        func end(_ r: RowRef) throws {
+            insert.int(Int(r.file)); insert.int(Int(r.line))
+            try insert.endRow()
+        }
+        for range in only ?? [0..<store.links.count] {
+            for i in range.clamped(to: 0..<store.links.count) {
+                let l = store.links[i]
+                switch kind {
+                case .late:
+                    guard let r = l.late else { continue }
+                    insert.int(period); insert.int(i); insert.bool(l.apology)
+                    try end(r)
+                case .postal:
+                    for (ref, direction, delivered) in [(l.postalIntake, "intake", false), (l.postalReturn, "return", l.returnDelivered)] {
+                        guard let r = ref else { continue }
+                        insert.int(period); insert.int(i); insert.text(direction); insert.bool(delivered)
+                        try end(r)
+                    }
+                default:
+                    guard let r = l.digitized else { continue }
+                    insert.int(period); insert.int(i); insert.bool(l.digitizedInputs); insert.bool(l.reused)
+                    insert.bool(l.eResult); insert.bool(l.eSigned)
+                    try end(r)
                 }
             }
-            try insert.finish()
-        case .digitized:
-            let table = try db.replacePeriodRows(table: "digitized_rows", periodID: period)
-            let insert = try db.bulkWriter(table: table, columns: [
-                "period_id", "position", "digitized_inputs", "reused", "e_result", "e_signed", "file_id", "line"])
-            for (i, l) in store.links.enumerated() {
-                guard let r = l.digitized else { continue }
-                insert.int(period); insert.int(i); insert.bool(l.digitizedInputs); insert.bool(l.reused)
-                insert.bool(l.eResult); insert.bool(l.eSigned); insert.int(Int(r.file)); insert.int(Int(r.line))
-                try insert.endRow()
-            }
-            try insert.finish()
-        default: break
         }
+        try insert.finish()
     }
 }

@@ -80,21 +80,17 @@ extension Warehouse {
         }
     }
 
-    /// Export files indexed by `file_id` (the space of `RowRef.file`); unused ids hold placeholders.
-    public func loadExportFiles(_ key: PeriodKey) throws -> [FileReport] {
+    /// Export files in `file_id` order, with their ids (the space of `RowRef.file`).
+    public func loadExportFiles(_ key: PeriodKey) throws -> (files: [FileReport], ids: [Int]) {
         try read { db in
-            var out: [FileReport] = []
+            var out: [FileReport] = [], ids: [Int] = []
             for row in try db.rows("SELECT * FROM source_files WHERE pipeline = ? AND period = ? AND file_id IS NOT NULL ORDER BY file_id", [key.pipeline, key.period]) {
-                let id: Int = row["file_id"]
-                while out.count < id {
-                    out.append(FileReport(source: .dossiers, file: "", size: 0, sha256: "", encoding: .utf8, delimiter: "",
-                                          rows: 0, quarantined: 0, failed: false))
-                }
+                ids.append(row["file_id"])
                 out.append(FileReport(source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], size: row["size"],
                                       sha256: row["sha256"], encoding: SourceEncoding(rawValue: row["encoding"] ?? "") ?? .utf8,
                                       delimiter: row["delimiter"] ?? "", rows: row["rows"], quarantined: row["quarantined"], failed: false))
             }
-            return out
+            return (out, ids)
         }
     }
 
@@ -130,9 +126,11 @@ extension Warehouse {
         try st.finish()
     }
 
-    func loadFindings(_ key: PeriodKey) throws -> [Finding] {
+    /// The findings of a period in the order they were made, all of them or one stage's.
+    func loadFindings(_ key: PeriodKey, stage: String? = nil) throws -> [Finding] {
         try read { db in
-            try db.rows("SELECT * FROM findings WHERE pipeline = ? AND period = ? ORDER BY \(db.dialect.insertionOrder)", [key.pipeline, key.period]).map { row in
+            try db.rows("SELECT * FROM findings WHERE pipeline = ? AND period = ?\(stage == nil ? "" : " AND stage = ?") ORDER BY \(db.dialect.insertionOrder)",
+                        [key.pipeline, key.period] + (stage.map { [$0] } ?? [])).map { row in
                 Finding(Severity(rawValue: row["severity"]) ?? .error, FindingCode(rawValue: row["code"]) ?? .encoding,
                         source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], line: row["line"],
                         column: row["column"], value: row["value"], dossierID: row["dossier_id"], unitCode: row["unit_code"],

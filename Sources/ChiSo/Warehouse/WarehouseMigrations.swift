@@ -12,7 +12,7 @@ enum WarehouseMigrations {
     /// SPEC 4's indicator columns, one integer each.
     static var indicatorColumns: String { Indicator.allCases.map { "\($0.rawValue) INTEGER NOT NULL" }.joined(separator: ", ") }
 
-    static let all: [Migration] = [v1, v2, v3, v4]
+    static let all: [Migration] = [v1, v2, v3, v4, v5]
 
     static let v1 = Migration(identifier: "v1", sql: """
         -- Every invocation of `chiso run`, successful or not.
@@ -226,4 +226,17 @@ enum WarehouseMigrations {
           PRIMARY KEY (pipeline, period, file));
         """)
 
+    static let v5 = Migration(identifier: "v5", sql: """
+        -- The merged dossier state of a period (ids, dossiers, links) as the per-dossier tables hold it,
+        -- in binary chunks of 65,536 positions (chunk -1: the id hash index): a night that changes one
+        -- export starts from it instead of
+        -- reading a million rows back, and rewrites only the chunks and table rows that changed.
+        -- `stamp` names the export stages' fingerprints it was written with; any other stamp, or no row,
+        -- and the next run reads the tables instead (then writes a fresh snapshot).
+        CREATE TABLE dossier_snapshot (
+          period_id INTEGER PRIMARY KEY, stamp TEXT NOT NULL, dossiers INTEGER NOT NULL, chunks INTEGER NOT NULL);
+        CREATE TABLE dossier_snapshot_chunks (
+          period_id INTEGER NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL,
+          PRIMARY KEY (period_id, chunk));
+        """)
 }

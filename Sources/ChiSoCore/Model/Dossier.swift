@@ -71,6 +71,24 @@ public struct Dossier: Sendable, Equatable {
     }
 }
 
+extension Dossier {
+    /// Its fields, little-endian (23 bytes), for the warehouse's snapshot of the store.
+    package func encode(into w: inout ByteWriter) {
+        w.u16(unitIndex); w.i32(received); w.i32(dueDay); w.i32(finishedDay); w.u32(line); w.u16(file)
+        w.u8(status.rawValue); w.u8(channel.rawValue); w.u8(flags)
+    }
+
+    /// Reads what `encode` wrote; nil when the bytes run out or a code is not one chiso writes, or the
+    /// unit is not a row of a registry of `units` rows.
+    package init?(from r: inout ByteReader, units: Int) {
+        guard let unit = r.u16(), Int(unit) < units, let received = r.i32(), let due = r.i32(), let finished = r.i32(),
+              let line = r.u32(), let file = r.u16(), let status = r.u8().flatMap(DossierStatus.init(rawValue:)),
+              let channel = r.u8().flatMap(Channel.init(rawValue:)), let flags = r.u8(), flags < 8 else { return nil }
+        self.init(unit: Int(unit), received: received, status: status, channel: channel)
+        dueDay = due; finishedDay = finished; self.line = line; self.file = file; self.flags = flags
+    }
+}
+
 /// What the `late`, `postal` and `digitized` exports say about one dossier, after duplicates.
 /// Compact (28 bytes): a row's line 0 means "no such row".
 public struct DossierLinks: Sendable, Equatable {
@@ -123,6 +141,24 @@ public struct DossierLinks: Sendable, Equatable {
     public var eSigned: Bool { get { flag(32) } set { set(32, newValue) } }
 }
 
+extension DossierLinks {
+    /// Its fields, little-endian (25 bytes), for the warehouse's snapshot of the store.
+    package func encode(into w: inout ByteWriter) {
+        w.u32(lateLine); w.u32(intakeLine); w.u32(returnLine); w.u32(digitizedLine)
+        w.u16(lateFile); w.u16(intakeFile); w.u16(returnFile); w.u16(digitizedFile); w.u8(flags)
+    }
+
+    /// Reads what `encode` wrote; nil when the bytes run out.
+    package init?(from r: inout ByteReader) {
+        guard let a = r.u32(), let b = r.u32(), let c = r.u32(), let d = r.u32(),
+              let e = r.u16(), let f = r.u16(), let g = r.u16(), let h = r.u16(), let flags = r.u8(), flags < 64 else { return nil }
+        self.init()
+        (lateLine, intakeLine, returnLine, digitizedLine) = (a, b, c, d)
+        (lateFile, intakeFile, returnFile, digitizedFile) = (e, f, g, h)
+        self.flags = flags
+    }
+}
+
 /// The valid dossiers of a run, keyed by `dossier_id`, in order of first appearance.
 public struct DossierStore: Sendable {
     /// Dossier ids, interned: `ids` index i is `dossiers[i]`'s id.
@@ -134,6 +170,13 @@ public struct DossierStore: Sendable {
 
     /// An empty store.
     public init() {}
+
+    /// A store from its parts (a decoded snapshot); the arrays are parallel to `ids`.
+    package init(ids: ByteTable, dossiers: [Dossier], links: [DossierLinks]) {
+        self.ids = ids
+        self.dossiers = dossiers
+        self.links = links
+    }
 
     /// Makes room for about `count` dossiers (generously: unused capacity is address space, not memory),
     /// with the id hash table sized for `expected`.

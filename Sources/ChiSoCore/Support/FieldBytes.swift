@@ -44,6 +44,12 @@ public struct FieldBytes: RandomAccessCollection {
         return try array.withUnsafeBufferPointer { try body(FieldBytes(unsafe: UnsafeBufferPointer(rebasing: $0[0..<count]))) }
     }
 
+    /// Calls `body` with the bytes of `array` in `range` (a field inside a decoded snapshot).
+    public static func of<R>(_ array: [UInt8], range: Range<Int>, _ body: (FieldBytes) throws -> R) rethrows -> R {
+        precondition(range.lowerBound >= 0 && range.upperBound <= array.count, "FieldBytes: range out of bounds")
+        return try array.withUnsafeBufferPointer { try body(FieldBytes(unsafe: UnsafeBufferPointer(rebasing: $0[range]))) }
+    }
+
     /// The bytes decoded as UTF-8 (invalid sequences replaced).
     @inlinable public var string: String { String(decoding: buffer, as: UTF8.self) }
 

@@ -52,6 +52,14 @@ final class PostgresSession: SQLSession {
         try connection.execute("TRUNCATE \(partition)")
         return partition
     }
+
+    func periodTable(table: String, periodID: Int) throws -> String {
+        let partition = PostgresSchema.partition(table, periodID)
+        if try connection.execute("SELECT to_regclass(?)", [.text(partition)]).isNull(0, 0) {
+            try connection.execute("CREATE TABLE \(partition) PARTITION OF \(table) FOR VALUES IN (\(periodID))")
+        }
+        return partition
+    }
 }
 
 /// The current row of a ``PostgresSession/scan(_:_:_:)`` batch.
@@ -67,6 +75,16 @@ final class PostgresCursor: SQLCursor {
         try body(FieldBytes(unsafe: result.bytes(row, column)))
     }
     func string(_ column: Int) -> String { String(decoding: result.bytes(row, column), as: UTF8.self) }
+    /// `bytea` arrives as text in hex form (a backslash, `x`, two hex digits per byte).
+    func blob(_ column: Int) -> [UInt8] { PostgresCursor.unhex(result.bytes(row, column)) }
+
+    static func unhex(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard text.count >= 2, text[0] == UInt8(ascii: "\\"), text[1] == UInt8(ascii: "x") else { return [] }
+        func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c &- 48 : (c | 0x20) &- 87 }
+        var out = [UInt8](repeating: 0, count: (text.count - 2) / 2)
+        for k in out.indices { out[k] = nibble(text[2 + 2 * k]) << 4 | nibble(text[3 + 2 * k]) }
+        return out
+    }
 }
 
 /// Rows streamed to `COPY table (columns) FROM STDIN (FORMAT binary)`, 1 MiB per send. Binary rather
@@ -135,6 +153,12 @@ final class PostgresCopyWriter: SQLBulkWriter {
     /// The field's UTF-8 as is; NUL, which PostgreSQL text cannot hold, becomes U+FFFD.
     func text(bytes field: FieldBytes) {
         field.withUnsafeBuffer { raw($0) }
+    }
+
+    func blob(_ bytes: [UInt8]) {
+        field()
+        append32(Int32(bytes.count))
+        buffer.append(contentsOf: bytes)
     }
 
     private func raw(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -22,6 +22,10 @@ protocol SQLSession: AnyObject {
     /// Empties one period's rows of a per-dossier table and returns the table to load them into: a
     /// `DELETE` on SQLite; on PostgreSQL the period's own partition, created if new, then truncated.
     func replacePeriodRows(table: String, periodID: Int) throws -> String
+
+    /// The table to change one period's rows of a per-dossier table in, keeping the rest (an incremental
+    /// write): the table itself on SQLite, the period's partition (created if new) on PostgreSQL.
+    func periodTable(table: String, periodID: Int) throws -> String
 }
 
 extension SQLSession {
@@ -48,6 +52,8 @@ protocol SQLCursor {
     /// The column's UTF-8 bytes, valid until the body returns.
     func withBytes<R>(_ column: Int, _ body: (FieldBytes) throws -> R) rethrows -> R
     func string(_ column: Int) -> String
+    /// A BLOB (`bytea`) column's bytes, copied.
+    func blob(_ column: Int) -> [UInt8]
 }
 
 /// Rows appended column by column, in the order the writer was created with. One writer at a time per
@@ -60,6 +66,8 @@ protocol SQLBulkWriter: AnyObject {
     func text(_ value: String)
     /// UTF-8 text, copied.
     func text(bytes: FieldBytes)
+    /// Binary data (a BLOB on SQLite, `bytea` on PostgreSQL).
+    func blob(_ bytes: [UInt8])
     /// Ends the row (every column must have been given).
     func endRow() throws
     /// Sends what is left; the rows are part of the session's transaction.

@@ -46,6 +46,8 @@ final class SQLiteSession: SQLSession {
         return table
     }
 
+    func periodTable(table: String, periodID: Int) throws -> String { table }
+
     static func arguments(_ arguments: SQLArguments) -> StatementArguments {
         StatementArguments(arguments.sqlValues.map { value -> (any DatabaseValueConvertible)? in
             switch value {

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The stored dossier state (see ``StoreSnapshot``) and the incremental writes it allows: a run that
+/// knows what the per-dossier tables hold rewrites only the positions that differ.
+extension Warehouse {
+    /// A period's dossier state as the last successful ingest left it.
+    struct StoredDossiers {
+        /// The store, decoded.
+        var store: DossierStore
+        /// Its chunks as stored, so that a save rewrites only those that change.
+        var chunks: [[UInt8]]
+        /// Its id index as stored.
+        var index: [UInt8]
+    }
+
+    /// The snapshot of `key`'s dossiers if it was written with `stamp` (the export stages' fingerprints
+    /// now in `stage_state`) and decodes whole over a registry of `units` rows; nil otherwise.
+    func loadDossierSnapshot(_ key: PeriodKey, stamp: String, units: Int) throws -> StoredDossiers? {
+        try read { db in
+            guard let period: Int = try db.value("SELECT id FROM periods WHERE pipeline = ? AND period = ?", [key.pipeline, key.period]),
+                  let header = try db.rows("SELECT stamp, dossiers, chunks FROM dossier_snapshot WHERE period_id = ?", [period]).first,
+                  header["stamp"] as String == stamp
+            else { return nil }
+            let count: Int = header["dossiers"], expected: Int = header["chunks"]
+            // Chunk -1 is the id index, then the chunks of positions from 0.
+            var chunks: [[UInt8]] = [], index: [UInt8]?
+            try db.scan("SELECT chunk, data FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
+                let k = row.int(0)
+                if k == -1 { index = row.blob(1) } else if k == chunks.count { chunks.append(row.blob(1)) }
+            }
+            let read = Date()
+            guard let index, chunks.count == expected,
+                  let store = StoreSnapshot.decode(index: index, chunks: chunks, count: count, units: units) else { return nil }
+            StageRunner.trace("snapshot decoded in \(String(format: "%.3f", Date().timeIntervalSince(read))) s")
+            return StoredDossiers(store: store, chunks: chunks, index: index)
+        }
+    }
+
+    /// Writes the snapshot of `store` under `stamp`, only the chunks that differ from `previous`; with
+    /// `changed` (the positions that differ from it), only the chunks holding one are encoded to compare.
+    static func saveDossierSnapshot(_ db: any SQLSession, _ key: PeriodKey, _ store: DossierStore, stamp: String,
+                                    previous: StoredDossiers?, changed: [Range<Int>]? = nil) throws {
+        let period = try periodID(db, key)
+        let count = StoreSnapshot.chunkCount(store.dossiers.count)
+        let known = previous?.chunks.count ?? 0
+        if previous == nil {
+            try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ?", [period])
+        } else if known > count {
+            try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= ?", [period, count])
+        }
+        var candidates = Set(-1..<count)
+        if let changed, previous != nil {
+            candidates = [-1]
+            for r in changed where !r.isEmpty {
+                candidates.formUnion(r.lowerBound / StoreSnapshot.chunkSize...(r.upperBound - 1) / StoreSnapshot.chunkSize)
+            }
+        }
+        var changed: [(Int, [UInt8])] = []
+        for k in candidates.sorted() where k < count {
+            let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
+            if let previous, k < known {
+                if (k < 0 ? previous.index : previous.chunks[k]) == bytes { continue }
+                try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
+            }
+            changed.append((k, bytes))
+        }
+        let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data"])
+        for (k, bytes) in changed {
+            insert.int(period); insert.int(k); insert.blob(bytes)
+            try insert.endRow()
+        }
+        try insert.finish()
+        try db.execute("""
+            INSERT INTO dossier_snapshot (period_id, stamp, dossiers, chunks) VALUES (?, ?, ?, ?)
+            ON CONFLICT (period_id) DO UPDATE SET stamp = excluded.stamp, dossiers = excluded.dossiers, chunks = excluded.chunks
+            """, [period, stamp, store.dossiers.count, count])
+    }
+
+    /// Forgets the snapshot of `key` (a run that changed the tables without writing one).
+    static func dropDossierSnapshot(_ db: any SQLSession, _ key: PeriodKey) throws {
+        let period = try periodID(db, key)
+        try db.execute("DELETE FROM dossier_snapshot WHERE period_id = ?", [period])
+        try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ?", [period])
+    }
+
+    /// Beyond this share of a period's rows, rewriting the whole period is cheaper than row ranges.
+    static func worthRewriting(_ ranges: [Range<Int>], of count: Int) -> Bool {
+        StoreDiff.size(ranges) * 4 > max(count, 1) || ranges.count > 10_000
+    }
+
+    /// Deletes a per-dossier table's rows at `ranges` of positions and returns the table to insert into.
+    static func clearRanges(_ db: any SQLSession, table: String, period: Int, _ ranges: [Range<Int>]) throws -> String {
+        let target = try db.periodTable(table: table, periodID: period)
+        for r in ranges {
+            try db.execute("DELETE FROM \(target) WHERE period_id = ? AND position >= ? AND position < ?", [period, r.lowerBound, r.upperBound])
+        }
+        return target
+    }
+}

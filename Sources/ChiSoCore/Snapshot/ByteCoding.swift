@@ -1,0 +1,64 @@
+/// Little-endian bytes appended to a buffer: how the warehouse's binary snapshots are written.
+/// A hand-written codec because the snapshot holds millions of fixed-layout records that must encode
+/// and decode at memory speed; no schema library is needed for a format that only chiso reads.
+package struct ByteWriter: Sendable {
+    /// The bytes written so far.
+    package private(set) var bytes: [UInt8] = []
+
+    package init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    @inline(__always) package mutating func u8(_ v: UInt8) { bytes.append(v) }
+    @inline(__always) package mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
+    @inline(__always) package mutating func u32(_ v: UInt32) {
+        bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8((v >> 8) & 0xFF))
+        bytes.append(UInt8((v >> 16) & 0xFF)); bytes.append(UInt8(v >> 24))
+    }
+    @inline(__always) package mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
+    /// A length-prefixed byte string (32-bit length).
+    package mutating func data(_ field: FieldBytes) {
+        u32(UInt32(truncatingIfNeeded: field.count))
+        bytes.append(contentsOf: field)
+    }
+    /// A length-prefixed UTF-8 string.
+    package mutating func string(_ s: String) {
+        FieldBytes.of(s) { data($0) }
+    }
+}
+
+/// Reads what ``ByteWriter`` wrote, bounds-checked: a truncated or corrupt snapshot gives `nil`, never a
+/// crash (the caller then rebuilds from the warehouse's tables).
+package struct ByteReader {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// True when every byte was read.
+    package var atEnd: Bool { offset == bytes.count }
+
+    @inline(__always) package mutating func u8() -> UInt8? {
+        guard offset < bytes.count else { return nil }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+    @inline(__always) package mutating func u16() -> UInt16? {
+        guard offset + 2 <= bytes.count else { return nil }
+        defer { offset += 2 }
+        return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+    }
+    @inline(__always) package mutating func u32() -> UInt32? {
+        guard offset + 4 <= bytes.count else { return nil }
+        defer { offset += 4 }
+        return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
+    }
+    @inline(__always) package mutating func i32() -> Int32? { u32().map { Int32(bitPattern: $0) } }
+    /// A length-prefixed byte string, passed to `body` without copying; nil past the end.
+    package mutating func data<R>(_ body: (FieldBytes) throws -> R) rethrows -> R? {
+        guard let n = u32().map(Int.init), offset + n <= bytes.count else { return nil }
+        defer { offset += n }
+        let start = offset
+        return try FieldBytes.of(bytes, range: start..<start + n, body)
+    }
+    /// A length-prefixed UTF-8 string (invalid UTF-8 repaired).
+    package mutating func string() -> String? { data { $0.string } }
+}

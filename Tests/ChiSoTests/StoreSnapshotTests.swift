@@ -1,0 +1,95 @@
+import Testing
+@testable import ChiSo
+@testable import ChiSoCore
+
+/// The stored dossier state: it decodes to the store it was made from, refuses bytes it did not write,
+/// and the comparison that drives incremental writes finds exactly the positions that changed.
+@Suite struct StoreSnapshotTests {
+    /// `count` dossiers over a registry of 3 units, every third with links.
+    func store(_ count: Int, prefix: String = "HS-") -> DossierStore {
+        var s = DossierStore()
+        for i in 0..<count {
+            s.upsert(id: "\(prefix)\(i)", Dossier(unit: i % 3, received: Day(19_000 + i % 400), due: i % 5 == 0 ? nil : Day(19_010 + i % 400),
+                                                  finished: i % 7 == 0 ? nil : Day(19_005 + i % 400), status: .accepted,
+                                                  channel: i % 2 == 0 ? .online : .direct, fullOnline: i % 4 == 0,
+                                                  feeRequired: i % 6 == 0, paidOnline: i % 12 == 0, ref: RowRef(file: i % 2, line: i + 2)))
+            if i % 3 == 0 {
+                s.links[i].late = RowRef(file: FileIDs.id(.late, 0), line: i + 2)
+                s.links[i].apology = i % 2 == 0
+                s.links[i].postalReturn = RowRef(file: FileIDs.id(.postal, 1), line: i + 3)
+                s.links[i].returnDelivered = true
+                s.links[i].digitized = RowRef(file: FileIDs.id(.digitized, 0), line: i + 4)
+                s.links[i].eSigned = true
+            }
+        }
+        return s
+    }
+
+    func encode(_ s: DossierStore) -> (index: [UInt8], chunks: [[UInt8]]) {
+        (StoreSnapshot.encodeIndex(s), (0..<StoreSnapshot.chunkCount(s.dossiers.count)).map { StoreSnapshot.encode(s, chunk: $0) })
+    }
+
+    @Test func aStoreComesBackWholeAcrossChunks() throws {
+        let s = store(StoreSnapshot.chunkSize + 1_000)  // two chunks, the second partly filled
+        let (index, chunks) = encode(s)
+        #expect(chunks.count == 2)
+        let back = try #require(StoreSnapshot.decode(index: index, chunks: chunks, count: s.dossiers.count, units: 3))
+        #expect(back.dossiers == s.dossiers)
+        #expect(back.links == s.links)
+        for i in [0, 1, 65_535, 65_536, s.dossiers.count - 1] { #expect(back.id(i) == s.id(i)) }
+        // The restored id table finds every id and takes new ones.
+        var grown = back
+        #expect(FieldBytes.of("HS-65536") { grown.index(of: $0) } == 65_536)
+        grown.upsert(id: "MOI-1", s.dossiers[0])
+        #expect(FieldBytes.of("MOI-1") { grown.index(of: $0) } == s.dossiers.count)
+        #expect(encode(store(0)).chunks.isEmpty)
+        #expect(StoreSnapshot.decode(index: encode(store(0)).index, chunks: [], count: 0, units: 3)?.dossiers.isEmpty == true)
+    }
+
+    @Test func bytesItDidNotWriteAreRefusedNotTrusted() {
+        let s = store(500)
+        let (index, chunks) = encode(s)
+        // Truncated anywhere, a chunk or the index: nil, never a crash.
+        for cut in [0, 1, 9, 13, 40, chunks[0].count / 2, chunks[0].count - 1] {
+            #expect(StoreSnapshot.decode(index: index, chunks: [Array(chunks[0].prefix(cut))], count: 500, units: 3) == nil)
+        }
+        for cut in [0, 5, 9, index.count / 2, index.count - 1] {
+            #expect(StoreSnapshot.decode(index: Array(index.prefix(cut)), chunks: chunks, count: 500, units: 3) == nil)
+        }
+        // Another count, a unit the registry does not have, a status chiso never writes, an id twice.
+        #expect(StoreSnapshot.decode(index: index, chunks: chunks, count: 499, units: 3) == nil)
+        #expect(StoreSnapshot.decode(index: index, chunks: chunks, count: 500, units: 2) == nil)
+        var status = chunks[0]
+        status[13 + 20] = 200  // the first dossier's status byte
+        #expect(StoreSnapshot.decode(index: index, chunks: [status], count: 500, units: 3) == nil)
+        // An index whose slots name one key twice (and so another never): refused. Slots start at byte 9.
+        let filled = stride(from: 9, to: 9 + 4 * 700, by: 4).filter { index[$0..<$0 + 4] != [0, 0, 0, 0] }
+        var twice = index
+        twice.replaceSubrange(filled[1]..<filled[1] + 4, with: index[filled[0]..<filled[0] + 4])
+        #expect(StoreSnapshot.decode(index: twice, chunks: chunks, count: 500, units: 3) == nil)
+        var named = index
+        named.replaceSubrange(filled[0]..<filled[0] + 4, with: [0xFF, 0xFF, 0, 0])  // a key that does not exist
+        #expect(StoreSnapshot.decode(index: named, chunks: chunks, count: 500, units: 3) == nil)
+        // Extra bytes after a chunk's last dossier.
+        #expect(StoreSnapshot.decode(index: index, chunks: [chunks[0] + [0]], count: 500, units: 3) == nil)
+    }
+
+    @Test func theComparisonFindsExactlyWhatChanged() {
+        let old = store(1_000)
+        var new = old
+        // A replaced duplicate in place, a link changed, two appended dossiers.
+        new.dossiers[10].ref = RowRef(file: 1, line: 99)
+        new.links[300].returnDelivered = false
+        new.upsert(id: "MOI-1", old.dossiers[0])
+        new.upsert(id: "MOI-2", old.dossiers[1])
+        #expect(StoreDiff.dossiers(old, dossiers: new.dossiers, ids: new.ids) == [10..<11, 1_000..<1_002])
+        let links = StoreDiff.links(old, new)
+        #expect(links.late == [1_000..<1_002])
+        #expect(links.postal == [300..<301, 1_000..<1_002])
+        #expect(links.digitized == [1_000..<1_002])
+        // A store of other ids at the same positions differs everywhere; a shorter one at its tail.
+        #expect(StoreDiff.dossiers(old, dossiers: store(1_000, prefix: "X-").dossiers, ids: store(1_000, prefix: "X-").ids) == [0..<1_000])
+        #expect(StoreDiff.dossiers(old, dossiers: store(900).dossiers, ids: store(900).ids) == [900..<1_000])
+        #expect(StoreDiff.dossiers(old, dossiers: old.dossiers, ids: old.ids).isEmpty)
+    }
+}
