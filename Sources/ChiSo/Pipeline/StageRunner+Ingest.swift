@@ -165,6 +165,10 @@ extension StageRunner {
         // Per linked source, the positions whose rows changed (nil: rewrite the period's rows).
         let linkChanges = failed ? nil : stored.map { StoreDiff.links($0.store, store) }
         let nextStamp = stamp(true)
+        // The stored state's new chunks, encoded here while the writer is still busy with the dossiers.
+        let snapshot = failed || !exportsRun ? nil : Warehouse.snapshotWrite(store, previous: stored, changed: dossierChanges.map { d in
+            linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d
+        })
         let rest: (any SQLSession) throws -> Void = { db in
             for stage in stages where stage.isIngest && runs.contains(stage) {
                 let source = stage.source!
@@ -191,10 +195,9 @@ extension StageRunner {
                 try Warehouse.saveStageState(db, key, stage: stage.rawValue, fingerprint: planned[stage]!.fingerprint, run: runID,
                                              rows: stageFiles.reduce(0) { $0 + $1.rows })
             }
-            if exportsRun {
+            if let snapshot {
                 let started = Date()
-                let touched = dossierChanges.map { d in linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d }
-                try Warehouse.saveDossierSnapshot(db, key, store, stamp: nextStamp, previous: stored, changed: touched)
+                try Warehouse.saveDossierSnapshot(db, key, snapshot, stamp: nextStamp)
                 StageRunner.trace("dossier state saved in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             }
         }

@@ -2,54 +2,98 @@ import GRDB
 import GRDBSQLite
 
 /// A prepared INSERT bound through SQLite's C API, for the tables that take one row per dossier:
-/// no `StatementArguments` array, no `String` per value. Used inside a GRDB transaction.
+/// no `StatementArguments` array, no `String` per value. Rows are gathered ``batch`` at a time and go in
+/// with one multi-row statement (`VALUES (…), (…), …`), which spares SQLite most of its per-statement
+/// work; a last partial batch goes row by row. Used inside a GRDB transaction.
 final class BulkInsert: SQLBulkWriter {
-    private let statement: Statement
-    private let handle: OpaquePointer
-    private var column: Int32 = 1
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// Rows per multi-row statement.
+    static let batch = 32
+    private let many: Statement
+    private let one: Statement
+    private let width: Int
+    /// The values of the rows gathered so far, in column order; text and blobs point into `bytes`, which
+    /// starts with one byte of its own so that an empty value still has an address (bound as '', not NULL).
+    private var cells: [Cell] = []
+    private var bytes: [UInt8] = [0]
 
-    init(_ db: Database, sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
-        handle = statement.sqliteStatement
+    private enum Cell {
+        case int(Int64), real(Double), null, text(Int, Int), blob(Int, Int)
     }
 
-    @inline(__always) func int(_ v: Int) { sqlite3_bind_int64(handle, column, Int64(v)); column += 1 }
-    @inline(__always) func real(_ v: Double) { sqlite3_bind_double(handle, column, v); column += 1 }
-    @inline(__always) func bool(_ v: Bool) { sqlite3_bind_int64(handle, column, v ? 1 : 0); column += 1 }
-    @inline(__always) func null() { sqlite3_bind_null(handle, column); column += 1 }
+    init(_ db: Database, table: String, columns: [String]) throws {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        many = try db.makeStatement(sql: head + Array(repeating: row, count: BulkInsert.batch).joined(separator: ", "))
+        one = try db.makeStatement(sql: head + row)
+        width = columns.count
+        cells.reserveCapacity(width * BulkInsert.batch)
+    }
 
-    /// Binds UTF-8 bytes (copied by SQLite).
+    @inline(__always) func int(_ v: Int) { cells.append(.int(Int64(v))) }
+    @inline(__always) func real(_ v: Double) { cells.append(.real(v)) }
+    @inline(__always) func bool(_ v: Bool) { cells.append(.int(v ? 1 : 0)) }
+    @inline(__always) func null() { cells.append(.null) }
+
+    /// UTF-8 bytes, copied.
     @inline(__always) func text(bytes field: FieldBytes) {
-        field.withUnsafeBuffer { text($0) }
-    }
-
-    @inline(__always) private func text(_ bytes: UnsafeBufferPointer<UInt8>) {
-        _ = bytes.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(handle, column, $0.baseAddress, Int32($0.count), BulkInsert.transient) }
-        column += 1
-    }
-
-    func blob(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { sqlite3_bind_blob(handle, column, $0.baseAddress, Int32($0.count), BulkInsert.transient) }
-        column += 1
+        cells.append(.text(bytes.count, field.count))
+        bytes.append(contentsOf: field)
     }
 
     func text(_ s: String) {
-        var copy = s
-        copy.withUTF8 { text($0) }
+        FieldBytes.of(s) { text(bytes: $0) }
     }
 
-    /// Inserts the bound row and resets the statement for the next one.
+    func blob(_ data: [UInt8]) {
+        cells.append(.blob(bytes.count, data.count))
+        bytes.append(contentsOf: data)
+    }
+
+    /// Ends the row; a full batch is inserted.
     func endRow() throws {
-        column = 1
-        let rc = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        guard rc == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))
+        guard cells.count == width * BulkInsert.batch else { return }
+        try insert(many.sqliteStatement, cells.indices)
+        cells.removeAll(keepingCapacity: true)
+        bytes.removeSubrange(1...)
+    }
+
+    /// Inserts the rows of a last, partial batch one by one.
+    func finish() throws {
+        for start in stride(from: 0, to: cells.count, by: width) {
+            try insert(one.sqliteStatement, start..<start + width)
+        }
+        cells.removeAll(keepingCapacity: true)
+        bytes.removeSubrange(1...)
+        // The statements keep pointers to `bytes` until rebound: forget them.
+        sqlite3_clear_bindings(many.sqliteStatement)
+        sqlite3_clear_bindings(one.sqliteStatement)
+    }
+
+    /// Binds `cells[range]` to the statement's parameters in order and runs it. The values are bound
+    /// without a copy (`SQLITE_STATIC`): `bytes` stays put until the statement has run.
+    private func insert(_ statement: OpaquePointer, _ range: Range<Int>) throws {
+        try bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress!  // never empty (the leading byte)
+            var p: Int32 = 1
+            for cell in cells[range] {
+                switch cell {
+                case let .int(v): sqlite3_bind_int64(statement, p, v)
+                case let .real(v): sqlite3_bind_double(statement, p, v)
+                case .null: sqlite3_bind_null(statement, p)
+                case let .text(at, n):
+                    sqlite3_bind_text(statement, p, base.advanced(by: at).assumingMemoryBound(to: CChar.self), Int32(n), nil)
+                case let .blob(at, n):
+                    sqlite3_bind_blob(statement, p, base.advanced(by: at), Int32(n), nil)
+                }
+                p += 1
+            }
+            let rc = sqlite3_step(statement)
+            sqlite3_reset(statement)
+            guard rc == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))
+            }
         }
     }
-
-    func finish() throws {}
 }
 
 /// Reads a SELECT row by row through SQLite's C API.

@@ -36,18 +36,24 @@ extension Warehouse {
         }
     }
 
-    /// Writes the snapshot of `store` under `stamp`, only the chunks that differ from `previous`; with
-    /// `changed` (the positions that differ from it), only the chunks holding one are encoded to compare.
-    static func saveDossierSnapshot(_ db: any SQLSession, _ key: PeriodKey, _ store: DossierStore, stamp: String,
-                                    previous: StoredDossiers?, changed: [Range<Int>]? = nil) throws {
-        let period = try periodID(db, key)
+    /// What a save of the stored state writes: made before the transaction (it is the CPU part, done while
+    /// the writer is busy), applied inside it by ``saveDossierSnapshot(_:_:_:stamp:)``.
+    struct SnapshotWrite: Sendable {
+        /// Dossiers in the store, and chunks they take.
+        let dossiers: Int, chunks: Int
+        /// Chunks to (re)write, with their bytes; -1 is the id index.
+        let writes: [(chunk: Int, bytes: [UInt8])]
+        /// True when no stored state was used: every old chunk goes.
+        let replaceAll: Bool
+        /// Chunks the old state had beyond the new count.
+        let dropFrom: Int?
+    }
+
+    /// The chunks of `store` that differ from `previous`'s; with `changed` (the positions that differ
+    /// from it), only the chunks holding one are encoded and compared.
+    static func snapshotWrite(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?) -> SnapshotWrite {
         let count = StoreSnapshot.chunkCount(store.dossiers.count)
         let known = previous?.chunks.count ?? 0
-        if previous == nil {
-            try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ?", [period])
-        } else if known > count {
-            try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= ?", [period, count])
-        }
         var candidates = Set(-1..<count)
         if let changed, previous != nil {
             candidates = [-1]
@@ -55,32 +61,40 @@ extension Warehouse {
                 candidates.formUnion(r.lowerBound / StoreSnapshot.chunkSize...(r.upperBound - 1) / StoreSnapshot.chunkSize)
             }
         }
-        var changed: [(Int, [UInt8])] = []
+        var writes: [(chunk: Int, bytes: [UInt8])] = []
         for k in candidates.sorted() where k < count {
             let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
-            if let previous, k < known {
-                if (k < 0 ? previous.index : previous.chunks[k]) == bytes { continue }
+            if let previous, k < known, (k < 0 ? previous.index : previous.chunks[k]) == bytes { continue }
+            writes.append((k, bytes))
+        }
+        return SnapshotWrite(dossiers: store.dossiers.count, chunks: count, writes: writes, replaceAll: previous == nil,
+                             dropFrom: known > count ? count : nil)
+    }
+
+    /// Applies `write` under `stamp`.
+    static func saveDossierSnapshot(_ db: any SQLSession, _ key: PeriodKey, _ write: SnapshotWrite, stamp: String) throws {
+        let period = try periodID(db, key)
+        if write.replaceAll {
+            try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ?", [period])
+        } else {
+            if let from = write.dropFrom {
+                try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= ?", [period, from])
+            }
+            for (k, _) in write.writes {
                 try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
             }
-            changed.append((k, bytes))
         }
-        let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data"])
-        for (k, bytes) in changed {
+        // One statement per chunk, so that a bulk writer never holds more than one chunk's bytes.
+        for (k, bytes) in write.writes {
+            let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data"])
             insert.int(period); insert.int(k); insert.blob(bytes)
             try insert.endRow()
+            try insert.finish()
         }
-        try insert.finish()
         try db.execute("""
             INSERT INTO dossier_snapshot (period_id, stamp, dossiers, chunks) VALUES (?, ?, ?, ?)
             ON CONFLICT (period_id) DO UPDATE SET stamp = excluded.stamp, dossiers = excluded.dossiers, chunks = excluded.chunks
-            """, [period, stamp, store.dossiers.count, count])
-    }
-
-    /// Forgets the snapshot of `key` (a run that changed the tables without writing one).
-    static func dropDossierSnapshot(_ db: any SQLSession, _ key: PeriodKey) throws {
-        let period = try periodID(db, key)
-        try db.execute("DELETE FROM dossier_snapshot WHERE period_id = ?", [period])
-        try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ?", [period])
+            """, [period, stamp, write.dossiers, write.chunks])
     }
 
     /// Beyond this share of a period's rows, rewriting the whole period is cheaper than row ranges.

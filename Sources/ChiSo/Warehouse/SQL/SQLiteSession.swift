@@ -37,8 +37,7 @@ final class SQLiteSession: SQLSession {
     }
 
     func bulkWriter(table: String, columns: [String]) throws -> any SQLBulkWriter {
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        return try BulkInsert(db, sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(marks))")
+        try BulkInsert(db, table: table, columns: columns)
     }
 
     func replacePeriodRows(table: String, periodID: Int) throws -> String {
