@@ -57,10 +57,10 @@ extension StageRunner {
             let (files, ids) = try warehouse.loadExportFiles(key)
             for (file, id) in zip(files, ids) where file.source == .dossiers { result.append(file, id: id) }
             result.store = stored.store
-            // Room for the new files' rows up front (one copy of the stored arrays, no regrowth).
+            // Room for the new files' rows up front (one copy of the stored arrays, no regrowth); the id
+            // table keeps its slots (it grows by itself past three-quarters full, rather than rehashing now).
             let bytes = try appended.reduce(0) { $0 + (try hash($1).size) }
-            let count = stored.store.dossiers.count
-            result.store.reserve(count + bytes / 150 + 1024, expected: count + bytes / 250 + 1024)
+            result.store.reserve(stored.store.dossiers.count + bytes / 150 + 1024, expected: 0)
             result.findings = try warehouse.loadFindings(key, stage: Stage.ingestDossiers.rawValue)
             for path in appended { ingestor.ingestDossiers(path, into: &result) }
             for stage in linkedRuns {

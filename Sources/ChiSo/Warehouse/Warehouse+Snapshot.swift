@@ -7,14 +7,13 @@ extension Warehouse {
     struct StoredDossiers {
         /// The store, decoded.
         var store: DossierStore
-        /// Its chunks as stored, so that a save rewrites only those that change.
-        var chunks: [[UInt8]]
-        /// Its id index as stored.
-        var index: [UInt8]
+        /// The SHA-256 of each chunk as stored (-1: the id index), so that a save rewrites only those that change.
+        var hashes: [Int: String]
     }
 
     /// The snapshot of `key`'s dossiers if it was written with `stamp` (the export stages' fingerprints
-    /// now in `stage_state`) and decodes whole over a registry of `units` rows; nil otherwise.
+    /// now in `stage_state`) and decodes whole over a registry of `units` rows; nil otherwise. The chunks
+    /// decode on both cores.
     func loadDossierSnapshot(_ key: PeriodKey, stamp: String, units: Int) throws -> StoredDossiers? {
         try read { db in
             guard let period: Int = try db.value("SELECT id FROM periods WHERE pipeline = ? AND period = ?", [key.pipeline, key.period]),
@@ -22,17 +21,27 @@ extension Warehouse {
                   header["stamp"] as String == stamp
             else { return nil }
             let count: Int = header["dossiers"], expected: Int = header["chunks"]
+            guard expected == StoreSnapshot.chunkCount(count) else { return nil }
             // Chunk -1 is the id index, then the chunks of positions from 0.
-            var chunks: [[UInt8]] = [], index: [UInt8]?
-            try db.scan("SELECT chunk, data FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
+            var chunks: [[UInt8]] = [], index: [UInt8]?, hashes: [Int: String] = [:]
+            try db.scan("SELECT chunk, data, sha256 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
                 let k = row.int(0)
-                if k == -1 { index = row.blob(1) } else if k == chunks.count { chunks.append(row.blob(1)) }
+                if k == -1 { index = row.blob(1) } else if k == chunks.count { chunks.append(row.blob(1)) } else { return }
+                hashes[k] = row.string(2)
             }
-            let read = Date()
-            guard let index, chunks.count == expected,
-                  let store = StoreSnapshot.decode(index: index, chunks: chunks, count: count, units: units) else { return nil }
-            StageRunner.trace("snapshot decoded in \(String(format: "%.3f", Date().timeIntervalSince(read))) s")
-            return StoredDossiers(store: store, chunks: chunks, index: index)
+            guard let index, chunks.count == expected else { return nil }
+            let started = Date()
+            let parts = Decoded(count: chunks.count)
+            do {
+                let loaded = chunks
+                chunks = []
+                DispatchQueue.concurrentPerform(iterations: loaded.count) { k in
+                    parts.set(k, StoreSnapshot.decode(chunk: loaded[k], k, count: count, units: units))
+                }
+            }
+            guard let decoded = parts.all(), let store = StoreSnapshot.assemble(decoded, index: index, count: count) else { return nil }
+            StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
+            return StoredDossiers(store: store, hashes: hashes)
         }
     }
 
@@ -41,8 +50,8 @@ extension Warehouse {
     struct SnapshotWrite: Sendable {
         /// Dossiers in the store, and chunks they take.
         let dossiers: Int, chunks: Int
-        /// Chunks to (re)write, with their bytes; -1 is the id index.
-        let writes: [(chunk: Int, bytes: [UInt8])]
+        /// Chunks to (re)write, with their bytes and SHA-256; -1 is the id index.
+        let writes: [(chunk: Int, bytes: [UInt8], sha256: String)]
         /// True when no stored state was used: every old chunk goes.
         let replaceAll: Bool
         /// Chunks the old state had beyond the new count.
@@ -53,7 +62,7 @@ extension Warehouse {
     /// from it), only the chunks holding one are encoded and compared.
     static func snapshotWrite(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?) -> SnapshotWrite {
         let count = StoreSnapshot.chunkCount(store.dossiers.count)
-        let known = previous?.chunks.count ?? 0
+        let known = (previous?.hashes.count ?? 1) - 1  // chunks 0..<known, beside the index
         var candidates = Set(-1..<count)
         if let changed, previous != nil {
             candidates = [-1]
@@ -61,11 +70,12 @@ extension Warehouse {
                 candidates.formUnion(r.lowerBound / StoreSnapshot.chunkSize...(r.upperBound - 1) / StoreSnapshot.chunkSize)
             }
         }
-        var writes: [(chunk: Int, bytes: [UInt8])] = []
+        var writes: [(chunk: Int, bytes: [UInt8], sha256: String)] = []
         for k in candidates.sorted() where k < count {
             let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
-            if let previous, k < known, (k < 0 ? previous.index : previous.chunks[k]) == bytes { continue }
-            writes.append((k, bytes))
+            let sha = Hashing.sha256(Data(bytes))
+            if let previous, k < known, previous.hashes[k] == sha { continue }
+            writes.append((k, bytes, sha))
         }
         return SnapshotWrite(dossiers: store.dossiers.count, chunks: count, writes: writes, replaceAll: previous == nil,
                              dropFrom: known > count ? count : nil)
@@ -80,14 +90,14 @@ extension Warehouse {
             if let from = write.dropFrom {
                 try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= ?", [period, from])
             }
-            for (k, _) in write.writes {
+            for (k, _, _) in write.writes {
                 try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
             }
         }
         // One statement per chunk, so that a bulk writer never holds more than one chunk's bytes.
-        for (k, bytes) in write.writes {
-            let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data"])
-            insert.int(period); insert.int(k); insert.blob(bytes)
+        for (k, bytes, sha) in write.writes {
+            let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256"])
+            insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
             try insert.endRow()
             try insert.finish()
         }
@@ -109,5 +119,21 @@ extension Warehouse {
             try db.execute("DELETE FROM \(target) WHERE period_id = ? AND position >= ? AND position < ?", [period, r.lowerBound, r.upperBound])
         }
         return target
+    }
+}
+
+/// Chunks decoded on several cores, one slot each; nil when any failed.
+private final class Decoded: @unchecked Sendable {
+    private var parts: [StoreSnapshot.Part?]
+    private var failed = false
+    private let lock = NSLock()
+    init(count: Int) { parts = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ part: StoreSnapshot.Part?) {
+        lock.lock(); defer { lock.unlock() }
+        if let part { parts[k] = part } else { failed = true }
+    }
+    func all() -> [StoreSnapshot.Part]? {
+        lock.lock(); defer { lock.unlock() }
+        return failed ? nil : parts.map { $0! }
     }
 }

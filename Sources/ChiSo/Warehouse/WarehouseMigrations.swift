@@ -236,7 +236,7 @@ enum WarehouseMigrations {
         CREATE TABLE dossier_snapshot (
           period_id INTEGER PRIMARY KEY, stamp TEXT NOT NULL, dossiers INTEGER NOT NULL, chunks INTEGER NOT NULL);
         CREATE TABLE dossier_snapshot_chunks (
-          period_id INTEGER NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL,
+          period_id INTEGER NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, sha256 TEXT NOT NULL,
           PRIMARY KEY (period_id, chunk));
         """)
 }

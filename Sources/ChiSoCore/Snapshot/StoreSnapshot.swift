@@ -33,29 +33,65 @@ package enum StoreSnapshot {
         return w.bytes
     }
 
-    /// The store back from its index and chunks in order; nil when they are not a whole, well-formed
-    /// snapshot of `count` dossiers over a registry of `units` rows (the caller then reads the tables).
-    package static func decode(index: [UInt8], chunks: [[UInt8]], count: Int, units: Int) -> DossierStore? {
-        guard chunks.count == chunkCount(count) else { return nil }
+    /// One chunk decoded: its dossiers, links and ids (keys one after another in `arena`, each starting at
+    /// `starts`, counted from the chunk's own first byte).
+    package struct Part: Sendable {
+        var dossiers: [Dossier] = []
+        var links: [DossierLinks] = []
+        var arena: [UInt8] = []
+        var starts: [UInt32] = []
+    }
+
+    /// Chunk `k` of a snapshot of `count` dossiers over a registry of `units` rows; nil when it is not
+    /// one chiso wrote (chunks decode independently, so a caller may decode them on several cores).
+    package static func decode(chunk bytes: [UInt8], _ k: Int, count: Int, units: Int) -> Part? {
+        var r = ByteReader(bytes)
+        guard r.u32() == magic, r.u8() == version, r.u32() == UInt32(k * chunkSize),
+              let n = r.u32().map(Int.init), n == min(chunkSize, count - k * chunkSize) else { return nil }
+        var part = Part()
+        part.dossiers.reserveCapacity(n); part.links.reserveCapacity(n); part.starts.reserveCapacity(n)
+        part.arena.reserveCapacity(max(0, bytes.count - n * 52))
+        for _ in 0..<n {
+            guard let d = Dossier(from: &r, units: units), let l = DossierLinks(from: &r),
+                  r.data({ (id: FieldBytes) -> Bool in
+                      part.starts.append(UInt32(part.arena.count)); part.arena.append(contentsOf: id); return true
+                  }) == true
+            else { return nil }
+            part.dossiers.append(d)
+            part.links.append(l)
+        }
+        return r.atEnd ? part : nil
+    }
+
+    /// The store from its decoded chunks in order and its index; nil when they do not fit together.
+    package static func assemble(_ parts: [Part], index: [UInt8], count: Int) -> DossierStore? {
+        guard parts.reduce(0, { $0 + $1.dossiers.count }) == count,
+              parts.reduce(0, { $0 + $1.arena.count }) < Int(UInt32.max) else { return nil }
         var dossiers: [Dossier] = [], links: [DossierLinks] = [], arena: [UInt8] = [], starts: [UInt32] = []
         dossiers.reserveCapacity(count); links.reserveCapacity(count); starts.reserveCapacity(count)
-        arena.reserveCapacity(chunks.reduce(0) { $0 + $1.count } - count * 52)
-        for (k, chunk) in chunks.enumerated() {
-            var r = ByteReader(chunk)
-            guard r.u32() == magic, r.u8() == version, r.u32() == UInt32(k * chunkSize),
-                  let n = r.u32().map(Int.init), n == min(chunkSize, count - k * chunkSize) else { return nil }
-            for _ in 0..<n {
-                guard let d = Dossier(from: &r, units: units), let l = DossierLinks(from: &r), arena.count < Int(UInt32.max),
-                      r.data({ (id: FieldBytes) -> Bool in starts.append(UInt32(arena.count)); arena.append(contentsOf: id); return true }) == true
-                else { return nil }
-                dossiers.append(d)
-                links.append(l)
-            }
-            guard r.atEnd else { return nil }
+        arena.reserveCapacity(parts.reduce(0) { $0 + $1.arena.count })
+        for part in parts {
+            let base = UInt32(arena.count)
+            dossiers += part.dossiers
+            links += part.links
+            starts += part.starts.map { $0 + base }
+            arena += part.arena
         }
         var r = ByteReader(index)
         guard r.u32() == magic, r.u8() == version, let ids = ByteTable(arena: arena, starts: starts, index: &r), r.atEnd
         else { return nil }
         return DossierStore(ids: ids, dossiers: dossiers, links: links)
+    }
+
+    /// The store back from its index and chunks in order, on one core; nil when they are not a whole,
+    /// well-formed snapshot of `count` dossiers over a registry of `units` rows.
+    package static func decode(index: [UInt8], chunks: [[UInt8]], count: Int, units: Int) -> DossierStore? {
+        guard chunks.count == chunkCount(count) else { return nil }
+        var parts: [Part] = []
+        for (k, chunk) in chunks.enumerated() {
+            guard let part = decode(chunk: chunk, k, count: count, units: units) else { return nil }
+            parts.append(part)
+        }
+        return assemble(parts, index: index, count: count)
     }
 }
