@@ -14,7 +14,8 @@ enum PostgresSchema {
     static let migrationLockKey: Int64 = 0x6368_6973_6f5f_6d67  // "chiso_mg"
 
     /// SQLite's statements in PostgreSQL's words: 64-bit integers, doubles, identity keys, the four
-    /// per-dossier tables partitioned, day numbers shown as dates, findings kept in insertion order.
+    /// per-dossier tables partitioned, day numbers shown as dates, findings kept in insertion order, the
+    /// stored state's chunks uncompressed.
     static func translate(_ sqlite: String) -> String {
         var s = sqlite
         let rules: [(String, String)] = [
@@ -26,6 +27,10 @@ enum PostgresSchema {
             (#"\) WITHOUT ROWID;"#, ") PARTITION BY LIST (period_id);"),
             (#"date\(([a-z_.]+) \* 86400, 'unixepoch'\)"#, "(DATE '1970-01-01' + ($1)::int)"),
             (#"CREATE TABLE findings \("#, "CREATE TABLE findings (\n  seq BIGINT GENERATED ALWAYS AS IDENTITY,"),
+            // The stored state's chunks are already dense binary: kept out of line without compression,
+            // which would otherwise cost more than the write itself.
+            (#"(CREATE TABLE dossier_snapshot_chunks \([^;]*\);)"#,
+             "$1\n        ALTER TABLE dossier_snapshot_chunks ALTER COLUMN data SET STORAGE EXTERNAL;"),
         ]
         for (pattern, template) in rules {
             s = s.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
