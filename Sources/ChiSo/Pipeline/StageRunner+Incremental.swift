@@ -3,6 +3,59 @@
 /// as they were when no row of theirs can link, unlink or compare differently. Each rule below says why
 /// the result is the one a cold run over the same files gives (a test checks it).
 extension StageRunner {
+    /// The linked sources an appending run keeps as stored: their files and findings.
+    struct KeptLinks {
+        var sources: Set<SourceKind> = []
+        var findings: [Finding] = []
+        var files: [(FileReport, Int)] = []
+    }
+
+    /// The dossier side of the ingest, the one way that applies: new files appended to the stored state;
+    /// every dossier file read; or, when only linked sources run, the stored state (else the tables)
+    /// with those sources' links cleared to be read again.
+    func readDossiers(into result: inout IngestResult, runs: Set<Stage>, linkedRuns: [Stage], planned: [Stage: PlannedStage],
+                      stored: Warehouse.StoredDossiers?, registry: UnitRegistry, ingestor: Ingestor) throws -> KeptLinks {
+        var kept = KeptLinks()
+        let appended = try runs.contains(.ingestDossiers) && stored != nil ? appendedDossierFiles(planned[.ingestDossiers]!) : nil
+        if let appended, let stored {
+            // New files after the old ones: the stored state, then just the new files, in order.
+            let (files, ids) = try warehouse.loadExportFiles(key)
+            for (file, id) in zip(files, ids) where file.source == .dossiers { result.append(file, id: id) }
+            result.store = stored.store
+            // Room for the new files' rows up front (one copy of the stored arrays, no regrowth); the id
+            // table keeps its slots (it grows by itself past three-quarters full, rather than rehashing now).
+            let bytes = try appended.reduce(0) { $0 + (try hash($1).size) }
+            result.store.reserve(stored.store.dossiers.count + bytes / 150 + 1024, expected: 0)
+            result.findings = try warehouse.loadFindings(key, stage: Stage.ingestDossiers.rawValue)
+            for path in appended { ingestor.ingestDossiers(path, into: &result) }
+            for stage in linkedRuns {
+                let old = try warehouse.loadFindings(key, stage: stage.rawValue)
+                if keepsLinks(planned[stage]!, old: stored.store, new: result.store, findings: old) {
+                    kept.sources.insert(stage.source!)
+                    kept.findings += old
+                } else {
+                    clearLinks(stage.source!, in: &result.store)
+                }
+            }
+            for (file, id) in zip(files, ids) where kept.sources.contains(file.source) { kept.files.append((file, id)) }
+            trace("appended \(appended.count) dossier file(s) to the stored state; linked sources kept: \(kept.sources.map(\.rawValue).sorted())")
+        } else if runs.contains(.ingestDossiers) {
+            // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
+            // grow by copying (which would briefly hold them twice).
+            let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
+            ingestor.ingestDossierFiles(try sourceFiles(.ingestDossiers), into: &result,
+                                        reserve: (bytes / 150 + 1024, bytes / 250 + 1024))
+        } else if !linkedRuns.isEmpty {
+            // The files of the sources read again are read anew (their ids restart at their source's first).
+            let (files, ids) = try warehouse.loadExportFiles(key)
+            let rereading = Set(linkedRuns.map { $0.source! })
+            for (file, id) in zip(files, ids) where !rereading.contains(file.source) { result.append(file, id: id) }
+            result.store = try stored?.store ?? warehouse.loadDossiers(key, registry: registry)
+            for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
+        }
+        return kept
+    }
+
     /// The new dossier files, when the dossier stage's inputs are those of its last run plus files that
     /// sort after every old one (so that reading them last into the stored state is reading them in
     /// order); nil otherwise (any other change, a forced run, no state).

@@ -36,7 +36,6 @@ extension StageRunner {
         var ingestor = Ingestor(config: config, registry: registry)
         ingestor.knownHashes = fileHashes.mapValues(\.sha256)
         var result = IngestResult()
-        var keptFindings: [Finding] = [], keptFiles: [(FileReport, Int)] = []
         let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
         let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
         let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
@@ -49,45 +48,8 @@ extension StageRunner {
         let stored = exportsRun && !runs.contains(.ingestUnits)
             ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count) : nil
         trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
-        let appended = try runs.contains(.ingestDossiers) && stored != nil ? appendedDossierFiles(planned[.ingestDossiers]!) : nil
-        // Linked sources whose rows, links and findings stay as stored (see `keepsLinks`).
-        var kept: Set<SourceKind> = []
-        if let appended, let stored {
-            // New files after the old ones: the stored state, then just the new files, in order.
-            let (files, ids) = try warehouse.loadExportFiles(key)
-            for (file, id) in zip(files, ids) where file.source == .dossiers { result.append(file, id: id) }
-            result.store = stored.store
-            // Room for the new files' rows up front (one copy of the stored arrays, no regrowth); the id
-            // table keeps its slots (it grows by itself past three-quarters full, rather than rehashing now).
-            let bytes = try appended.reduce(0) { $0 + (try hash($1).size) }
-            result.store.reserve(stored.store.dossiers.count + bytes / 150 + 1024, expected: 0)
-            result.findings = try warehouse.loadFindings(key, stage: Stage.ingestDossiers.rawValue)
-            for path in appended { ingestor.ingestDossiers(path, into: &result) }
-            for stage in linkedRuns {
-                let old = try warehouse.loadFindings(key, stage: stage.rawValue)
-                if keepsLinks(planned[stage]!, old: stored.store, new: result.store, findings: old) {
-                    kept.insert(stage.source!)
-                    keptFindings += old
-                } else {
-                    clearLinks(stage.source!, in: &result.store)
-                }
-            }
-            for (file, id) in zip(files, ids) where kept.contains(file.source) { keptFiles.append((file, id)) }
-            trace("appended \(appended.count) dossier file(s) to the stored state; linked sources kept: \(kept.map(\.rawValue).sorted())")
-        } else if runs.contains(.ingestDossiers) {
-            // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
-            // grow by copying (which would briefly hold them twice).
-            let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
-            ingestor.ingestDossierFiles(try sourceFiles(.ingestDossiers), into: &result,
-                                        reserve: (bytes / 150 + 1024, bytes / 250 + 1024))
-        } else if !linkedRuns.isEmpty {
-            // The files of the sources read again are read anew (their ids restart at their source's first).
-            let (files, ids) = try warehouse.loadExportFiles(key)
-            let rereading = Set(linkedRuns.map { $0.source! })
-            for (file, id) in zip(files, ids) where !rereading.contains(file.source) { result.append(file, id: id) }
-            result.store = try stored?.store ?? warehouse.loadDossiers(key, registry: registry)
-            for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
-        }
+        let kept = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned, stored: stored,
+                                    registry: registry, ingestor: ingestor)
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
         // The positions whose dossier rows differ from the stored state's (nil: no usable state).
         let dossierChanges = stored.map { old in
@@ -137,14 +99,14 @@ extension StageRunner {
         for stage in exportStages where stage != .ingestDossiers {
             result.configured.insert(stage.source!)
             guard runs.contains(stage) else { continue }
-            if kept.contains(stage.source!) {
-                for (file, id) in keptFiles where file.source == stage.source { result.append(file, id: id) }
+            if kept.sources.contains(stage.source!) {
+                for (file, id) in kept.files where file.source == stage.source { result.append(file, id: id) }
                 continue
             }
             for path in try sourceFiles(stage) { ingestor.ingestLinked(stage.source!, path, into: &result) }
         }
         trace("linked exports read")
-        findings += result.findings + keptFindings
+        findings += result.findings + kept.findings
         newFiles += result.files[firstNew...]
         // The files were hashed before they were read: one that changed meanwhile would be recorded wrongly.
         for (path, stamp) in fileStamps where (try? Warehouse.fileStamp(path)) != stamp {
