@@ -127,10 +127,10 @@ extension StageRunner {
         // Per linked source, the positions whose rows changed (nil: rewrite the period's rows).
         let linkChanges = failed ? nil : stored.map { StoreDiff.links($0.store, store) }
         let nextStamp = stamp(true)
-        // The stored state's new chunks, encoded here while the writer is still busy with the dossiers.
-        let snapshot = failed || !exportsRun ? nil : Warehouse.snapshotWrite(store, previous: stored, changed: dossierChanges.map { d in
-            linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d
-        })
+        // The stored state: its chunks are encoded on this thread while the writer does the rest.
+        let snapshot = failed || !exportsRun ? nil : Warehouse.snapshotWrite(store, previous: stored)
+        let encoder = DispatchGroup()
+        defer { snapshot?.feed.close(); encoder.wait() }  // an error on this side: the encoder stops
         let rest: (any SQLSession) throws -> Void = { db in
             for stage in stages where stage.isIngest && runs.contains(stage) {
                 let source = stage.source!
@@ -150,7 +150,9 @@ extension StageRunner {
                     default: only = linkChanges?.digitized
                     }
                     if let ranges = only, Warehouse.worthRewriting(ranges, of: store.links.count) { only = nil }
+                    let started = Date()
                     try Warehouse.saveLinks(db, key, source, store, only: only)
+                    StageRunner.trace("\(source.rawValue) rows written in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
                 }
                 try Warehouse.saveFiles(db, key, stage: stage.rawValue, stageFiles, ids: stage.isExport ? exportIDs[source] ?? [] : nil)
                 try Warehouse.saveFindings(db, key, stage: stage.rawValue, ingestFindings.filter { $0.source == source })
@@ -161,6 +163,12 @@ extension StageRunner {
                 let started = Date()
                 try Warehouse.saveDossierSnapshot(db, key, snapshot, stamp: nextStamp)
                 StageRunner.trace("dossier state saved in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
+            }
+        }
+        if let snapshot {
+            let changed = dossierChanges.map { d in linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d }
+            DispatchQueue.global().async(group: encoder) {
+                Warehouse.encodeSnapshot(store, previous: stored, changed: changed, into: snapshot.feed)
             }
         }
         if let writer {

@@ -116,9 +116,12 @@ extension Warehouse {
                     insert.int(period); insert.int(i); insert.bool(l.apology)
                     try end(r)
                 case .postal:
-                    for (ref, direction, delivered) in [(l.postalIntake, "intake", false), (l.postalReturn, "return", l.returnDelivered)] {
-                        guard let r = ref else { continue }
-                        insert.int(period); insert.int(i); insert.text(direction); insert.bool(delivered)
+                    if let r = l.postalIntake {
+                        insert.int(period); insert.int(i); insert.text("intake"); insert.bool(false)
+                        try end(r)
+                    }
+                    if let r = l.postalReturn {
+                        insert.int(period); insert.int(i); insert.text("return"); insert.bool(l.returnDelivered)
                         try end(r)
                     }
                 default:

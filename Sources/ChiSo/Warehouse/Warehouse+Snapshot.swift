@@ -45,24 +45,33 @@ extension Warehouse {
         }
     }
 
-    /// What a save of the stored state writes: made before the transaction (it is the CPU part, done while
-    /// the writer is busy), applied inside it by ``saveDossierSnapshot(_:_:_:stamp:)``.
+    /// What a save of the stored state writes. The header is known at once; the chunks arrive through
+    /// `feed`, encoded on another thread while the writer does the rest of the transaction, at most a
+    /// few at a time (the encoded state is never all in memory).
     struct SnapshotWrite: Sendable {
         /// Dossiers in the store, and chunks they take.
         let dossiers: Int, chunks: Int
-        /// Chunks to (re)write, with their bytes and SHA-256; -1 is the id index.
-        let writes: [(chunk: Int, bytes: [UInt8], sha256: String)]
         /// True when no stored state was used: every old chunk goes.
         let replaceAll: Bool
         /// Chunks the old state had beyond the new count.
         let dropFrom: Int?
+        /// The chunks that differ, in order; -1 is the id index.
+        let feed: SnapshotFeed
     }
 
-    /// The chunks of `store` that differ from `previous`'s; with `changed` (the positions that differ
-    /// from it), only the chunks holding one are encoded and compared.
-    static func snapshotWrite(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?) -> SnapshotWrite {
+    /// The header of a save of `store` over `previous`.
+    static func snapshotWrite(_ store: DossierStore, previous: StoredDossiers?) -> SnapshotWrite {
         let count = StoreSnapshot.chunkCount(store.dossiers.count)
         let known = (previous?.hashes.count ?? 1) - 1  // chunks 0..<known, beside the index
+        return SnapshotWrite(dossiers: store.dossiers.count, chunks: count, replaceAll: previous == nil,
+                             dropFrom: known > count ? count : nil, feed: SnapshotFeed(capacity: 4))
+    }
+
+    /// Encodes the chunks of `store` that differ from `previous`'s into `feed` (with `changed`, the
+    /// positions that differ from it, only the chunks holding one are encoded and compared), then ends it.
+    static func encodeSnapshot(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?, into feed: SnapshotFeed) {
+        defer { feed.end() }
+        let count = StoreSnapshot.chunkCount(store.dossiers.count)
         var candidates = Set(-1..<count)
         if let changed, previous != nil {
             candidates = [-1]
@@ -70,32 +79,28 @@ extension Warehouse {
                 candidates.formUnion(r.lowerBound / StoreSnapshot.chunkSize...(r.upperBound - 1) / StoreSnapshot.chunkSize)
             }
         }
-        var writes: [(chunk: Int, bytes: [UInt8], sha256: String)] = []
         for k in candidates.sorted() where k < count {
             let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
             let sha = Hashing.sha256(Data(bytes))
-            if let previous, k < known, previous.hashes[k] == sha { continue }
-            writes.append((k, bytes, sha))
+            if let previous, previous.hashes[k] == sha { continue }
+            guard feed.put((k, bytes, sha)) else { return }  // the writer gave up
         }
-        return SnapshotWrite(dossiers: store.dossiers.count, chunks: count, writes: writes, replaceAll: previous == nil,
-                             dropFrom: known > count ? count : nil)
     }
 
-    /// Applies `write` under `stamp`.
+    /// Applies `write` under `stamp`, one chunk at a time as the feed delivers them.
     static func saveDossierSnapshot(_ db: any SQLSession, _ key: PeriodKey, _ write: SnapshotWrite, stamp: String) throws {
+        defer { write.feed.close() }
         let period = try periodID(db, key)
         if write.replaceAll {
             try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ?", [period])
-        } else {
-            if let from = write.dropFrom {
-                try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= ?", [period, from])
-            }
-            for (k, _, _) in write.writes {
+        } else if let from = write.dropFrom {
+            try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= ?", [period, from])
+        }
+        while let (k, bytes, sha) = write.feed.take() {
+            if !write.replaceAll {
                 try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
             }
-        }
-        // One statement per chunk, so that a bulk writer never holds more than one chunk's bytes.
-        for (k, bytes, sha) in write.writes {
+            // One statement per chunk, so that a bulk writer never holds more than one chunk's bytes.
             let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256"])
             insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
             try insert.endRow()
@@ -135,5 +140,48 @@ private final class Decoded: @unchecked Sendable {
     func all() -> [StoreSnapshot.Part]? {
         lock.lock(); defer { lock.unlock() }
         return failed ? nil : parts.map { $0! }
+    }
+}
+
+/// Encoded chunks handed from the thread that encodes them to the writer, a few at a time. Either side
+/// can stop: `end` when every chunk was put, `close` when the writer will take no more (after an
+/// error), which also releases an encoder waiting for room.
+final class SnapshotFeed: @unchecked Sendable {
+    typealias Chunk = (chunk: Int, bytes: [UInt8], sha256: String)
+    private var queue: [Chunk] = []
+    private var ended = false, closed = false
+    private let capacity: Int
+    private let condition = NSCondition()
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Waits for room; false when the writer has closed the feed.
+    func put(_ chunk: Chunk) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        while queue.count >= capacity && !closed { condition.wait() }
+        if closed { return false }
+        queue.append(chunk)
+        condition.broadcast()
+        return true
+    }
+
+    /// No more chunks will come.
+    func end() {
+        condition.lock(); ended = true; condition.broadcast(); condition.unlock()
+    }
+
+    /// The writer takes no more.
+    func close() {
+        condition.lock(); closed = true; queue.removeAll(); condition.broadcast(); condition.unlock()
+    }
+
+    /// The next chunk, waiting for it; nil once the encoder has ended and all were taken.
+    func take() -> Chunk? {
+        condition.lock(); defer { condition.unlock() }
+        while queue.isEmpty && !ended && !closed { condition.wait() }
+        if queue.isEmpty { return nil }
+        let chunk = queue.removeFirst()
+        condition.broadcast()
+        return chunk
     }
 }

@@ -142,19 +142,29 @@ public struct DossierLinks: Sendable, Equatable {
 }
 
 extension DossierLinks {
-    /// Its fields, little-endian (25 bytes), for the warehouse's snapshot of the store.
+    /// Its fields for the warehouse's snapshot of the store: which of the four rows it has (one byte),
+    /// the flags, then line and file of each row it has (2 bytes for a dossier with none, 26 with all).
     package func encode(into w: inout ByteWriter) {
-        w.u32(lateLine); w.u32(intakeLine); w.u32(returnLine); w.u32(digitizedLine)
-        w.u16(lateFile); w.u16(intakeFile); w.u16(returnFile); w.u16(digitizedFile); w.u8(flags)
+        let mask: UInt8 = (lateLine != 0 ? 1 : 0) | (intakeLine != 0 ? 2 : 0) | (returnLine != 0 ? 4 : 0) | (digitizedLine != 0 ? 8 : 0)
+        w.u8(mask); w.u8(flags)
+        if lateLine != 0 { w.u32(lateLine); w.u16(lateFile) }
+        if intakeLine != 0 { w.u32(intakeLine); w.u16(intakeFile) }
+        if returnLine != 0 { w.u32(returnLine); w.u16(returnFile) }
+        if digitizedLine != 0 { w.u32(digitizedLine); w.u16(digitizedFile) }
     }
 
-    /// Reads what `encode` wrote; nil when the bytes run out.
+    /// Reads what `encode` wrote; nil when the bytes run out or do not make links chiso writes.
     package init?(from r: inout ByteReader) {
-        guard let a = r.u32(), let b = r.u32(), let c = r.u32(), let d = r.u32(),
-              let e = r.u16(), let f = r.u16(), let g = r.u16(), let h = r.u16(), let flags = r.u8(), flags < 64 else { return nil }
+        guard let mask = r.u8(), mask < 16, let flags = r.u8(), flags < 64 else { return nil }
         self.init()
-        (lateLine, intakeLine, returnLine, digitizedLine) = (a, b, c, d)
-        (lateFile, intakeFile, returnFile, digitizedFile) = (e, f, g, h)
+        func row() -> (UInt32, UInt16)? {
+            guard let line = r.u32(), line != 0, let file = r.u16() else { return nil }
+            return (line, file)
+        }
+        if mask & 1 != 0 { guard let x = row() else { return nil }; (lateLine, lateFile) = x }
+        if mask & 2 != 0 { guard let x = row() else { return nil }; (intakeLine, intakeFile) = x }
+        if mask & 4 != 0 { guard let x = row() else { return nil }; (returnLine, returnFile) = x }
+        if mask & 8 != 0 { guard let x = row() else { return nil }; (digitizedLine, digitizedFile) = x }
         self.flags = flags
     }
 }

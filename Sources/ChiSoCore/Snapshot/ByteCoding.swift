@@ -14,9 +14,15 @@ package struct ByteWriter: Sendable {
         bytes.append(UInt8((v >> 16) & 0xFF)); bytes.append(UInt8(v >> 24))
     }
     @inline(__always) package mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
-    /// A length-prefixed byte string (32-bit length).
+    /// An unsigned number in 7-bit groups, low first (LEB128): one byte below 128.
+    package mutating func varint(_ v: UInt32) {
+        var v = v
+        while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+        bytes.append(UInt8(v))
+    }
+    /// A length-prefixed byte string (the length a varint).
     package mutating func data(_ field: FieldBytes) {
-        u32(UInt32(truncatingIfNeeded: field.count))
+        varint(UInt32(truncatingIfNeeded: field.count))
         bytes.append(contentsOf: field)
     }
     /// A length-prefixed UTF-8 string.
@@ -52,9 +58,20 @@ package struct ByteReader {
         return UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
     }
     @inline(__always) package mutating func i32() -> Int32? { u32().map { Int32(bitPattern: $0) } }
+    /// What `varint` wrote; nil past the end or beyond 32 bits.
+    package mutating func varint() -> UInt32? {
+        var value: UInt32 = 0
+        for shift in stride(from: 0, through: 28, by: 7) {
+            guard let b = u8() else { return nil }
+            if shift == 28 && b > 0x0F { return nil }
+            value |= UInt32(b & 0x7F) << shift
+            if b < 0x80 { return value }
+        }
+        return nil
+    }
     /// A length-prefixed byte string, passed to `body` without copying; nil past the end.
     package mutating func data<R>(_ body: (FieldBytes) throws -> R) rethrows -> R? {
-        guard let n = u32().map(Int.init), offset + n <= bytes.count else { return nil }
+        guard let n = varint().map(Int.init), offset + n <= bytes.count else { return nil }
         defer { offset += n }
         let start = offset
         return try FieldBytes.of(bytes, range: start..<start + n, body)

@@ -3,7 +3,7 @@
 /// export starts from the stored state (decoded in a fraction of the time that reading a million rows
 /// back from the tables takes), and rewrites only the chunks that changed.
 package enum StoreSnapshot {
-    /// Positions per chunk: a changed row rewrites about 5 MB, not the whole store.
+    /// Positions per chunk: a changed row rewrites a few MB, not the whole store.
     package static let chunkSize = 65_536
     private static let magic: UInt32 = 0x5353_4843  // "CHSS"
     private static let version: UInt8 = 1
@@ -50,7 +50,7 @@ package enum StoreSnapshot {
               let n = r.u32().map(Int.init), n == min(chunkSize, count - k * chunkSize) else { return nil }
         var part = Part()
         part.dossiers.reserveCapacity(n); part.links.reserveCapacity(n); part.starts.reserveCapacity(n)
-        part.arena.reserveCapacity(max(0, bytes.count - n * 52))
+        part.arena.reserveCapacity(max(0, bytes.count - n * 26))  // 26: the fewest bytes besides the id
         for _ in 0..<n {
             guard let d = Dossier(from: &r, units: units), let l = DossierLinks(from: &r),
                   r.data({ (id: FieldBytes) -> Bool in
