@@ -167,8 +167,10 @@ extension StageRunner {
         }
         if let snapshot {
             let changed = dossierChanges.map { d in linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d }
+            // The id index depends on the ids alone: unchanged when no dossier row changed.
+            let idsChanged = dossierChanges?.isEmpty != true
             DispatchQueue.global().async(group: encoder) {
-                Warehouse.encodeSnapshot(store, previous: stored, changed: changed, into: snapshot.feed)
+                Warehouse.encodeSnapshot(store, previous: stored, changed: changed, idsChanged: idsChanged, into: snapshot.feed)
             }
         }
         if let writer {

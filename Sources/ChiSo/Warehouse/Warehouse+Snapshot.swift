@@ -68,13 +68,15 @@ extension Warehouse {
     }
 
     /// Encodes the chunks of `store` that differ from `previous`'s into `feed` (with `changed`, the
-    /// positions that differ from it, only the chunks holding one are encoded and compared), then ends it.
-    static func encodeSnapshot(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?, into feed: SnapshotFeed) {
+    /// positions that differ from it, only the chunks holding one are encoded and compared, and the id
+    /// index only when `idsChanged`), then ends it.
+    static func encodeSnapshot(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?, idsChanged: Bool,
+                               into feed: SnapshotFeed) {
         defer { feed.end() }
         let count = StoreSnapshot.chunkCount(store.dossiers.count)
         var candidates = Set(-1..<count)
         if let changed, previous != nil {
-            candidates = [-1]
+            candidates = idsChanged ? [-1] : []
             for r in changed where !r.isEmpty {
                 candidates.formUnion(r.lowerBound / StoreSnapshot.chunkSize...(r.upperBound - 1) / StoreSnapshot.chunkSize)
             }
