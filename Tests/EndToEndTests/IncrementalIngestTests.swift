@@ -126,8 +126,9 @@ import Testing
         let postal = try String(contentsOfFile: path + "bcci/bcci.csv", encoding: .utf8)
         let delivered = try #require(postal.range(of: "Trả kết quả,"))
         let line = postal[delivered.lowerBound...].prefix { $0 != "\n" && $0 != "\r" }
-        s.write("data/bcci/bcci.csv", postal.replacingCharacters(in: line.startIndex..<line.endIndex,
-                                                                 with: line.replacingOccurrences(of: "Phát thành công", with: "Chuyển hoàn")))
+        let changedPostal = postal.replacingCharacters(in: line.startIndex..<line.endIndex,
+                                                       with: line.replacingOccurrences(of: "Phát thành công", with: "Chuyển hoàn"))
+        s.write("data/bcci/bcci.csv", changedPostal)
         try check(s, "changed linked row", warm: warm, expect: "stored dossier state: ")
         // A second postal file that repeats ten legs (the later file wins), then gone again.
         let legs = postal.components(separatedBy: "\n")
@@ -144,6 +145,19 @@ import Testing
         }
         s.write("data/bcci/bcci.csv", postal)
         try check(s, "damaged stored state", warm: warm, expect: "stored dossier state: none usable")
+        // One byte changed inside a chunk that still decodes (the first dossier's unit): its SHA-256 no
+        // longer matches, so it is not trusted either.
+        if warm.hasPrefix("postgresql:") {
+            try PostgresServer.psql(warm, "UPDATE dossier_snapshot_chunks SET data = set_byte(data, 13, get_byte(data, 13) # 1) WHERE chunk = 0")
+        } else {
+            try DatabaseQueue(path: warm).write { db in
+                var data = try #require(try Data.fetchOne(db, sql: "SELECT data FROM dossier_snapshot_chunks WHERE chunk = 0"))
+                data[13] ^= 1
+                try db.execute(sql: "UPDATE dossier_snapshot_chunks SET data = ? WHERE chunk = 0", arguments: [data])
+            }
+        }
+        s.write("data/bcci/bcci.csv", changedPostal)
+        try check(s, "a changed byte in the stored state", warm: warm, expect: "stored dossier state: none usable")
     }
 
     @Test func nightsOnSQLiteEndWhereAColdRunDoes() throws {

@@ -98,71 +98,24 @@ public struct Ingestor: Sendable {
         result.findings.append(contentsOf: findings)
     }
 
+    /// Reads one linked export into `result`, linking each row as it streams.
     func ingestLinked(_ kind: SourceKind, _ path: String, into result: inout IngestResult) {
         let display = config.display(path)
         let fileIndex = result.nextFileID(kind)
         var parser: LinkedParser?
-        var scratch = [UInt8](repeating: 0, count: 64)
+        var linker = LinkedRowLinker(kind: kind, display: display, fileIndex: fileIndex, registry: registry)
         var store = result.store
-        result.store = DossierStore()
-        var findings: [Finding] = []
-        let registry = self.registry
+        result.store = DossierStore()  // moved out so that the closure can mutate it without copying
         let (report, readFindings) = reader(kind).read(path: path, display: display, begin: { map, _ in
             parser = LinkedParser(kind: kind, columns: map)
         }, row: { row in
             let parsed = try parser!.parse(row)
-            let idCell = parser!.idCell(row)
-            let unitCell = parser!.unitCell(row)
-            func finding(_ severity: Severity, _ code: FindingCode, column: String = "dossier_id", value: String? = nil,
-                         _ message: String) {
-                findings.append(Finding(severity, code, source: kind, file: display, line: row.line, column: column,
-                                        value: value ?? ByteText.string(idCell), dossierID: ByteText.string(idCell),
-                                        unitCode: UnitCodeLookup.normalized(unitCell), message: message))
-            }
-            if let w = parsed.warning { finding(.warning, w.code, column: w.column, value: w.value, w.message) }
-            guard let index = store.index(of: idCell) else {
-                finding(.warning, .orphanRecord, "Không có hồ sơ hợp lệ nào mang mã này trong danh sách hồ sơ; dòng không được tính")
-                return
-            }
-            let ref = RowRef(file: fileIndex, line: row.line)
-            let dossierUnit = Int(store.dossiers[index].unit)
-            if UnitCodeLookup.findCode(unitCell, registry, scratch: &scratch) != registry.codeID(ofRow: dossierUnit) {
-                let rowUnit = UnitCodeLookup.normalized(unitCell)
-                finding(.warning, .unitMismatch, column: "unit_code", value: parser!.unitRaw(row),
-                        "Mã đơn vị \(rowUnit) khác đơn vị của hồ sơ (\(registry.units[dossierUnit].code)); dùng đơn vị của hồ sơ")
-            }
-            var links = store.links[index]
-            var replaced: RowRef?
-            switch parsed.payload {
-            case let .late(apology):
-                replaced = links.late
-                links.late = ref
-                links.apology = apology
-            case let .postal(direction, delivery):
-                if direction == .intake {
-                    replaced = links.postalIntake
-                    links.postalIntake = ref
-                } else {
-                    replaced = links.postalReturn
-                    links.postalReturn = ref
-                    links.returnDelivered = delivery == .delivered
-                }
-            case let .digitized(inputs, reused, eResult, eSigned):
-                replaced = links.digitized
-                links.digitized = ref
-                links.digitizedInputs = inputs
-                links.reused = reused
-                links.eResult = eResult
-                links.eSigned = eSigned
-            }
-            store.links[index] = links
-            if let previous = replaced {
-                finding(.info, .duplicateReplaced, "Dòng trùng khóa; dòng này thay thế dòng \(previous.line)\(previous.file == ref.file ? "" : " của tệp trước")")
-            }
+            linker.link(parsed, id: parser!.idCell(row), unit: parser!.unitCell(row), unitRaw: { parser!.unitRaw(row) },
+                        line: row.line, in: &store)
         })
         result.store = store
         result.append(report, id: fileIndex)
         result.findings.append(contentsOf: readFindings)
-        result.findings.append(contentsOf: findings)
+        result.findings.append(contentsOf: linker.findings)
     }
 }

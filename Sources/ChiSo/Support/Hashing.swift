@@ -8,6 +8,11 @@ public enum Hashing {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Lower-case hex SHA-256 of a byte array, without copying it into a `Data` first.
+    static func sha256(bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Lower-case hex SHA-256 of a string's UTF-8 bytes.
     public static func sha256(_ text: String) -> String { sha256(Data(text.utf8)) }
 }

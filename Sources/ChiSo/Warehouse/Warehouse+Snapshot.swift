@@ -35,11 +35,16 @@ extension Warehouse {
             do {
                 let loaded = chunks
                 chunks = []
+                // Each chunk's bytes must hash to the SHA-256 written beside them: a damaged page is caught
+                // here rather than decoded into wrong ids or links.
+                let expectedHashes = (0..<loaded.count).map { hashes[$0] }
                 DispatchQueue.concurrentPerform(iterations: loaded.count) { k in
+                    guard Hashing.sha256(bytes: loaded[k]) == expectedHashes[k] else { return parts.set(k, nil) }
                     parts.set(k, StoreSnapshot.decode(chunk: loaded[k], k, count: count, units: units))
                 }
             }
-            guard let decoded = parts.all(), let store = StoreSnapshot.assemble(decoded, index: index, count: count) else { return nil }
+            guard Hashing.sha256(bytes: index) == hashes[-1], let decoded = parts.all(),
+                  let store = StoreSnapshot.assemble(decoded, index: index, count: count) else { return nil }
             StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             return StoredDossiers(store: store, hashes: hashes)
         }
@@ -83,7 +88,7 @@ extension Warehouse {
         }
         for k in candidates.sorted() where k < count {
             let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
-            let sha = Hashing.sha256(Data(bytes))
+            let sha = Hashing.sha256(bytes: bytes)
             if let previous, previous.hashes[k] == sha { continue }
             guard feed.put((k, bytes, sha)) else { return }  // the writer gave up
         }
