@@ -1,5 +1,5 @@
-// chiso-fuzz: one input through the CSV reader and the value parsers, which must never crash, hang or
-// read out of bounds, whatever the bytes. Built two ways:
+// chiso-fuzz: one input through the CSV reader, the value parsers and the stored dossier state's
+// decoder, which must never crash, hang or read out of bounds, whatever the bytes. Built two ways:
 // - `make fuzz`: with `-sanitize=fuzzer -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput`;
 // - plainly (as `swift build` does): a replayer that runs the same function over files named on the
 //   command line, so that a crash libFuzzer found can be replayed in a debugger.
@@ -30,6 +30,14 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
     let whole = FieldBytes(unsafe: bytes)
     _ = PortalDate.parse(whole)
     _ = ReferenceTable.number(whole)
+    // The same bytes as a chunk of the warehouse's stored dossier state and as its id index (the count
+    // taken from the chunk's own header, so that the decoder gets past it), then both together.
+    let array = Array(bytes)
+    var header = ByteReader(array)
+    _ = header.u32(); _ = header.u8(); _ = header.u32()
+    let count = min(Int(header.u32() ?? 0), StoreSnapshot.chunkSize)
+    let part = StoreSnapshot.decode(chunk: array, 0, count: count, units: 64)
+    _ = StoreSnapshot.assemble(part.map { [$0] } ?? [], index: array, count: part?.dossiers.count ?? 0)
 }
 
 #if FUZZING
