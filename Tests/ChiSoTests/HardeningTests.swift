@@ -141,3 +141,29 @@ import Testing
         }
     }
 }
+
+/// A source's files share one range of file ids (``FileIDs``): one file more than the range holds is a
+/// configuration error at the source's line, never a truncated id.
+@Suite struct FileLimitTests {
+    @Test func aSourceMatchingMoreFilesThanItsIdsHoldIsRefused() throws {
+        let f = PipelineFixture()
+        f.pipeline(sources: ["late": "data/tre-han/*.csv"])
+        f.dir.write("data/ho-so/1.csv", PipelineFixture.header)
+        let folder = f.dir.path + "/data/tre-han"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for i in 0...FileIDs.perSource {
+            _ = FileManager.default.createFile(atPath: folder + "/\(100_000 + i).csv", contents: nil)
+        }
+        let (config, _) = try f.load()
+        #expect(throws: ConfigError.self) { try config.exportFiles() }
+        do { _ = try config.exportFiles() } catch let error as ConfigError {
+            #expect(error.description.contains("16384"), "\(error)")
+            #expect(error.description.contains("sources.late"), "\(error)")
+        }
+        // One fewer is fine; the ids of each source stay in their own range.
+        unlink(folder + "/\(100_000 + FileIDs.perSource).csv")
+        #expect(try config.exportFiles().first { $0.0 == .late }?.1.count == FileIDs.perSource)
+        #expect(FileIDs.id(.late, FileIDs.perSource - 1) < FileIDs.id(.postal, 0))
+        #expect(FileIDs.id(.digitized, FileIDs.perSource - 1) == Int(UInt16.max))
+    }
+}
