@@ -24,6 +24,8 @@ final class PostgresConnection {
         handle = connection
         // Notices (e.g. "relation already exists, skipping") are not for the cron mail.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        // The stored dossier state is read as `bytea` text: in hex whatever the server's default says.
+        try execute("SET bytea_output = 'hex'")
     }
 
     deinit { PQfinish(handle) }
