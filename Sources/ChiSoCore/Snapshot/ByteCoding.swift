@@ -5,7 +5,10 @@ package struct ByteWriter: Sendable {
     /// The bytes written so far.
     package private(set) var bytes: [UInt8] = []
 
+    /// An empty buffer with room for `capacity` bytes.
     package init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    // Fixed-width integers, little-endian.
 
     @inline(__always) package mutating func u8(_ v: UInt8) { bytes.append(v) }
     @inline(__always) package mutating func u16(_ v: UInt16) { bytes.append(UInt8(v & 0xFF)); bytes.append(UInt8(v >> 8)) }
@@ -37,7 +40,10 @@ package struct ByteReader {
     private let bytes: [UInt8]
     private var offset = 0
 
+    /// Reads `bytes` from the first.
     package init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    // Fixed-width integers, little-endian; nil past the end.
 
     /// True when every byte was read.
     package var atEnd: Bool { offset == bytes.count }

@@ -36,6 +36,7 @@ package enum StoreSnapshot {
     /// One chunk decoded: its dossiers, links and ids (keys one after another in `arena`, each starting at
     /// `starts`, counted from the chunk's own first byte).
     package struct Part: Sendable {
+        /// The chunk's dossiers, in position order (the fuzzer counts them).
         package internal(set) var dossiers: [Dossier] = []
         var links: [DossierLinks] = []
         var arena: [UInt8] = []
