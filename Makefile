@@ -83,8 +83,9 @@ man: deps
 	sed -E 's/@u([0-9A-F]{4,5})@/\\[u\1]/g' .build/plugins/GenerateManual/outputs/chiso/chiso.1 > out/man/chiso.1
 	@echo "man -l out/man/chiso.1"
 
-# Not part of `make test`: libFuzzer over the CSV reader and the date/number parsers for FUZZ_SECONDS,
-# its corpus seeded from samples/ (first 64 KiB of each export); crashes land in var/fuzz/.
+# Not part of `make test`: libFuzzer over the CSV reader, the date/number parsers and the stored-state
+# decoder for FUZZ_SECONDS, its corpus seeded from samples/ (first 64 KiB of each export); crashes land
+# in var/fuzz/.
 FUZZ_SECONDS ?= 300
 fuzz: deps
 	$(SWIFT) build -c release --product chiso-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING

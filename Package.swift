@@ -52,7 +52,8 @@ let package = Package(
         ),
         /// Deterministic generator of the fictional province's exports (samples/ and benchmarks).
         .executableTarget(name: "chiso-samples", dependencies: ["ChiSo"]),
-        /// The CSV reader and value parsers under libFuzzer (`make fuzz`); plainly built, a corpus replayer.
+        /// The CSV reader, value parsers and stored-state decoder under libFuzzer (`make fuzz`); plainly built,
+        /// a corpus replayer.
         .executableTarget(name: "chiso-fuzz", dependencies: ["ChiSo"]),
         .testTarget(name: "ChiSoTests", dependencies: ["ChiSo", "ChiSoCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ChiSo", .product(name: "GRDB", package: "GRDB.swift")]),
