@@ -70,7 +70,7 @@ extension StageRunner {
             if let ranges = only, Warehouse.worthRewriting(ranges, of: dossiers.count) { only = nil }
             DispatchQueue.global().async(group: writer) { [only] in
                 do {
-                    try warehouse.write { db in
+                    try warehouse.writeLarge { db in
                         let started = Date()
                         try Warehouse.saveDossiers(db, key, dossiers, ids: ids, registry: registry, only: only)
                         if StageRunner.tracing {
@@ -164,6 +164,7 @@ extension StageRunner {
                 try Warehouse.saveDossierSnapshot(db, key, snapshot, stamp: nextStamp)
                 StageRunner.trace("dossier state saved in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             }
+            StageRunner.trace("ingest written, committing")
         }
         if let snapshot {
             let changed = dossierChanges.map { d in linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d }

@@ -66,6 +66,7 @@ public final class StageRunner {
 
     /// A runner over `warehouse`; checks `as_of` against the period. Plans nothing until `plan()`.
     public init(config: PipelineConfig, sections: PipelineSections, options: StageOptions, warehouse: Warehouse) throws {
+        if StageRunner.tracing { _ = StageRunner.traceStart }  // the trace clock starts with the run
         self.config = config
         self.options = options
         self.warehouse = warehouse
@@ -89,6 +90,7 @@ public final class StageRunner {
         let runID = try warehouse.beginRun(key, asOf: PortalDate.iso(dates.asOf), pipelineSHA: config.sha256,
                                            command: options.command, outDirectory: options.outDirectory,
                                            headerStyle: options.headerStyle.rawValue)
+        defer { warehouse.settle() }  // the run ends with its writes copied into the warehouse file
         do {
             let result = try execute(plan, runID: runID)
             if result.exit == .success {
@@ -173,17 +175,18 @@ public final class StageRunner {
     /// Every registry row (dossiers are resolved to these).
     /// `CHISO_TRACE=1` prints the ingest's phases on stderr (for profiling).
     static let tracing = ProcessInfo.processInfo.environment["CHISO_TRACE"] == "1"
-    let traceStart = Date()
+    /// When the process began tracing (the first use of the clock): every trace line's time counts from it.
+    static let traceStart = Date()
     /// A timing line without the run's clock (from the writer thread).
     static func trace(_ what: String) {
         guard tracing else { return }
-        FileHandle.standardError.write(Data("trace \(what)\n".utf8))
+        FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(traceStart))) \(what)\n".utf8))
     }
 
     func trace(_ what: String) {
         guard StageRunner.tracing else { return }
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS") }.map(String.init) ?? ""
-        FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(traceStart))) \(what) \(rss)\n".utf8))
+        FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(StageRunner.traceStart))) \(what) \(rss)\n".utf8))
     }
 }

@@ -11,10 +11,15 @@ final class BulkInsert: SQLBulkWriter {
     private let many: Statement
     private let one: Statement
     private let width: Int
-    /// The values of the rows gathered so far, in column order; text and blobs point into `bytes`, which
-    /// starts with one byte of its own so that an empty value still has an address (bound as '', not NULL).
-    private var cells: [Cell] = []
-    private var bytes: [UInt8] = [0]
+    /// The values of the rows gathered so far, in column order (`count` of them, room for a batch); text
+    /// and blobs point into `bytes`, which starts with one byte of its own so that an empty value still has
+    /// an address (bound as '', not NULL). Raw storage without exclusivity checks: this is the hot path of
+    /// the warehouse writes, and the writer is used by one thread.
+    @exclusivity(unchecked) private var cells: UnsafeMutablePointer<Cell>
+    @exclusivity(unchecked) private var count = 0
+    @exclusivity(unchecked) private var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var used = 1
+    @exclusivity(unchecked) private var capacity = 1 << 16
 
     private enum Cell {
         case int(Int64), real(Double), null, text(Int, Int), blob(Int, Int)
@@ -26,18 +31,31 @@ final class BulkInsert: SQLBulkWriter {
         many = try db.makeStatement(sql: head + Array(repeating: row, count: BulkInsert.batch).joined(separator: ", "))
         one = try db.makeStatement(sql: head + row)
         width = columns.count
-        cells.reserveCapacity(width * BulkInsert.batch)
+        cells = .allocate(capacity: width * BulkInsert.batch)
+        bytes = .allocate(capacity: capacity)
     }
 
-    @inline(__always) func int(_ v: Int) { cells.append(.int(Int64(v))) }
-    @inline(__always) func real(_ v: Double) { cells.append(.real(v)) }
-    @inline(__always) func bool(_ v: Bool) { cells.append(.int(v ? 1 : 0)) }
-    @inline(__always) func null() { cells.append(.null) }
+    deinit {
+        cells.deinitialize(count: count)
+        cells.deallocate()
+        bytes.deallocate()
+    }
+
+    @inline(__always) private func put(_ cell: Cell) {
+        precondition(count < width * BulkInsert.batch, "BulkInsert: more values than columns")
+        (cells + count).initialize(to: cell)
+        count += 1
+    }
+
+    @inline(__always) func int(_ v: Int) { put(.int(Int64(v))) }
+    @inline(__always) func real(_ v: Double) { put(.real(v)) }
+    @inline(__always) func bool(_ v: Bool) { put(.int(v ? 1 : 0)) }
+    @inline(__always) func null() { put(.null) }
 
     /// UTF-8 bytes, copied.
     @inline(__always) func text(bytes field: FieldBytes) {
-        cells.append(.text(bytes.count, field.count))
-        bytes.append(contentsOf: field)
+        put(.text(used, field.count))
+        copy(field)
     }
 
     func text(_ s: String) {
@@ -45,25 +63,47 @@ final class BulkInsert: SQLBulkWriter {
     }
 
     func blob(_ data: [UInt8]) {
-        cells.append(.blob(bytes.count, data.count))
-        bytes.append(contentsOf: data)
+        put(.blob(used, data.count))
+        data.withUnsafeBufferPointer { copy(FieldBytes(unsafe: $0)) }
+    }
+
+    @inline(__always) private func copy(_ field: FieldBytes) {
+        let n = field.count
+        guard n > 0 else { return }
+        if used + n > capacity { grow(used + n) }
+        field.withUnsafeBuffer { (bytes + used).update(from: $0.baseAddress!, count: n) }
+        used += n
+    }
+
+    /// Values are offsets into `bytes`, so it may move until the batch is bound.
+    private func grow(_ needed: Int) {
+        var c = capacity * 2
+        while c < needed { c *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        bigger.update(from: bytes, count: used)
+        bytes.deallocate()
+        bytes = bigger
+        capacity = c
     }
 
     /// Ends the row; a full batch is inserted.
     func endRow() throws {
-        guard cells.count == width * BulkInsert.batch else { return }
-        try insert(many.sqliteStatement, cells.indices)
-        cells.removeAll(keepingCapacity: true)
-        bytes.removeSubrange(1...)
+        guard count == width * BulkInsert.batch else { return }
+        try insert(many.sqliteStatement, 0..<count)
+        cells.deinitialize(count: count)
+        count = 0
+        used = 1
     }
 
     /// Inserts the rows of a last, partial batch one by one.
     func finish() throws {
-        for start in stride(from: 0, to: cells.count, by: width) {
+        precondition(count % width == 0, "BulkInsert: a row left unfinished")
+        for start in stride(from: 0, to: count, by: width) {
             try insert(one.sqliteStatement, start..<start + width)
         }
-        cells.removeAll(keepingCapacity: true)
-        bytes.removeSubrange(1...)
+        cells.deinitialize(count: count)
+        count = 0
+        used = 1
         // The statements keep pointers to `bytes` until rebound: forget them.
         sqlite3_clear_bindings(many.sqliteStatement)
         sqlite3_clear_bindings(one.sqliteStatement)
@@ -72,26 +112,24 @@ final class BulkInsert: SQLBulkWriter {
     /// Binds `cells[range]` to the statement's parameters in order and runs it. The values are bound
     /// without a copy (`SQLITE_STATIC`): `bytes` stays put until the statement has run.
     private func insert(_ statement: OpaquePointer, _ range: Range<Int>) throws {
-        try bytes.withUnsafeBytes { raw in
-            let base = raw.baseAddress!  // never empty (the leading byte)
-            var p: Int32 = 1
-            for cell in cells[range] {
-                switch cell {
-                case let .int(v): sqlite3_bind_int64(statement, p, v)
-                case let .real(v): sqlite3_bind_double(statement, p, v)
-                case .null: sqlite3_bind_null(statement, p)
-                case let .text(at, n):
-                    sqlite3_bind_text(statement, p, base.advanced(by: at).assumingMemoryBound(to: CChar.self), Int32(n), nil)
-                case let .blob(at, n):
-                    sqlite3_bind_blob(statement, p, base.advanced(by: at), Int32(n), nil)
-                }
-                p += 1
+        let base = UnsafeRawPointer(bytes)
+        var p: Int32 = 1
+        for i in range {
+            switch cells[i] {
+            case let .int(v): sqlite3_bind_int64(statement, p, v)
+            case let .real(v): sqlite3_bind_double(statement, p, v)
+            case .null: sqlite3_bind_null(statement, p)
+            case let .text(at, n):
+                sqlite3_bind_text(statement, p, base.advanced(by: at).assumingMemoryBound(to: CChar.self), Int32(n), nil)
+            case let .blob(at, n):
+                sqlite3_bind_blob(statement, p, base.advanced(by: at), Int32(n), nil)
             }
-            let rc = sqlite3_step(statement)
-            sqlite3_reset(statement)
-            guard rc == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))
-            }
+            p += 1
+        }
+        let rc = sqlite3_step(statement)
+        sqlite3_reset(statement)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement))))
         }
     }
 }

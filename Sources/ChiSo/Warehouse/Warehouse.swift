@@ -210,6 +210,15 @@ public final class Warehouse: @unchecked Sendable {
         try store.write(body)
     }
 
+    /// Runs `body` in one read-write transaction that holds a period's per-dossier rows (see
+    /// ``WarehouseStore/writeLarge(_:)``); ``settle()`` waits for what it leaves running.
+    func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try store.writeLarge(body)
+    }
+
+    /// Waits for the background work of ``writeLarge(_:)``: called before a run ends.
+    func settle() { store.settle() }
+
     /// Runs `body` in one read-only transaction.
     func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
         try store.read(body)

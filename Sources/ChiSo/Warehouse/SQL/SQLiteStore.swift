@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The embedded SQLite warehouse (one file; WAL, so that `status` reads while a run writes).
 final class SQLiteStore: WarehouseStore, @unchecked Sendable {
@@ -68,6 +69,52 @@ final class SQLiteStore: WarehouseStore, @unchecked Sendable {
     }
 
     func preparePeriod(_ periodID: Int) throws {}
+
+    /// The copy of the log back into the file that `writeLarge` left running, if any.
+    private let checkpoints = DispatchGroup()
+    private let deferredLock = NSLock()
+    private var deferred = false
+
+    /// A large transaction commits with the connection's automatic checkpoint off, so that the commit only
+    /// ends the log (WAL) rather than copying the hundreds of megabytes just written back into the file and
+    /// syncing it, on the run's critical path. A second connection makes that copy (a passive checkpoint,
+    /// which never blocks the run's next transactions) while the run goes on; ``settle()`` waits for it.
+    /// Durability is unchanged: in WAL mode with `synchronous = NORMAL` a commit was never synced before
+    /// the checkpoint, and the run does not end before it.
+    func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        if ProcessInfo.processInfo.environment["CHISO_AB"] == "old" { return try write(body) }
+        settle()
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        deferredLock.withLock { deferred = true }
+        let result = try queue.write { try body(SQLiteSession($0)) }
+        let path = self.path
+        DispatchQueue.global().async(group: checkpoints) { SQLiteStore.checkpoint(path) }
+        return result
+    }
+
+    /// Waits for the background checkpoint and turns the automatic one back on (SQLite's default, every
+    /// 1,000 pages of log).
+    func settle() {
+        checkpoints.wait()
+        let wasDeferred = deferredLock.withLock { () -> Bool in
+            defer { deferred = false }
+            return deferred
+        }
+        if wasDeferred { try? queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 1000") } }
+    }
+
+    /// Copies the log back into the file from a connection of its own. A failure leaves the log as it is,
+    /// which is still the database (the next checkpoint, or the last connection's close, copies it).
+    private static func checkpoint(_ path: String) {
+        var handle: OpaquePointer?
+        defer { sqlite3_close(handle) }
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK,
+              // A connection finds the log only once it has read the file: read its schema version first.
+              sqlite3_exec(handle, "PRAGMA schema_version", nil, nil, nil) == SQLITE_OK else { return }
+        var log: Int32 = 0, copied: Int32 = 0
+        let rc = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
+        StageRunner.trace("background checkpoint: \(copied) of \(log) log pages copied (rc \(rc))")
+    }
 
     func environmentError(_ error: any Error) -> EnvironmentError? {
         (error as? DatabaseError).map { SQLiteStore.environment($0, path: path) }

@@ -11,4 +11,16 @@ protocol WarehouseStore: AnyObject, Sendable {
     /// What a failure of this database means for the person at the other end (exit 74), or nil when the
     /// error is not the database's.
     func environmentError(_ error: any Error) -> EnvironmentError?
+    /// Runs `body` in one read-write transaction, as `write` does, for a transaction that holds a period's
+    /// per-dossier rows: SQLite commits it without copying its log back into the file at once; that copy
+    /// runs on another thread while the run goes on, and ``settle()`` waits for it.
+    func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// Waits for what `writeLarge` left running (before a run reports that it is done).
+    func settle()
+}
+
+extension WarehouseStore {
+    /// PostgreSQL has no log to copy back: a large transaction is an ordinary one.
+    func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T { try write(body) }
+    func settle() {}
 }
