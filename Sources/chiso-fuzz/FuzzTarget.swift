@@ -37,7 +37,8 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
     _ = header.u32(); _ = header.u8(); _ = header.u32()
     let count = min(Int(header.u32() ?? 0), StoreSnapshot.chunkSize)
     let part = StoreSnapshot.decode(chunk: array, 0, count: count, units: 64)
-    _ = StoreSnapshot.assemble(part.map { [$0] } ?? [], index: array, count: part?.dossiers.count ?? 0)
+    var parts = part.map { [$0] } ?? []
+    _ = StoreSnapshot.assemble(&parts, index: array, count: part?.dossiers.count ?? 0)
 }
 
 #if FUZZING

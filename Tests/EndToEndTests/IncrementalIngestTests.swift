@@ -104,6 +104,14 @@ import Testing
         write(s, "ho-so/ho-so-03.csv", [two[0]] + two[1...30].map { "MOI-" + $0 })
         try check(s, "added, new ids", warm: warm,
                   expect: "appended 1 dossier file(s) to the stored state; linked sources kept: [\"digitized\", \"late\", \"postal\"]")
+        // A new file that repeats one dossier which linked rows name, under another unit: those rows'
+        // unit check reads differently now, so every linked export naming it is read again.
+        let linked = try ["bcci/bcci.csv", "so-hoa/so-hoa.csv"].map { try String(contentsOfFile: path + $0, encoding: .utf8) }.joined()
+        let named = try #require(two.dropFirst().first { linked.contains($0.components(separatedBy: ";")[0] + ",") })
+        var cells = named.components(separatedBy: ";")
+        cells[1] = try #require(two.dropFirst().map { $0.components(separatedBy: ";")[1] }.first { $0.lowercased() != cells[1].lowercased() })
+        write(s, "ho-so/ho-so-03a.csv", [two[0], cells.joined(separator: ";")])
+        try check(s, "added, a linked dossier under another unit", warm: warm, expect: "appended 1 dossier file(s)")
         // A new file that repeats 20 dossiers (they are replaced in place) and brings back the 200 held
         // back, which linked rows name: the linked exports are read again.
         let held = try lines(path + "held-back.csv")

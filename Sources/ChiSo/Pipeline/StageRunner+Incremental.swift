@@ -10,35 +10,61 @@ extension StageRunner {
         var files: [(FileReport, Int)] = []
     }
 
+    /// What a run that appended files to the stored state knows of that state, which has become the
+    /// run's own store (moved, not copied): enough to tell which positions and rows changed.
+    struct AppendedBase {
+        /// The stored dossier count: positions from it on are new.
+        var count: Int
+        /// The stored rows of the positions that a new file's duplicate replaced, as they were.
+        var replaced: [Int: Dossier]
+        /// The stored links, when a linked source is read again; nil when every one was kept, so that the
+        /// links of the stored positions are those stored.
+        var links: [DossierLinks]?
+    }
+
     /// The dossier side of the ingest, the one way that applies: new files appended to the stored state;
     /// every dossier file read; or, when only linked sources run, the stored state (else the tables)
     /// with those sources' links cleared to be read again.
+    /// - Returns: the linked sources kept, and with appended files what the state was (`stored` then
+    ///   holds its chunk hashes only: its store became the run's).
     func readDossiers(into result: inout IngestResult, runs: Set<Stage>, linkedRuns: [Stage], planned: [Stage: PlannedStage],
-                      stored: Warehouse.StoredDossiers?, registry: UnitRegistry, ingestor: Ingestor) throws -> KeptLinks {
+                      stored: inout Warehouse.StoredDossiers?, registry: UnitRegistry,
+                      ingestor: Ingestor) throws -> (kept: KeptLinks, base: AppendedBase?) {
         var kept = KeptLinks()
         let appended = try runs.contains(.ingestDossiers) && stored != nil ? appendedDossierFiles(planned[.ingestDossiers]!) : nil
-        if let appended, let stored {
-            // New files after the old ones: the stored state, then just the new files, in order.
+        if let appended, var state = stored {
+            // New files after the old ones: the stored state, then just the new files, in order. The state
+            // moves into the run's store, which is then its only owner: appending copies nothing, and the
+            // rows that duplicates replace are recorded as they go (``DossierStore/replaced``).
             let (files, ids) = try warehouse.loadExportFiles(key)
             for (file, id) in zip(files, ids) where file.source == .dossiers { result.append(file, id: id) }
-            result.store = stored.store
-            // Room for the new files' rows up front (one copy of the stored arrays, no regrowth); the id
+            result.store = state.store
+            state.store = DossierStore()
+            stored = state
+            let count = result.store.dossiers.count
+            result.store.replaced = [:]
+            // Room for the new files' rows (the decoded state has some already, then this is free); the id
             // table keeps its slots (it grows by itself past three-quarters full, rather than rehashing now).
             let bytes = try appended.reduce(0) { $0 + (try hash($1).size) }
-            result.store.reserve(stored.store.dossiers.count + bytes / 150 + 1024, expected: 0)
+            result.store.reserve(count + bytes / 150 + 1024, expected: 0)
             result.findings = try warehouse.loadFindings(key, stage: Stage.ingestDossiers.rawValue)
             for path in appended { ingestor.ingestDossiers(path, into: &result) }
+            let replaced = result.store.replaced ?? [:]
+            result.store.replaced = nil
+            var oldLinks: [DossierLinks]?
             for stage in linkedRuns {
                 let old = try warehouse.loadFindings(key, stage: stage.rawValue)
-                if keepsLinks(planned[stage]!, old: stored.store, new: result.store, findings: old) {
+                if keepsLinks(planned[stage]!, count: count, replaced: replaced, new: result.store, findings: old) {
                     kept.sources.insert(stage.source!)
                     kept.findings += old
                 } else {
+                    if oldLinks == nil { oldLinks = Array(result.store.links.prefix(count)) }
                     clearLinks(stage.source!, in: &result.store)
                 }
             }
             for (file, id) in zip(files, ids) where kept.sources.contains(file.source) { kept.files.append((file, id)) }
             trace("appended \(appended.count) dossier file(s) to the stored state; linked sources kept: \(kept.sources.map(\.rawValue).sorted())")
+            return (kept, AppendedBase(count: count, replaced: replaced, links: oldLinks))
         } else if runs.contains(.ingestDossiers) {
             // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
             // grow by copying (which would briefly hold them twice).
@@ -53,7 +79,7 @@ extension StageRunner {
             result.store = try stored?.store ?? warehouse.loadDossiers(key, registry: registry)
             for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
         }
-        return kept
+        return (kept, nil)
     }
 
     /// The new dossier files, when the dossier stage's inputs are those of its last run plus files that
@@ -77,17 +103,18 @@ extension StageRunner {
     /// link); and no dossier it links to changed unit (the unit-mismatch check would read differently).
     /// Orphans are compared by the text their findings show (NFC), so two ids that differ only in
     /// normalization count as the same: a doubt re-reads the source, never the reverse.
-    func keepsLinks(_ p: PlannedStage, old: DossierStore, new: DossierStore, findings: [Finding]) -> Bool {
+    /// The stored positions changed only where a duplicate replaced their row (`replaced` holds those
+    /// rows as they were), so only those are compared.
+    func keepsLinks(_ p: PlannedStage, count oldCount: Int, replaced: [Int: Dossier], new: DossierStore, findings: [Finding]) -> Bool {
         guard let previous = p.previous, !options.force else { return false }
         let changed = p.fingerprint.changes(since: previous.inputs)
         guard changed.allSatisfy({ $0 == "upstream \(Stage.ingestDossiers.rawValue)" }) else { return false }
-        let oldCount = old.dossiers.count
         let orphans = Set(findings.lazy.filter { $0.code == .orphanRecord }.map(\.dossierID))
         if !orphans.isEmpty {
             for i in oldCount..<new.dossiers.count where new.ids.withKey(i, { orphans.contains(ByteText.string($0)) }) { return false }
         }
         let source = p.stage.source!
-        for i in 0..<oldCount where old.dossiers[i].unit != new.dossiers[i].unit {
+        for (i, old) in replaced where i < oldCount && old.unit != new.dossiers[i].unit {
             let l = new.links[i]
             switch source {
             case .late: if l.late != nil { return false }

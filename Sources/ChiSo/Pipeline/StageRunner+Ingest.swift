@@ -45,15 +45,17 @@ extension StageRunner {
         let stamp = { (next: Bool) in
             self.dossierStamp { s in next && runs.contains(s) ? planned[s]!.fingerprint.value : planned[s]!.previous?.fingerprint }
         }
-        let stored = exportsRun && !runs.contains(.ingestUnits)
+        var stored = exportsRun && !runs.contains(.ingestUnits)
             ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count) : nil
         trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
-        let kept = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned, stored: stored,
-                                    registry: registry, ingestor: ingestor)
+        let (kept, base) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned, stored: &stored,
+                                            registry: registry, ingestor: ingestor)
+        let previousState = stored  // its chunk hashes (and, unless files were appended, its store)
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
         // The positions whose dossier rows differ from the stored state's (nil: no usable state).
-        let dossierChanges = stored.map { old in
-            runs.contains(.ingestDossiers) ? StoreDiff.dossiers(old.store, dossiers: result.store.dossiers, ids: result.store.ids) : []
+        let dossierChanges = previousState.map { old in
+            if let base { return StoreDiff.appended(count: base.count, replaced: base.replaced, dossiers: result.store.dossiers) }
+            return runs.contains(.ingestDossiers) ? StoreDiff.dossiers(old.store, dossiers: result.store.dossiers, ids: result.store.ids) : []
         }
         trace("dossiers read: \(result.store.dossiers.count) dossiers (capacity \(result.store.dossiers.capacity)), ids \(result.store.ids.footprint)")
         let key = self.key
@@ -125,10 +127,16 @@ extension StageRunner {
         let ingestFindings = findings, files = newFiles
         let walk = crosswalk ?? nil
         // Per linked source, the positions whose rows changed (nil: rewrite the period's rows).
-        let linkChanges = failed ? nil : stored.map { StoreDiff.links($0.store, store) }
+        let linkChanges = failed ? nil : previousState.map { old in
+            guard let base else { return StoreDiff.links(old.store, store) }
+            // Appended files: the stored positions' links are those stored unless a source was read again.
+            if let links = base.links { return StoreDiff.links(links, store.links) }
+            let tail = base.count..<max(base.count, store.links.count)
+            return ([tail], [tail], [tail])
+        }
         let nextStamp = stamp(true)
         // The stored state: its chunks are encoded on this thread while the writer does the rest.
-        let snapshot = failed || !exportsRun ? nil : Warehouse.snapshotWrite(store, previous: stored)
+        let snapshot = failed || !exportsRun ? nil : Warehouse.snapshotWrite(store, previous: previousState)
         let encoder = DispatchGroup()
         defer { snapshot?.feed.close(); encoder.wait() }  // an error on this side: the encoder stops
         let rest: (any SQLSession) throws -> Void = { db in
@@ -171,7 +179,7 @@ extension StageRunner {
             // The id index depends on the ids alone: unchanged when no dossier row changed.
             let idsChanged = dossierChanges?.isEmpty != true
             DispatchQueue.global().async(group: encoder) {
-                Warehouse.encodeSnapshot(store, previous: stored, changed: changed, idsChanged: idsChanged, into: snapshot.feed)
+                Warehouse.encodeSnapshot(store, previous: previousState, changed: changed, idsChanged: idsChanged, into: snapshot.feed)
             }
         }
         if let writer {

@@ -38,13 +38,18 @@ extension Warehouse {
                 // Each chunk's bytes must hash to the SHA-256 written beside them: a damaged page is caught
                 // here rather than decoded into wrong ids or links.
                 let expectedHashes = (0..<loaded.count).map { hashes[$0] }
-                DispatchQueue.concurrentPerform(iterations: loaded.count) { k in
+                let indexHash = hashes[-1]
+                // The index (the largest chunk) is checked beside the others, as the first iteration.
+                DispatchQueue.concurrentPerform(iterations: loaded.count + 1) { i in
+                    if i == 0 { return parts.setIndexValid(Hashing.sha256(bytes: index) == indexHash) }
+                    let k = i - 1
                     guard Hashing.sha256(bytes: loaded[k]) == expectedHashes[k] else { return parts.set(k, nil) }
                     parts.set(k, StoreSnapshot.decode(chunk: loaded[k], k, count: count, units: units))
                 }
             }
-            guard Hashing.sha256(bytes: index) == hashes[-1], let decoded = parts.all(),
-                  let store = StoreSnapshot.assemble(decoded, index: index, count: count) else { return nil }
+            // Room for the files a nightly run appends (address space only until used).
+            guard parts.indexValid(), var decoded = parts.take(),
+                  let store = StoreSnapshot.assemble(&decoded, index: index, count: count, room: count / 8 + 65_536) else { return nil }
             StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             return StoredDossiers(store: store, hashes: hashes)
         }
@@ -144,10 +149,15 @@ private final class Decoded: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let part { parts[k] = part } else { failed = true }
     }
-    func all() -> [StoreSnapshot.Part]? {
+    /// Hands the parts over (this holds them no longer), or nil when one failed.
+    func take() -> [StoreSnapshot.Part]? {
         lock.lock(); defer { lock.unlock() }
+        defer { parts = [] }
         return failed ? nil : parts.map { $0! }
     }
+    private var indexChecked = false
+    func setIndexValid(_ valid: Bool) { lock.withLock { indexChecked = valid } }
+    func indexValid() -> Bool { lock.withLock { indexChecked } }
 }
 
 /// Encoded chunks handed from the thread that encodes them to the writer, a few at a time. Either side

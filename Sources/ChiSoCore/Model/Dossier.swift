@@ -177,6 +177,10 @@ public struct DossierStore: Sendable {
     public var dossiers: [Dossier] = []
     /// Their linked rows, parallel to `dossiers`.
     public var links: [DossierLinks] = []
+    /// When not nil, ``upsert(id:_:)`` records here the row each replaced position held before its first
+    /// replacement: what a run that appends files to a stored state compares against, instead of a copy
+    /// of the whole state.
+    package var replaced: [Int: Dossier]?
 
     /// An empty store.
     public init() {}
@@ -205,9 +209,10 @@ public struct DossierStore: Sendable {
             links.append(DossierLinks())
             return nil
         }
-        let previous = dossiers[index].ref
+        let previous = dossiers[index]
+        if replaced != nil, replaced![index] == nil { replaced![index] = previous }
         dossiers[index] = dossier
-        return previous
+        return previous.ref
     }
 
     /// Test and generator convenience.

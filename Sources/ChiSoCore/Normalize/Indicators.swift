@@ -142,12 +142,22 @@ public struct CrossCheck: Sendable, Equatable {
 ///   - checkLateList: report `late_unlisted` (only when a `late` source is configured).
 ///   - attribution: per registry row, the row its dossiers count in (SPEC 10.3), or -1 for none (a retired
 ///     unit: its dossiers are still cross-checked); nil = each dossier counts for its own unit.
+/// The counts of every unit in one flat array (a row of indicators per unit): adding to it allocates
+/// nothing and, as a local value, needs no exclusivity check at run time.
+private struct FlatCounts {
+    var values: [Int]
+    init(count: Int) { values = [Int](repeating: 0, count: count) }
+    @inline(__always) mutating func add(_ base: Int, _ indicator: Indicator) { values[base + indicator.position] += 1 }
+}
+
 public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCount: Int, dates: RunDates,
                               checkLateList: Bool, attribution: [Int]? = nil) -> IndicatorTable {
-    var rows = [IndicatorRow](repeating: IndicatorRow(), count: unitCount)
+    // The counts of every unit in one flat table (a row of `width` per unit, then one for the dossiers
+    // attributed nowhere): adding to it allocates nothing, where a row value per dossier would.
+    let width = Indicator.allCases.count
+    var flat = FlatCounts(count: (unitCount + 1) * width)
     var warnings: [CrossCheck] = []
     var inPeriod = [Int](repeating: 0, count: attribution?.count ?? 0)
-    var discarded = IndicatorRow()
     for i in dossiers.indices {
         let d = dossiers[i]
         guard case let .inPeriod(carried, outcome) = classify(d, dates) else { continue }
@@ -157,47 +167,45 @@ public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCo
             inPeriod[slot] += 1
             slot = attribution[slot]
         }
-        var r = slot >= 0 ? rows[slot] : discarded
-        if slot >= 0 { rows[slot] = IndicatorRow() }  // hand the counts over so that updating them does not copy
-        let isNew = !carried
-        r[.receivedTotal] += 1
-        if carried { r[.carriedOver] += 1 } else { r[.receivedNew] += 1 }
-        if isNew {
+        let base = (slot >= 0 ? slot : unitCount) * width
+        flat.add(base, .receivedTotal)
+        flat.add(base, carried ? .carriedOver : .receivedNew)
+        if !carried {
             switch d.channel {
             case .online:
-                r[.receivedOnline] += 1
-                if d.fullOnline { r[.receivedOnlineFull] += 1 }
-            case .direct: r[.receivedDirect] += 1
-            case .postal: r[.receivedPostal] += 1
+                flat.add(base, .receivedOnline)
+                if d.fullOnline { flat.add(base, .receivedOnlineFull) }
+            case .direct: flat.add(base, .receivedDirect)
+            case .postal: flat.add(base, .receivedPostal)
             }
-            if d.feeRequired || d.paidOnline { r[.feeDossiers] += 1 }
-            if d.paidOnline { r[.paidOnline] += 1 }
-            if l.postalIntake != nil { r[.postalIntake] += 1 }
-            if l.digitizedInputs { r[.digitizedInputs] += 1 }
-            if l.reused { r[.reusedData] += 1 }
+            if d.feeRequired || d.paidOnline { flat.add(base, .feeDossiers) }
+            if d.paidOnline { flat.add(base, .paidOnline) }
+            if l.postalIntake != nil { flat.add(base, .postalIntake) }
+            if l.digitizedInputs { flat.add(base, .digitizedInputs) }
+            if l.reused { flat.add(base, .reusedData) }
         }
         switch outcome {
-        case .finishedEarly: r[.finishedEarly] += 1
-        case .finishedOnTime: r[.finishedOnTime] += 1
-        case .finishedLate: r[.finishedLate] += 1
-        case .openInTime: r[.openInTime] += 1
-        case .openOverdue: r[.openOverdue] += 1
+        case .finishedEarly: flat.add(base, .finishedEarly)
+        case .finishedOnTime: flat.add(base, .finishedOnTime)
+        case .finishedLate: flat.add(base, .finishedLate)
+        case .openInTime: flat.add(base, .openInTime)
+        case .openOverdue: flat.add(base, .openOverdue)
         }
         if outcome.isFinished {
-            r[.finishedTotal] += 1
+            flat.add(base, .finishedTotal)
             if l.postalReturn != nil {
-                r[.postalReturn] += 1
-                if l.returnDelivered { r[.postalReturnDelivered] += 1 }
+                flat.add(base, .postalReturn)
+                if l.returnDelivered { flat.add(base, .postalReturnDelivered) }
             }
-            if l.eResult { r[.eResults] += 1 }
-            if l.digitizedInputs && l.eResult { r[.digitizedFull] += 1 }
-            if l.eSigned { r[.eSignedResults] += 1 }
+            if l.eResult { flat.add(base, .eResults) }
+            if l.digitizedInputs && l.eResult { flat.add(base, .digitizedFull) }
+            if l.eSigned { flat.add(base, .eSignedResults) }
         } else {
-            r[.openTotal] += 1
+            flat.add(base, .openTotal)
         }
         if outcome.isLate {
-            r[.lateTotal] += 1
-            if l.late != nil && l.apology { r[.lateApologized] += 1 }
+            flat.add(base, .lateTotal)
+            if l.late != nil && l.apology { flat.add(base, .lateApologized) }
             if l.late == nil && checkLateList { warnings.append(CrossCheck(kind: .lateUnlisted, dossier: i, ref: d.ref)) }
         } else if let ref = l.late {
             warnings.append(CrossCheck(kind: .lateListMismatch, dossier: i, ref: ref))
@@ -205,7 +213,11 @@ public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCo
         if let ref = l.postalIntake, d.channel != .postal {
             warnings.append(CrossCheck(kind: .postalChannelMismatch, dossier: i, ref: ref))
         }
-        if slot >= 0 { rows[slot] = r } else { discarded = r }
+    }
+    let rows = (0..<unitCount).map { u in
+        var row = IndicatorRow()
+        row.counts = Array(flat.values[u * width..<(u + 1) * width])
+        return row
     }
     return IndicatorTable(rows: rows, warnings: warnings, inPeriodByRow: inPeriod)
 }

@@ -17,12 +17,27 @@ package enum StoreDiff {
         return ranges.ranges
     }
 
+    /// Positions whose dossier row differs after files were appended to a stored state of `count`
+    /// dossiers, from the rows their duplicates replaced (``DossierStore/replaced``): the stored positions
+    /// are otherwise untouched, and every position from `count` on is new.
+    package static func appended(count: Int, replaced: [Int: Dossier], dossiers: [Dossier]) -> [Range<Int>] {
+        var ranges = RangeBuilder()
+        for i in replaced.keys.sorted() where i < count && replaced[i]! != dossiers[i] { ranges.add(i) }
+        ranges.add(count..<max(count, dossiers.count))
+        return ranges.ranges
+    }
+
     /// Positions whose rows of each linked source differ.
     package static func links(_ old: DossierStore, _ new: DossierStore) -> (late: [Range<Int>], postal: [Range<Int>], digitized: [Range<Int>]) {
+        links(old.links, new.links)
+    }
+
+    /// Positions whose rows of each linked source differ, from the two stores' links.
+    package static func links(_ old: [DossierLinks], _ new: [DossierLinks]) -> (late: [Range<Int>], postal: [Range<Int>], digitized: [Range<Int>]) {
         var late = RangeBuilder(), postal = RangeBuilder(), digitized = RangeBuilder()
-        let common = min(old.links.count, new.links.count)
+        let common = min(old.count, new.count)
         for i in 0..<common {
-            let a = old.links[i], b = new.links[i]
+            let a = old[i], b = new[i]
             if a == b { continue }
             if a.late != b.late || a.apology != b.apology { late.add(i) }
             if a.postalIntake != b.postalIntake || a.postalReturn != b.postalReturn || a.returnDelivered != b.returnDelivered {
@@ -31,7 +46,7 @@ package enum StoreDiff {
             if a.digitized != b.digitized || a.digitizedInputs != b.digitizedInputs || a.reused != b.reused
                 || a.eResult != b.eResult || a.eSigned != b.eSigned { digitized.add(i) }
         }
-        let tail = common..<max(old.links.count, new.links.count)
+        let tail = common..<max(old.count, new.count)
         late.add(tail); postal.add(tail); digitized.add(tail)
         return (late.ranges, postal.ranges, digitized.ranges)
     }

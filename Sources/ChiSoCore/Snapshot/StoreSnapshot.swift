@@ -65,19 +65,27 @@ package enum StoreSnapshot {
     }
 
     /// The store from its decoded chunks in order and its index; nil when they do not fit together.
-    package static func assemble(_ parts: [Part], index: [UInt8], count: Int) -> DossierStore? {
-        guard parts.reduce(0, { $0 + $1.dossiers.count }) == count,
-              parts.reduce(0, { $0 + $1.arena.count }) < Int(UInt32.max) else { return nil }
+    /// - Parameter room: dossiers to leave room for beyond `count` (files a run appends), so that adding
+    ///   them moves nothing; room that is not used is address space, never touched memory.
+    /// Each part is released as soon as it is copied (`parts` ends empty), so that the decoded chunks and
+    /// the whole store are never both in memory.
+    package static func assemble(_ parts: inout [Part], index: [UInt8], count: Int, room: Int = 0) -> DossierStore? {
+        let arenaBytes = parts.reduce(0) { $0 + $1.arena.count }
+        guard parts.reduce(0, { $0 + $1.dossiers.count }) == count, arenaBytes < Int(UInt32.max) else { return nil }
         var dossiers: [Dossier] = [], links: [DossierLinks] = [], arena: [UInt8] = [], starts: [UInt32] = []
-        dossiers.reserveCapacity(count); links.reserveCapacity(count); starts.reserveCapacity(count)
-        arena.reserveCapacity(parts.reduce(0) { $0 + $1.arena.count })
-        for part in parts {
+        let capacity = count + max(room, 0)
+        dossiers.reserveCapacity(capacity); links.reserveCapacity(capacity); starts.reserveCapacity(capacity)
+        arena.reserveCapacity(arenaBytes + arenaBytes / max(count, 1) * max(room, 0) * 2)
+        for k in parts.indices {
+            let part = parts[k]
+            parts[k] = Part()
             let base = UInt32(arena.count)
             dossiers += part.dossiers
             links += part.links
             starts += part.starts.map { $0 + base }
             arena += part.arena
         }
+        parts = []
         var r = ByteReader(index)
         guard r.u32() == magic, r.u8() == version, let ids = ByteTable(arena: arena, starts: starts, index: &r), r.atEnd
         else { return nil }
@@ -93,6 +101,6 @@ package enum StoreSnapshot {
             guard let part = decode(chunk: chunk, k, count: count, units: units) else { return nil }
             parts.append(part)
         }
-        return assemble(parts, index: index, count: count)
+        return assemble(&parts, index: index, count: count)
     }
 }
