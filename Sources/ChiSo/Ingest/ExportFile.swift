@@ -40,6 +40,9 @@ struct ExportFileReader {
         var report = FileReport(source: source, file: display, size: 0, sha256: "", encoding: .utf8,
                                 delimiter: "", rows: 0, quarantined: 0, failed: false)
         var map: ColumnMap?
+        /// The header's width once it is read (-1 before): what every data row is checked against, kept
+        /// apart so that a row does not copy the column map (a retain of each of its parts, per row).
+        var headerCount = -1
         var rejectedFile = false
         let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes, knownSHA256: knownHashes[path])
         var local: [Finding] = []
@@ -48,10 +51,11 @@ struct ExportFileReader {
         let source = self.source, maxLine = self.maxLine, specs = self.specs, aliases = self.aliases
         do {
             let info = try reader.read(path: path) { record in
-                guard let columns = map else {
+                guard headerCount >= 0 else {
                     let header = (0..<record.count).map { record.string($0) }
                     let m = ColumnMap(header: header, specs: specs, extraAliases: aliases)
                     map = m
+                    headerCount = m.headerCount
                     if !m.missing.isEmpty {
                         rejectedFile = true
                         for key in m.missing {
@@ -75,7 +79,7 @@ struct ExportFileReader {
                     throw StopReading()
                 }
                 report.rows += 1
-                if let rejection = ExportFileReader.fieldCountProblem(record, expected: columns.headerCount) {
+                if let rejection = ExportFileReader.fieldCountProblem(record, expected: headerCount) {
                     // Column positions mean nothing in a row of the wrong width: no dossier or unit is named.
                     report.quarantined += 1
                     local.append(Finding(.error, rejection.code, source: source, file: display, line: record.line,
@@ -87,7 +91,7 @@ struct ExportFileReader {
                 } catch let rejection as RowRejection {
                     report.quarantined += 1
                     local.append(ExportFileReader.quarantine(rejection, source: source, line: record.line, record: record,
-                                                             columns: columns, display: display))
+                                                             columns: map!, display: display))
                 }
             }
             report.size = info.size

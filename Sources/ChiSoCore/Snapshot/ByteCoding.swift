@@ -26,7 +26,7 @@ package struct ByteWriter: Sendable {
     /// A length-prefixed byte string (the length a varint).
     package mutating func data(_ field: FieldBytes) {
         varint(UInt32(truncatingIfNeeded: field.count))
-        bytes.append(contentsOf: field)
+        field.append(to: &bytes)
     }
     /// A length-prefixed UTF-8 string.
     package mutating func string(_ s: String) {

@@ -55,7 +55,7 @@ package enum StoreSnapshot {
         for _ in 0..<n {
             guard let d = Dossier(from: &r, units: units), let l = DossierLinks(from: &r),
                   r.data({ (id: FieldBytes) -> Bool in
-                      part.starts.append(UInt32(part.arena.count)); part.arena.append(contentsOf: id); return true
+                      part.starts.append(UInt32(part.arena.count)); id.append(to: &part.arena); return true
                   }) == true
             else { return nil }
             part.dossiers.append(d)

@@ -73,10 +73,10 @@ public struct FieldBytes: RandomAccessCollection {
         return memcmp(pa, pb, a.count) == 0
     }
 
-    /// The bytes as one buffer, for the standard library's bulk copies (`Array.append(contentsOf:)` copies
-    /// a field with one `memcpy` instead of byte by byte). The buffer is valid only inside `body`.
-    @inlinable public func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
-        try body(buffer)
+    /// Appends the bytes to `array` in one copy (`array.append(contentsOf: field)` goes byte by byte
+    /// through the iterator: this is on the paths that copy millions of ids).
+    @inlinable public func append(to array: inout [UInt8]) {
+        array.append(contentsOf: buffer)
     }
 
     /// Steps through the field's bytes; it cannot step outside them, so it reads without checks.

@@ -30,7 +30,7 @@ public struct EnumMatcher<Value> {
         if cell.count == lastBytes.count, cell.equals(lastBytes) { return lastValue }
         let value = lookup(cell)
         lastBytes.removeAll(keepingCapacity: true)  // no allocation per row when a column alternates
-        lastBytes.append(contentsOf: cell)
+        cell.append(to: &lastBytes)
         lastValue = value
         return value
     }
