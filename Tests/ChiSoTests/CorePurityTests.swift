@@ -39,8 +39,9 @@ import Testing
 }
 
 /// Pointer code lives where the buffers are owned: the CSV reader, the byte table and its `FieldBytes`
-/// views, the two warehouses' bulk writers and row readers, and the fuzzer's C entry points. Everything
-/// that parses a field reads it through `FieldBytes`, bounds-checked.
+/// views, the two warehouses' bulk writers and row readers, `RawGrowth` (which grows the reader's and the
+/// bulk insert's buffers), and the fuzzer's C entry points. Everything that parses a field reads it
+/// through `FieldBytes`, bounds-checked.
 @Suite struct UnsafeCodeTests {
     @Test func unsafePointersStayInTheFilesThatOwnTheBuffers() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -48,6 +49,7 @@ import Testing
         let allowed: Set<String> = ["ChiSo/Ingest/CSV/CSVRecordReader.swift", "ChiSo/Ingest/CSV/DecodingReader.swift",
                                     "ChiSoCore/Support/ByteTable.swift", "ChiSoCore/Support/FieldBytes.swift",
                                     "ChiSo/Warehouse/BulkSQL.swift", "ChiSo/Warehouse/Postgres/PostgresConnection.swift",
+                                    "ChiSo/Support/RawGrowth.swift",  // the two raw buffers' growth
                                     "ChiSo/Warehouse/Postgres/PostgresSession.swift", "chiso-fuzz/FuzzTarget.swift"]
         let files = FileManager.default.enumerator(atPath: sources)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
         #expect(files.count > 100)

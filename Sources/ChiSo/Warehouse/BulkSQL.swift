@@ -67,23 +67,13 @@ final class BulkInsert: SQLBulkWriter {
         data.withUnsafeBufferPointer { copy(FieldBytes(unsafe: $0)) }
     }
 
+    /// Values are offsets into `bytes`, so it may move until the batch is bound.
     @inline(__always) private func copy(_ field: FieldBytes) {
         let n = field.count
         guard n > 0 else { return }
-        if used + n > capacity { grow(used + n) }
+        if used + n > capacity { bytes = RawGrowth.grow(bytes, count: used, capacity: &capacity, needed: used + n) }
         field.withUnsafeBuffer { (bytes + used).update(from: $0.baseAddress!, count: n) }
         used += n
-    }
-
-    /// Values are offsets into `bytes`, so it may move until the batch is bound.
-    private func grow(_ needed: Int) {
-        var c = capacity * 2
-        while c < needed { c *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-        bigger.update(from: bytes, count: used)
-        bytes.deallocate()
-        bytes = bigger
-        capacity = c
     }
 
     /// Ends the row; a full batch is inserted.

@@ -147,29 +147,13 @@ final class FieldBuffer {
     func append(_ ptr: UnsafeRawPointer?, _ len: Int) {
         if len > longestField { longestField = len }
         if len > 0, let ptr {
-            if count + len > capacity { grow(count + len) }
+            if count + len > capacity { bytes = RawGrowth.grow(bytes, count: count, capacity: &capacity, needed: count + len) }
             (bytes + count).update(from: ptr.assumingMemoryBound(to: UInt8.self), count: len)
             count += len
         }
-        if fields == endsCapacity {
-            let bigger = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
-            bigger.update(from: ends, count: fields)
-            ends.deallocate()
-            ends = bigger
-            endsCapacity *= 2
-        }
+        if fields == endsCapacity { ends = RawGrowth.grow(ends, count: fields, capacity: &endsCapacity, needed: fields + 1) }
         ends[fields] = count
         fields += 1
-    }
-
-    private func grow(_ needed: Int) {
-        var c = capacity * 2
-        while c < needed { c *= 2 }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
-        bigger.update(from: bytes, count: count)
-        bytes.deallocate()
-        bytes = bigger
-        capacity = c
     }
 
     func reset() {
