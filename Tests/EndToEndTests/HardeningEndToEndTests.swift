@@ -111,6 +111,22 @@ import Testing
         #expect(try run(["--verbose"]).stderr.contains("report skipped"))
     }
 
+    /// The ingest commits without SQLite's checkpoint and a second connection makes it while the run goes
+    /// on: when the run has exited, the warehouse file alone (what a backup copies) holds every row of it.
+    @Test func aFinishedRunLeavesTheWarehouseWholeInItsFile() throws {
+        writePipeline()
+        #expect(try run().status == 0)
+        #expect(!s.exists("var/chiso.sqlite-wal"), "a write-ahead log is left beside the warehouse")
+        try FileManager.default.createDirectory(atPath: s.path + "/backup", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: s.path + "/var/chiso.sqlite", toPath: s.path + "/backup/chiso.sqlite")
+        let copy = try DatabaseQueue(path: s.path + "/backup/chiso.sqlite")
+        let (dossiers, chunks, runs) = try copy.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM dossiers"), try Int.fetchOne(db, sql: "SELECT count(*) FROM dossier_snapshot_chunks"),
+             try String.fetchAll(db, sql: "SELECT status FROM runs"))
+        }
+        #expect(dossiers == 2 && chunks == 2 && runs == ["ok"], "\(String(describing: dossiers)) \(String(describing: chunks)) \(runs)")
+    }
+
     @Test func theOutputFolderSwitchesWhole() throws {
         writePipeline()
         #expect(try run().status == 0)
