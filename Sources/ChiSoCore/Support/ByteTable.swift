@@ -7,11 +7,15 @@ public struct ByteTable: Sendable {
     private var arena: [UInt8] = []
     /// Per id: where its key starts in `arena` (it ends where the next one starts).
     private var starts: [UInt32] = []
-    /// Per id: the low 32 bits of its hash (the slot comes from the high bits), compared before the bytes.
+    /// Open addressing slots, each the key's hash tag (the low 32 bits of its hash; the slot comes from
+    /// the high bits) above id + 1 (0 = empty). A probe compares the tag in the slot it already loaded, so
+    /// walking past other keys touches neither their ids' arrays nor the arena (one cache miss, not one
+    /// per key passed). Any size, indexed by "fastrange" (the high half of hash × size), so that a
+    /// reserved table is not rounded up to a power of two.
+    private var slots: [UInt64]
+    /// Per id: its hash tag again, in id order, so that the snapshot's index is written by two sequential
+    /// passes (the slots, then these) rather than by scattering tags in slot order.
     private var hashes: [UInt32] = []
-    /// Open addressing slots holding id + 1 (0 = empty); any size, indexed by "fastrange" (the high
-    /// half of hash × size), so that a reserved table is not rounded up to a power of two.
-    private var slots: [Int32]
 
     /// An empty table sized for about `capacity` keys.
     public init(capacity: Int = 64) {
@@ -23,6 +27,12 @@ public struct ByteTable: Sendable {
 
     @inline(__always)
     private func next(_ i: Int) -> Int { i + 1 == slots.count ? 0 : i + 1 }
+
+    @inline(__always)
+    private static func slot(id: Int, tag: UInt32) -> UInt64 { UInt64(tag) << 32 | UInt64(id + 1) }
+
+    @inline(__always)
+    private static func tag(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: h) }
 
     /// Makes room for `count` keys of about `keyBytes` bytes each, so that a big load does not grow (and
     /// briefly double) its arrays step by step.
@@ -40,7 +50,7 @@ public struct ByteTable: Sendable {
     /// spares rehashing and reinserting a million keys.
     package func encodeIndex(into w: inout ByteWriter) {
         w.u32(UInt32(slots.count))
-        for s in slots { w.i32(s) }
+        for s in slots { w.i32(Int32(truncatingIfNeeded: s & 0xFFFF_FFFF)) }
         w.u32(UInt32(hashes.count))
         for h in hashes { w.u32(h) }
     }
@@ -53,7 +63,7 @@ public struct ByteTable: Sendable {
         guard starts.first.map({ $0 == 0 }) ?? arena.isEmpty else { return nil }
         for i in starts.indices.dropFirst() where starts[i] < starts[i - 1] { return nil }
         guard Int(starts.last ?? 0) <= arena.count, let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3 else { return nil }
-        var slots = [Int32](repeating: 0, count: n)
+        var slots = [UInt64](repeating: 0, count: n)
         var seen = [Bool](repeating: false, count: count)
         for k in 0..<n {
             guard let s = r.i32(), s >= 0, Int(s) <= count else { return nil }
@@ -61,7 +71,7 @@ public struct ByteTable: Sendable {
                 if seen[Int(s) - 1] { return nil }
                 seen[Int(s) - 1] = true
             }
-            slots[k] = s
+            slots[k] = UInt64(s)
         }
         guard !seen.contains(false), r.u32() == UInt32(count) else { return nil }
         var hashes = [UInt32](repeating: 0, count: count)
@@ -69,13 +79,14 @@ public struct ByteTable: Sendable {
             guard let h = r.u32() else { return nil }
             hashes[k] = h
         }
+        for k in 0..<n where slots[k] != 0 { slots[k] |= UInt64(hashes[Int(slots[k]) - 1]) << 32 }
         self.arena = arena
         self.starts = starts
-        self.hashes = hashes
         self.slots = slots
+        self.hashes = hashes
     }
 
-    /// Bytes held, for traces: arena, starts, hash tags, slots.
+    /// Bytes held, for traces: arena, starts, slots.
     public var footprint: String {
         "arena \(arena.count)/\(arena.capacity) starts \(starts.count) slots \(slots.count)"
     }
@@ -115,12 +126,15 @@ public struct ByteTable: Sendable {
 
     private func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
         let h = ByteTable.hash(key)
+        let tag = ByteTable.tag(h)
         var i = home(h)
         while true {
             let s = slots[i]
             if s == 0 { return nil }
-            let id = Int(s - 1)
-            if hashes[id] == UInt32(truncatingIfNeeded: h) && equals(id, key) { return id }
+            if UInt32(truncatingIfNeeded: s >> 32) == tag {
+                let id = Int(s & 0xFFFF_FFFF) - 1
+                if equals(id, key) { return id }
+            }
             i = next(i)
         }
     }
@@ -132,20 +146,23 @@ public struct ByteTable: Sendable {
     @discardableResult
     private mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> (id: Int, inserted: Bool) {
         let h = ByteTable.hash(key)
+        let tag = ByteTable.tag(h)
         var i = home(h)
         while true {
             let s = slots[i]
             if s == 0 { break }
-            let id = Int(s - 1)
-            if hashes[id] == UInt32(truncatingIfNeeded: h) && equals(id, key) { return (id, false) }
+            if UInt32(truncatingIfNeeded: s >> 32) == tag {
+                let id = Int(s & 0xFFFF_FFFF) - 1
+                if equals(id, key) { return (id, false) }
+            }
             i = next(i)
         }
         let id = starts.count
         precondition(arena.count + key.count <= Int(UInt32.max), "ByteTable: more than 4 GiB of keys")
         starts.append(UInt32(arena.count))
         arena.append(contentsOf: key)
-        hashes.append(UInt32(truncatingIfNeeded: h))
-        slots[i] = Int32(id + 1)
+        hashes.append(tag)
+        slots[i] = ByteTable.slot(id: id, tag: tag)
         if starts.count * 4 > slots.count * 3 { grow() }  // load factor at most 3/4
         return (id, true)
     }
@@ -204,9 +221,10 @@ public struct ByteTable: Sendable {
     private mutating func rehash(size: Int) {
         slots = Array(repeating: 0, count: size)
         for id in 0..<starts.count {
-            var i = home(ByteTable.withKeyHash(self, id))
+            let h = ByteTable.withKeyHash(self, id)
+            var i = home(h)
             while slots[i] != 0 { i = next(i) }
-            slots[i] = Int32(id + 1)
+            slots[i] = ByteTable.slot(id: id, tag: ByteTable.tag(h))
         }
     }
 }

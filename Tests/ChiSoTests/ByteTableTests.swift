@@ -1,0 +1,98 @@
+import Testing
+@testable import ChiSoCore
+
+/// The id table under the dossier store and the unit registry: dense ids in order of first insertion,
+/// exact lookups through growth and through keys that share a slot's neighbourhood, and an index that
+/// comes back from its bytes (the stored state) or is refused.
+@Suite struct ByteTableTests {
+    /// Keys like the portal's dossier ids, which differ only in their last digits.
+    func key(_ i: Int) -> String { "000.00.11.H99-2306\(i % 10)-\(String(100_000 + i))" }
+
+    @Test func idsAreDenseInOrderOfFirstInsertionThroughGrowth() {
+        var t = ByteTable(capacity: 4)  // grows many times on the way to 20,000 keys
+        for i in 0..<20_000 {
+            let r = t.insert(key(i))
+            #expect(r.id == i && r.inserted, "key \(i)")
+        }
+        #expect(t.count == 20_000)
+        for i in stride(from: 0, to: 20_000, by: 7) {
+            #expect(t.insert(key(i)) == (id: i, inserted: false))
+            #expect(t.find(key(i)) == i)
+            #expect(t.key(i) == key(i))
+        }
+        // Prefixes, extensions and the empty key are other keys, not hits on a stored one.
+        #expect(t.find("000.00.11.H99-23060-10000") == nil)
+        #expect(t.find(key(3) + "0") == nil)
+        #expect(t.find("") == nil)
+        #expect(t.insert("") == (id: 20_000, inserted: true))
+        #expect(t.find("") == 20_000)
+        #expect(t.find(key(19_999)) == 19_999)
+    }
+
+    @Test func aReservedTableFindsWhatAFullOneHolds() {
+        // Reserved for exactly its keys: at three quarters full, probes walk past many other keys.
+        var t = ByteTable()
+        t.reserve(3_000, keyBytes: 27)
+        for i in 0..<3_000 { t.insert(key(i)) }
+        for i in 0..<3_000 { #expect(t.find(key(i)) == i) }
+        for i in 3_000..<6_000 { #expect(t.find(key(i)) == nil) }
+    }
+
+    @Test func theIndexComesBackFromItsBytesAndKeepsWorking() throws {
+        var t = ByteTable(capacity: 16)
+        for i in 0..<5_000 { t.insert(key(i)) }
+        var w = ByteWriter()
+        t.encodeIndex(into: &w)
+        let arena = Array((0..<5_000).map(key).joined().utf8)
+        var starts: [UInt32] = [], at: UInt32 = 0
+        for i in 0..<5_000 { starts.append(at); at += UInt32(key(i).utf8.count) }
+        var r = ByteReader(w.bytes)
+        var back = try #require(ByteTable(arena: arena, starts: starts, index: &r))
+        #expect(r.atEnd)
+        for i in 0..<5_000 { #expect(back.find(key(i)) == i) }
+        #expect(back.find(key(5_000)) == nil)
+        // New keys after the restore, through the growth they cause.
+        for i in 5_000..<12_000 { #expect(back.insert(key(i)) == (id: i, inserted: true)) }
+        for i in 0..<12_000 { #expect(back.find(key(i)) == i) }
+        // Encoded again, the restored table writes what a table built key by key writes.
+        var built = ByteTable(capacity: 16)
+        for i in 0..<12_000 { built.insert(key(i)) }
+        var w1 = ByteWriter(), w2 = ByteWriter()
+        back.encodeIndex(into: &w1)
+        built.encodeIndex(into: &w2)
+        #expect(w1.bytes == w2.bytes)
+        var r1 = ByteReader(w1.bytes)
+        let arena2 = Array((0..<12_000).map(key).joined().utf8)
+        var starts2: [UInt32] = [], at2: UInt32 = 0
+        for i in 0..<12_000 { starts2.append(at2); at2 += UInt32(key(i).utf8.count) }
+        let again = try #require(ByteTable(arena: arena2, starts: starts2, index: &r1))
+        for i in stride(from: 0, to: 12_000, by: 11) { #expect(again.find(key(i)) == i) }
+    }
+
+    @Test func anIndexThatDoesNotFitItsKeysIsRefused() {
+        var t = ByteTable(capacity: 16)
+        for i in 0..<100 { t.insert(key(i)) }
+        var w = ByteWriter()
+        t.encodeIndex(into: &w)
+        let arena = Array((0..<100).map(key).joined().utf8)
+        var starts: [UInt32] = [], at: UInt32 = 0
+        for i in 0..<100 { starts.append(at); at += UInt32(key(i).utf8.count) }
+        func decodes(_ bytes: [UInt8], starts: [UInt32] = starts) -> Bool {
+            var r = ByteReader(bytes)
+            return ByteTable(arena: arena, starts: starts, index: &r) != nil
+        }
+        #expect(decodes(w.bytes))
+        // Slot values are little-endian Int32 after the slot count: find the first two filled slots.
+        let slotCount = Int(w.bytes[0]) | Int(w.bytes[1]) << 8 | Int(w.bytes[2]) << 16 | Int(w.bytes[3]) << 24
+        let filled = (0..<slotCount).filter { k in (0..<4).contains { w.bytes[4 + 4 * k + $0] != 0 } }
+        #expect(filled.count == 100)
+        var twice = w.bytes  // one key in two slots, another in none
+        for b in 0..<4 { twice[4 + 4 * filled[1] + b] = twice[4 + 4 * filled[0] + b] }
+        #expect(!decodes(twice))
+        var stranger = w.bytes  // a slot naming a key the arena does not have
+        stranger[4 + 4 * filled[0]] = 200
+        #expect(!decodes(stranger))
+        #expect(!decodes(Array(w.bytes.dropLast())))  // a hash tag missing
+        #expect(!decodes(w.bytes, starts: Array(starts.reversed())))  // keys out of order
+    }
+}
