@@ -52,10 +52,6 @@ public enum Reports {
 
     /// Findings in report order (stable, so equal keys keep reading order).
     public static func sortedFindings(_ findings: [Finding]) -> [Finding] {
-        findings.enumerated().sorted { a, b in
-            if Finding.reportOrder(a.element, b.element) { return true }
-            if Finding.reportOrder(b.element, a.element) { return false }
-            return a.offset < b.offset
-        }.map(\.element)
+        Finding.reportPermutation(findings).map { findings[$0] }
     }
 }

@@ -29,27 +29,32 @@ extension Warehouse {
                 if k == -1 { index = row.blob(1) } else if k == chunks.count { chunks.append(row.blob(1)) } else { return }
                 hashes[k] = row.string(2)
             }
-            guard let index, chunks.count == expected else { return nil }
+            guard index != nil, chunks.count == expected else { return nil }
             let started = Date()
             let parts = Decoded(count: chunks.count)
             do {
-                let loaded = chunks
+                // The bytes are released when this block ends: only the decoded store outlives it.
+                let loaded = chunks, indexBytes = index ?? []
                 chunks = []
+                index = nil
                 // Each chunk's bytes must hash to the SHA-256 written beside them: a damaged page is caught
                 // here rather than decoded into wrong ids or links.
                 let expectedHashes = (0..<loaded.count).map { hashes[$0] }
                 let indexHash = hashes[-1]
-                // The index (the largest chunk) is checked beside the others, as the first iteration.
+                // The index (the largest chunk) is checked and decoded beside the others, as the first iteration.
                 DispatchQueue.concurrentPerform(iterations: loaded.count + 1) { i in
-                    if i == 0 { return parts.setIndexValid(Hashing.sha256(bytes: index) == indexHash) }
+                    if i == 0 {
+                        guard Hashing.sha256(bytes: indexBytes) == indexHash else { return parts.setIndex(nil) }
+                        return parts.setIndex(StoreSnapshot.decodeIndex(indexBytes, count: count))
+                    }
                     let k = i - 1
                     guard Hashing.sha256(bytes: loaded[k]) == expectedHashes[k] else { return parts.set(k, nil) }
                     parts.set(k, StoreSnapshot.decode(chunk: loaded[k], k, count: count, units: units))
                 }
             }
             // Room for the files a nightly run appends (address space only until used).
-            guard parts.indexValid(), var decoded = parts.take(),
-                  let store = StoreSnapshot.assemble(&decoded, index: index, count: count, room: count / 8 + 65_536) else { return nil }
+            guard let ids = parts.takeIndex(), var decoded = parts.take(),
+                  let store = StoreSnapshot.assemble(&decoded, index: ids, count: count, room: count / 8 + 65_536) else { return nil }
             StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             return StoredDossiers(store: store, hashes: hashes)
         }
@@ -155,9 +160,10 @@ private final class Decoded: @unchecked Sendable {
         defer { parts = [] }
         return failed ? nil : parts.map { $0! }
     }
-    private var indexChecked = false
-    func setIndexValid(_ valid: Bool) { lock.withLock { indexChecked = valid } }
-    func indexValid() -> Bool { lock.withLock { indexChecked } }
+    /// The id index, decoded once its SHA-256 matched (nil until then, or if it did not or would not decode).
+    private var index: ByteTable.Index?
+    func setIndex(_ decoded: ByteTable.Index?) { lock.withLock { index = decoded } }
+    func takeIndex() -> ByteTable.Index? { lock.withLock { defer { index = nil }; return index } }
 }
 
 /// Encoded chunks handed from the thread that encodes them to the writer, a few at a time. Either side

@@ -97,6 +97,33 @@ public struct Finding: Sendable, Equatable {
         if a.code != b.code { return a.code.rawValue.utf8.lexicographicallyPrecedes(b.code.rawValue.utf8) }
         return a.dossierID.utf8.lexicographicallyPrecedes(b.dossierID.utf8)
     }
+
+    /// The positions of `findings` in ``reportOrder``, equal keys in reading order. Each key is ranked
+    /// once and the positions are sorted on those integers: sorting the findings themselves copies a
+    /// finding's strings at every comparison, which was a tenth of a report over 7,000 findings.
+    public static func reportPermutation(_ findings: [Finding]) -> [Int] {
+        func ranks<K: Hashable>(_ keys: [K], by precedes: (K, K) -> Bool) -> [Int] {
+            var rank: [K: Int] = [:]
+            for (i, k) in Set(keys).sorted(by: precedes).enumerated() { rank[k] = i }
+            return keys.map { rank[$0]! }
+        }
+        let sources = ranks(findings.map(\.source), by: <)
+        let files = ranks(findings.map(\.file)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let codes = ranks(findings.map(\.code.rawValue)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let ids = ranks(findings.map { Array($0.dossierID.utf8) }) { $0.lexicographicallyPrecedes($1) }
+        let keys = findings.indices.map { i in
+            ReportKey(source: sources[i], file: files[i], line: findings[i].line ?? Int.max, code: codes[i], id: ids[i], position: i)
+        }
+        return keys.sorted().map(\.position)
+    }
+}
+
+/// A finding's place in ``Finding/reportOrder`` as integers (a missing line last), then its position.
+private struct ReportKey: Comparable {
+    var source: Int, file: Int, line: Int, code: Int, id: Int, position: Int
+    static func < (a: ReportKey, b: ReportKey) -> Bool {
+        (a.source, a.file, a.line, a.code, a.id, a.position) < (b.source, b.file, b.line, b.code, b.id, b.position)
+    }
 }
 
 /// A row that failed a rule: its one error finding (SPEC 2.1: the first failure).

@@ -70,6 +70,20 @@ package enum StoreSnapshot {
     /// Each part is released as soon as it is copied (`parts` ends empty), so that the decoded chunks and
     /// the whole store are never both in memory.
     package static func assemble(_ parts: inout [Part], index: [UInt8], count: Int, room: Int = 0) -> DossierStore? {
+        guard let index = decodeIndex(index, count: count) else { return nil }
+        return assemble(&parts, index: index, count: count, room: room)
+    }
+
+    /// The id table's hash index from its bytes, for a store of `count` dossiers; nil when it is not one
+    /// chiso wrote for that many. Independent of the chunks, so a caller may decode it beside them.
+    package static func decodeIndex(_ bytes: [UInt8], count: Int) -> ByteTable.Index? {
+        var r = ByteReader(bytes)
+        guard r.u32() == magic, r.u8() == version, let index = ByteTable.Index(count: count, from: &r), r.atEnd else { return nil }
+        return index
+    }
+
+    /// The store from its decoded chunks in order and its index already decoded (``decodeIndex``).
+    package static func assemble(_ parts: inout [Part], index: ByteTable.Index, count: Int, room: Int = 0) -> DossierStore? {
         let arenaBytes = parts.reduce(0) { $0 + $1.arena.count }
         guard parts.reduce(0, { $0 + $1.dossiers.count }) == count, arenaBytes < Int(UInt32.max) else { return nil }
         var dossiers: [Dossier] = [], links: [DossierLinks] = [], arena: [UInt8] = [], starts: [UInt32] = []
@@ -86,9 +100,7 @@ package enum StoreSnapshot {
             arena += part.arena
         }
         parts = []
-        var r = ByteReader(index)
-        guard r.u32() == magic, r.u8() == version, let ids = ByteTable(arena: arena, starts: starts, index: &r), r.atEnd
-        else { return nil }
+        guard let ids = ByteTable(arena: arena, starts: starts, index: index) else { return nil }
         return DossierStore(ids: ids, dossiers: dossiers, links: links)
     }
 

@@ -55,35 +55,55 @@ public struct ByteTable: Sendable {
         for h in hashes { w.u32(h) }
     }
 
-    /// A table from its keys (one arena, each key's start) and the index `encodeIndex` wrote; nil when
-    /// they do not fit together (starts not increasing within the arena, a slot naming no key or a key
-    /// twice, a key in no slot, a table over three-quarters full).
-    package init?(arena: [UInt8], starts: [UInt32], index r: inout ByteReader) {
-        let count = starts.count
-        guard starts.first.map({ $0 == 0 }) ?? arena.isEmpty else { return nil }
-        for i in starts.indices.dropFirst() where starts[i] < starts[i - 1] { return nil }
-        guard Int(starts.last ?? 0) <= arena.count, let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3 else { return nil }
-        var slots = [UInt64](repeating: 0, count: n)
-        var seen = [Bool](repeating: false, count: count)
-        for k in 0..<n {
-            guard let s = r.i32(), s >= 0, Int(s) <= count else { return nil }
-            if s > 0 {
-                if seen[Int(s) - 1] { return nil }
-                seen[Int(s) - 1] = true
+    /// The hash index `encodeIndex` wrote, read apart from the keys it indexes, so that a caller can decode
+    /// it on one core while the keys are gathered on another.
+    package struct Index: Sendable {
+        fileprivate let slots: [UInt64]
+        fileprivate let hashes: [UInt32]
+
+        /// The index of a table of `count` keys; nil when it does not fit them (a slot naming no key or a
+        /// key twice, a key in no slot, a table over three-quarters full, bytes missing).
+        package init?(count: Int, from r: inout ByteReader) {
+            guard let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3 else { return nil }
+            var slots = [UInt64](repeating: 0, count: n)
+            var seen = [Bool](repeating: false, count: count)
+            for k in 0..<n {
+                guard let s = r.i32(), s >= 0, Int(s) <= count else { return nil }
+                if s > 0 {
+                    if seen[Int(s) - 1] { return nil }
+                    seen[Int(s) - 1] = true
+                }
+                slots[k] = UInt64(s)
             }
-            slots[k] = UInt64(s)
+            guard !seen.contains(false), r.u32() == UInt32(count) else { return nil }
+            var hashes = [UInt32](repeating: 0, count: count)
+            for k in 0..<count {
+                guard let h = r.u32() else { return nil }
+                hashes[k] = h
+            }
+            for k in 0..<n where slots[k] != 0 { slots[k] |= UInt64(hashes[Int(slots[k]) - 1]) << 32 }
+            self.slots = slots
+            self.hashes = hashes
         }
-        guard !seen.contains(false), r.u32() == UInt32(count) else { return nil }
-        var hashes = [UInt32](repeating: 0, count: count)
-        for k in 0..<count {
-            guard let h = r.u32() else { return nil }
-            hashes[k] = h
-        }
-        for k in 0..<n where slots[k] != 0 { slots[k] |= UInt64(hashes[Int(slots[k]) - 1]) << 32 }
+    }
+
+    /// A table from its keys (one arena, each key's start) and the index `encodeIndex` wrote; nil when
+    /// they do not fit together (starts not increasing within the arena, or what ``Index`` refuses).
+    package init?(arena: [UInt8], starts: [UInt32], index r: inout ByteReader) {
+        guard let index = Index(count: starts.count, from: &r) else { return nil }
+        self.init(arena: arena, starts: starts, index: index)
+    }
+
+    /// A table from its keys and an index already read; nil when the index is for another number of keys
+    /// or the starts are not increasing within the arena.
+    package init?(arena: [UInt8], starts: [UInt32], index: Index) {
+        guard index.hashes.count == starts.count, starts.first.map({ $0 == 0 }) ?? arena.isEmpty else { return nil }
+        for i in starts.indices.dropFirst() where starts[i] < starts[i - 1] { return nil }
+        guard Int(starts.last ?? 0) <= arena.count else { return nil }
         self.arena = arena
         self.starts = starts
-        self.slots = slots
-        self.hashes = hashes
+        self.slots = index.slots
+        self.hashes = index.hashes
     }
 
     /// Bytes held, for traces: arena, starts, slots.
