@@ -125,6 +125,12 @@ import Testing
              try String.fetchAll(db, sql: "SELECT status FROM runs"))
         }
         #expect(dossiers == 2 && chunks == 2 && runs == ["ok"], "\(String(describing: dossiers)) \(String(describing: chunks)) \(runs)")
+        // The first load ran under a rollback journal; the warehouse is back in WAL mode, with no journal left.
+        #expect(try copy.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(!s.exists("var/chiso.sqlite-journal"))
+        // The next load (rows already there) takes the WAL path: still nothing left beside the file.
+        #expect(try run(["--force"]).status == 0)
+        #expect(!s.exists("var/chiso.sqlite-wal") && !s.exists("var/chiso.sqlite-journal"))
     }
 
     @Test func theOutputFolderSwitchesWhole() throws {

@@ -269,6 +269,41 @@ import Testing
         #expect(third.status == 0, "\(third.stderr)")
     }
 
+    /// A first load into a new warehouse writes its rows once, under a rollback journal (the warehouse is
+    /// in WAL mode before and after). Killed in the middle of that write, it leaves a journal that the next
+    /// opening rolls back: no per-dossier row of the dead run is seen, and the next run completes in WAL mode.
+    @Test func aFirstLoadKilledMidWriteIsRolledBackAndTheNextRunCompletes() throws {
+        writeFixture()
+        writeBigExport()
+        let victim = try startRun()
+        waitForLock(victim)
+        // Kill while the journal holds pages, which is to say inside the ingest's transaction, once it wrote.
+        func journalBytes() -> Int { ((try? FileManager.default.attributesOfItem(atPath: db + "-journal"))?[.size] as? Int) ?? 0 }
+        var inWrite = false
+        for _ in 0..<5_000 where victim.isRunning {
+            if journalBytes() > 0 { inWrite = true; break }
+            usleep(2_000)
+        }
+        #expect(inWrite, "the run never wrote under a rollback journal (or finished first: make the export bigger)")
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+
+        let queue = try DatabaseQueue(path: db)
+        #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") } == "ok")
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dossiers") } == 0)
+        #expect(journalBytes() == 0, "the hot journal was not rolled back")
+        try queue.close()
+
+        writeFixture()
+        let next = try run(["--force"])
+        #expect(next.status == 0, "\(next.stderr)")
+        let after = try DatabaseQueue(path: db)
+        #expect(try after.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM dossiers") } == 3)
+        #expect(try after.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try after.read { try String.fetchAll($0, sql: "SELECT status FROM runs ORDER BY id") } == ["killed", "ok"])
+        #expect(!FileManager.default.fileExists(atPath: db + "-journal"))
+    }
+
     @Test func aRunKilledMidIngestLeavesThePreviousStateAndTheNextRunCompletes() throws {
         writeFixture()
         #expect(try run().status == 0)

@@ -75,21 +75,40 @@ final class SQLiteStore: WarehouseStore, @unchecked Sendable {
     private let deferredLock = NSLock()
     private var deferred = false
 
-    /// A large transaction commits with the connection's automatic checkpoint off, so that the commit only
-    /// ends the log (WAL) rather than copying the hundreds of megabytes just written back into the file and
-    /// syncing it, on the run's critical path. A second connection makes that copy (a passive checkpoint,
-    /// which never blocks the run's next transactions) while the run goes on; ``settle()`` waits for it.
-    /// Durability is unchanged: in WAL mode with `synchronous = NORMAL` a commit was never synced before
-    /// the checkpoint, and the run does not end before it.
+    /// A large transaction (the ingest's per-dossier rows) is written once, not twice, where SQLite allows:
+    /// - Into a warehouse that holds no per-dossier rows yet (a new file, a first load), it runs under a
+    ///   rollback journal: the pages it adds lie beyond the file's old end, which SQLite never journals, so
+    ///   they go straight into the file, and the commit syncs them. The WAL would have taken them all, then
+    ///   copied them into the file and synced that (hundreds of megabytes written twice). The warehouse is
+    ///   back in WAL mode before this returns, whether the transaction committed or failed.
+    /// - Otherwise (or when another connection holds the file open, which keeps it in WAL mode) it commits
+    ///   with the connection's automatic checkpoint off, so that the commit only ends the log rather than
+    ///   copying it back into the file and syncing it on the run's critical path. A second connection makes
+    ///   that copy (a passive checkpoint, which never blocks the run's next transactions) while the run goes
+    ///   on; ``settle()`` waits for it. Durability is unchanged: in WAL mode with `synchronous = NORMAL` a
+    ///   commit was never synced before the checkpoint, and the run does not end before it.
     func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T {
-        if ProcessInfo.processInfo.environment["CHISO_AB"] == "old" { return try write(body) }
         settle()
+        if try firstLoad() {
+            defer { _ = try? queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") } }
+            return try queue.write { try body(SQLiteSession($0)) }
+        }
         try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         deferredLock.withLock { deferred = true }
         let result = try queue.write { try body(SQLiteSession($0)) }
         let path = self.path
         DispatchQueue.global().async(group: checkpoints) { SQLiteStore.checkpoint(path) }
         return result
+    }
+
+    /// True when the warehouse holds no per-dossier rows and could leave WAL mode for a rollback journal
+    /// (SQLite refuses while another connection has the file open; then the warehouse stays in WAL).
+    private func firstLoad() throws -> Bool {
+        try queue.writeWithoutTransaction { db in
+            guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM dossiers)") == true else { return false }
+            let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = TRUNCATE")
+            return mode?.lowercased() == "truncate"
+        }
     }
 
     /// Waits for the background checkpoint and turns the automatic one back on (SQLite's default, every
