@@ -234,16 +234,7 @@ extension StageRunner {
     }
 
     func clearLinks(_ kind: SourceKind, in store: inout DossierStore) {
-        for i in store.links.indices {
-            switch kind {
-            case .late: store.links[i].late = nil; store.links[i].apology = false
-            case .postal:
-                store.links[i].postalIntake = nil; store.links[i].postalReturn = nil; store.links[i].returnDelivered = false
-            case .digitized:
-                store.links[i].digitized = nil; store.links[i].digitizedInputs = false; store.links[i].reused = false
-                store.links[i].eResult = false; store.links[i].eSigned = false
-            default: break
-            }
-        }
+        let none = DossierLinks()
+        for i in store.links.indices { store.links[i].take(kind, from: none) }
     }
 }

@@ -142,6 +142,34 @@ public struct DossierLinks: Sendable, Equatable {
 }
 
 extension DossierLinks {
+    /// The flag bits that belong to each linked source.
+    private static func flagBits(_ source: SourceKind) -> UInt8 {
+        switch source {
+        case .late: return 1
+        case .postal: return 2
+        case .digitized: return 4 | 8 | 16 | 32
+        default: return 0
+        }
+    }
+
+    /// Replaces this dossier's rows and flags from `source` with `other`'s, leaving the other sources' as
+    /// they are (with `other` empty: that source's links cleared, to be read again). Sources other than the
+    /// three linked ones change nothing.
+    public mutating func take(_ source: SourceKind, from other: DossierLinks) {
+        switch source {
+        case .late: (lateLine, lateFile) = (other.lateLine, other.lateFile)
+        case .postal:
+            (intakeLine, intakeFile) = (other.intakeLine, other.intakeFile)
+            (returnLine, returnFile) = (other.returnLine, other.returnFile)
+        case .digitized: (digitizedLine, digitizedFile) = (other.digitizedLine, other.digitizedFile)
+        default: return
+        }
+        let bits = Self.flagBits(source)
+        flags = flags & ~bits | other.flags & bits
+    }
+}
+
+extension DossierLinks {
     /// Its fields for the warehouse's snapshot of the store: which of the four rows it has (one byte),
     /// the flags, then line and file of each row it has (2 bytes for a dossier with none, 26 with all).
     package func encode(into w: inout ByteWriter) {
