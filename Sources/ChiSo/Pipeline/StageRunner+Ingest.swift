@@ -65,6 +65,9 @@ extension StageRunner {
         // exports; the transaction commits only once everything is read and no file failed.
         let handoff = IngestHandoff()
         let writer: DispatchGroup? = runs.contains(.ingestDossiers) ? DispatchGroup() : nil
+        // Normalize will need the reorganization: loaded now, before the writer holds the warehouse, so that
+        // normalize can be computed while the writer commits (a failure here is met again by normalize).
+        if writer != nil && graph.stages.contains(.normalize) { _ = try? reorganization() }
         if let writer {
             let dossiers = result.store.dossiers, ids = result.store.ids
             let warehouse = self.warehouse
@@ -186,6 +189,7 @@ extension StageRunner {
             handoff.rest = failed ? nil : rest
             handedOff = true
             handoff.ready.signal()
+            if !failed { normalizeAhead(result) }
             writer.wait()
             trace("ingest committed")
             if let error = handoff.error { throw error }
@@ -230,6 +234,22 @@ extension StageRunner {
     func checkReferenceKeys(_ refs: [SourceKind: ReferenceTable]) throws {
         for (kind, keys) in config.referenceKeys() {
             try refs[kind]?.requireKeys(keys, of: kind, config: config)
+        }
+    }
+
+    /// Starts normalize's computation on another core while the writer finishes the ingest's transaction
+    /// (the linked rows, the stored state, the commit): its inputs are all in memory by then. The stage
+    /// itself still runs after the ingest, in its own transaction, and takes the result (``Ahead``). Only
+    /// with the reorganization already loaded: the writer holds the warehouse until it commits.
+    func normalizeAhead(_ result: IngestResult) {
+        guard graph.stages.contains(.normalize), let registry, let reorganization = reorganizationCache else { return }
+        let ahead = Ahead<ComputingStages.Normalized>()
+        normalized = ahead
+        let (dates, checkLateList) = (dates, graph.stages.contains(.ingestLate))
+        let registryFile = config.display(config.resolve(config.sources.units))
+        ahead.start {
+            ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
+                                      checkLateList: checkLateList, registryFile: registryFile)
         }
     }
 

@@ -12,9 +12,12 @@ extension StageRunner {
             result = r
         }
         let reorganization = try reorganization()
-        let normalized = ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
-                                                   checkLateList: graph.stages.contains(.ingestLate),
-                                                   registryFile: config.display(config.resolve(config.sources.units)))
+        // Computed ahead from this run's ingest (the same inputs), or now.
+        let ahead = ingest != nil ? self.normalized?.take() : nil
+        self.normalized = nil
+        let normalized = ahead ?? ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
+                                                            checkLateList: graph.stages.contains(.ingestLate),
+                                                            registryFile: config.display(config.resolve(config.sources.units)))
         let (table, findings) = (normalized.table, normalized.findings)
         self.table = table
         let scoring = reorganization.reporting

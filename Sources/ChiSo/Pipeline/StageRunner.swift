@@ -58,6 +58,8 @@ public final class StageRunner {
     var decisions: [String: [AwardDecision]] = [:]
     /// Findings each stage of this run committed, as the warehouse holds them (see `periodFindings`).
     var storedFindings: [Stage: [Finding]] = [:]
+    /// Normalize's result, computed from this run's ingest while the ingest committed (see `normalizeAhead`).
+    var normalized: Ahead<ComputingStages.Normalized>?
     /// The period's findings once assembled or loaded.
     var periodFindingsCache: [Finding]?
     var fileHashes: [String: (sha256: String, size: Int)] = [:]
@@ -188,5 +190,23 @@ public final class StageRunner {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS") }.map(String.init) ?? ""
         FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(StageRunner.traceStart))) \(what) \(rss)\n".utf8))
+    }
+}
+
+/// A value computed on another core, taken once it is there.
+final class Ahead<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var value: Value?
+
+    /// Computes `body` on a global queue.
+    func start(_ body: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async(group: done) { self.value = body() }
+    }
+
+    /// The value, waiting for it.
+    func take() -> Value? {
+        done.wait()
+        defer { value = nil }
+        return value
     }
 }
