@@ -12,8 +12,9 @@ protocol WarehouseStore: AnyObject, Sendable {
     /// error is not the database's.
     func environmentError(_ error: any Error) -> EnvironmentError?
     /// Runs `body` in one read-write transaction, as `write` does, for a transaction that holds a period's
-    /// per-dossier rows: SQLite commits it without copying its log back into the file at once; that copy
-    /// runs on another thread while the run goes on, and ``settle()`` waits for it.
+    /// per-dossier rows, which SQLite puts on disk once: a first load under a rollback journal, a later one
+    /// committed to the log, which another thread copies back into the file while the run goes on and
+    /// ``settle()`` waits for (see ``SQLiteStore/writeLarge(_:)``).
     func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T
     /// Waits for what `writeLarge` left running (before a run reports that it is done).
     func settle()
