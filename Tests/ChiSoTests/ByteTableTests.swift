@@ -8,6 +8,13 @@ import Testing
     /// Keys like the portal's dossier ids, which differ only in their last digits.
     func key(_ i: Int) -> String { "000.00.11.H99-2306\(i % 10)-\(String(100_000 + i))" }
 
+    /// The first `count` keys as the stored state keeps them: one arena, each key's start.
+    func stored(_ count: Int) -> (arena: [UInt8], starts: [UInt32]) {
+        var starts: [UInt32] = [], at: UInt32 = 0
+        for i in 0..<count { starts.append(at); at += UInt32(key(i).utf8.count) }
+        return (Array((0..<count).map(key).joined().utf8), starts)
+    }
+
     @Test func idsAreDenseInOrderOfFirstInsertionThroughGrowth() {
         var t = ByteTable(capacity: 4)  // grows many times on the way to 20,000 keys
         for i in 0..<20_000 {
@@ -43,9 +50,7 @@ import Testing
         for i in 0..<5_000 { t.insert(key(i)) }
         var w = ByteWriter()
         t.encodeIndex(into: &w)
-        let arena = Array((0..<5_000).map(key).joined().utf8)
-        var starts: [UInt32] = [], at: UInt32 = 0
-        for i in 0..<5_000 { starts.append(at); at += UInt32(key(i).utf8.count) }
+        let (arena, starts) = stored(5_000)
         var r = ByteReader(w.bytes)
         var back = try #require(ByteTable(arena: arena, starts: starts, index: &r))
         #expect(r.atEnd)
@@ -62,9 +67,7 @@ import Testing
         built.encodeIndex(into: &w2)
         #expect(w1.bytes == w2.bytes)
         var r1 = ByteReader(w1.bytes)
-        let arena2 = Array((0..<12_000).map(key).joined().utf8)
-        var starts2: [UInt32] = [], at2: UInt32 = 0
-        for i in 0..<12_000 { starts2.append(at2); at2 += UInt32(key(i).utf8.count) }
+        let (arena2, starts2) = stored(12_000)
         let again = try #require(ByteTable(arena: arena2, starts: starts2, index: &r1))
         for i in stride(from: 0, to: 12_000, by: 11) { #expect(again.find(key(i)) == i) }
     }
@@ -74,9 +77,7 @@ import Testing
         for i in 0..<100 { t.insert(key(i)) }
         var w = ByteWriter()
         t.encodeIndex(into: &w)
-        let arena = Array((0..<100).map(key).joined().utf8)
-        var starts: [UInt32] = [], at: UInt32 = 0
-        for i in 0..<100 { starts.append(at); at += UInt32(key(i).utf8.count) }
+        let (arena, starts) = stored(100)
         func decodes(_ bytes: [UInt8], starts: [UInt32] = starts) -> Bool {
             var r = ByteReader(bytes)
             return ByteTable(arena: arena, starts: starts, index: &r) != nil
