@@ -115,6 +115,19 @@ import Testing
         #expect(s.read("out/tay-tinh/2023/chi-tieu.csv") == before)
     }
 
+    /// The biggest linked export is read first (its rows are written while the others are read), but files
+    /// and findings keep the sources' order: two broken exports are reported late before digitized.
+    @Test func brokenLinkedExportsAreReportedInTheSourcesOrder() throws {
+        writeFixture()
+        s.write("data/tre-han.csv", "Mã đơn vị,Có văn bản xin lỗi\nA,Có\n")
+        s.write("data/so-hoa.csv", "Mã đơn vị,Số hóa thành phần hồ sơ\n" + String(repeating: "A,x\n", count: 5_000))
+        let r = try CLI.run(["run", "p.yaml", "--out", "out"], cwd: s.path)
+        #expect(r.status == 1)
+        let late = try #require(r.stderr.range(of: "data/tre-han.csv"), "\(r.stderr)")
+        let digitized = try #require(r.stderr.range(of: "data/so-hoa.csv"), "\(r.stderr)")
+        #expect(late.lowerBound < digitized.lowerBound, "\(r.stderr)")
+    }
+
     @Test func tooManyBadRowsFailTheRun() throws {
         writeFixture()
         s.write("data/tre-han.csv", "Mã hồ sơ,Mã đơn vị,Có văn bản xin lỗi\nHS-3,A,có lẽ\nHS-4,,\n")

@@ -82,9 +82,14 @@ extension StageRunner {
                             let seconds = Date().timeIntervalSince(started)
                             FileHandle.standardError.write(Data("trace dossiers written: \(dossiers.count) rows in \(String(format: "%.3f", seconds)) s = \(Int(Double(dossiers.count) / max(seconds, 1e-9))) rows/s\n".utf8))
                         }
-                        handoff.ready.wait()
-                        guard let rest = handoff.rest else { throw IngestHandoff.Abandoned() }
-                        try rest(db)
+                        while true {
+                            switch handoff.next() {
+                            case let .write(step): try step(db)
+                            case let .finish(rest):
+                                guard let rest else { throw IngestHandoff.Abandoned() }
+                                return try rest(db)
+                            }
+                        }
                     }
                 } catch is IngestHandoff.Abandoned {
                 } catch {
@@ -96,19 +101,53 @@ extension StageRunner {
         defer {
             // An error before the handoff (say, a glob matching nothing): the writer rolls back and ends.
             if let writer, !handedOff {
-                handoff.rest = nil
-                handoff.ready.signal()
+                handoff.send(.finish(nil))
                 writer.wait()
             }
         }
-        for stage in exportStages where stage != .ingestDossiers {
-            result.configured.insert(stage.source!)
+        // With no stored state (every row is written afresh), each linked source's rows go to the writer as
+        // soon as that source is read, the biggest source read first: its rows are then written while the
+        // others are read, instead of all of them after the last.
+        let early = writer != nil && previousState == nil
+        let linkedStages = exportStages.filter { $0 != .ingestDossiers }
+        var readOrder = linkedStages
+        if early { readOrder = try StageRunner.biggestFirst(linkedStages.map { ($0, try sourceFiles($0)) }) }
+        var writtenEarly: Set<SourceKind> = []
+        let (filesBefore, findingsBefore) = (result.files.count, result.findings.count)
+        var segments: [SourceKind: (files: Range<Int>, findings: Range<Int>)] = [:]
+        for stage in readOrder {
+            let source = stage.source!
+            result.configured.insert(source)
             guard runs.contains(stage) else { continue }
-            if kept.sources.contains(stage.source!) {
-                for (file, id) in kept.files where file.source == stage.source { result.append(file, id: id) }
+            let (f0, g0) = (result.files.count, result.findings.count)
+            defer { segments[source] = (f0..<result.files.count, g0..<result.findings.count) }
+            if kept.sources.contains(source) {
+                for (file, id) in kept.files where file.source == source { result.append(file, id: id) }
                 continue
             }
-            for path in try sourceFiles(stage) { ingestor.ingestLinked(stage.source!, path, into: &result) }
+            for path in try sourceFiles(stage) { ingestor.ingestLinked(source, path, into: &result) }
+            if early && !result.files[f0...].contains(where: \.failed) {
+                let store = result.store  // as read so far: this source's links are complete
+                writtenEarly.insert(source)
+                handoff.send(.write { db in
+                    let started = Date()
+                    try Warehouse.saveLinks(db, key, source, store)
+                    StageRunner.trace("\(source.rawValue) rows written in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
+                })
+            }
+        }
+        if readOrder != linkedStages {
+            // Files and findings in the sources' order, as if read in it.
+            let (files, ids, found) = (result.files, result.fileIDs, result.findings)
+            result.files.removeSubrange(filesBefore...)
+            result.fileIDs.removeSubrange(filesBefore...)
+            result.findings.removeSubrange(findingsBefore...)
+            for stage in linkedStages {
+                guard let segment = segments[stage.source!] else { continue }
+                result.files += files[segment.files]
+                result.fileIDs += ids[segment.files]
+                result.findings += found[segment.findings]
+            }
         }
         trace("linked exports read")
         findings += result.findings + kept.findings
@@ -161,9 +200,11 @@ extension StageRunner {
                     default: only = linkChanges?.digitized
                     }
                     if let ranges = only, Warehouse.worthRewriting(ranges, of: store.links.count) { only = nil }
-                    let started = Date()
-                    try Warehouse.saveLinks(db, key, source, store, only: only)
-                    StageRunner.trace("\(source.rawValue) rows written in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
+                    if !writtenEarly.contains(source) {
+                        let started = Date()
+                        try Warehouse.saveLinks(db, key, source, store, only: only)
+                        StageRunner.trace("\(source.rawValue) rows written in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
+                    }
                 }
                 try Warehouse.saveFiles(db, key, stage: stage.rawValue, stageFiles, ids: stage.isExport ? exportIDs[source] ?? [] : nil)
                 try Warehouse.saveFindings(db, key, stage: stage.rawValue, ingestFindings.filter { $0.source == source })
@@ -186,9 +227,8 @@ extension StageRunner {
             }
         }
         if let writer {
-            handoff.rest = failed ? nil : rest
             handedOff = true
-            handoff.ready.signal()
+            handoff.send(.finish(failed ? nil : rest))
             if !failed { normalizeAhead(result) }
             writer.wait()
             trace("ingest committed")
@@ -220,13 +260,40 @@ extension StageRunner {
             ?? warehouse.loadDossiers(key, registry: registry)
     }
 
-    /// Hands the rest of the ingest writes to the writer that is already inside the transaction.
+    /// Hands the ingest's writes, step by step, to the writer that is already inside the transaction.
     final class IngestHandoff: @unchecked Sendable {
         struct Abandoned: Error {}
-        let ready = DispatchSemaphore(value: 0)
-        /// nil when a file failed: the writer then rolls back.
-        var rest: ((any SQLSession) throws -> Void)?
+        enum Step {
+            /// Rows to write now (a linked source's, as soon as it is read).
+            case write((any SQLSession) throws -> Void)
+            /// The rest of the transaction, then the commit; nil when a file failed: the writer rolls back.
+            case finish(((any SQLSession) throws -> Void)?)
+        }
+        private var steps: [Step] = []
+        private let condition = NSCondition()
+        /// What the writer failed with, if it did (read once it has ended).
         var error: Error?
+
+        func send(_ step: Step) {
+            condition.withLock { steps.append(step); condition.signal() }
+        }
+
+        /// The next step, waiting for it.
+        func next() -> Step {
+            condition.lock(); defer { condition.unlock() }
+            while steps.isEmpty { condition.wait() }
+            return steps.removeFirst()
+        }
+    }
+
+    /// The linked stages in the order to read them when each is written as soon as it is read: the one
+    /// with the most bytes first (its rows take longest to write), the others as configured.
+    static func biggestFirst(_ stages: [(Stage, [String])]) throws -> [Stage] {
+        func bytes(_ paths: [String]) -> Int {
+            paths.reduce(0) { $0 + (((try? FileManager.default.attributesOfItem(atPath: $1))?[.size] as? Int) ?? 0) }
+        }
+        guard let biggest = stages.max(by: { bytes($0.1) < bytes($1.1) })?.0 else { return stages.map(\.0) }
+        return [biggest] + stages.map(\.0).filter { $0 != biggest }
     }
 
     /// Every `target.KEY` / `external.KEY` the pipeline uses must be a column of its reference file, also
