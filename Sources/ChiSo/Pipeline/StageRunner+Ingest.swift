@@ -105,9 +105,10 @@ extension StageRunner {
                 writer.wait()
             }
         }
-        // With no stored state (every row is written afresh), each linked source's rows go to the writer as
-        // soon as that source is read, the biggest source read first: its rows are then written while the
-        // others are read, instead of all of them after the last.
+        // With no stored state (every row is written afresh), the biggest linked source is read first and its
+        // rows go to the writer at once: they are written while the others are read, instead of after the
+        // last. (Only that one: the writer holds the links as they were, so the next source's linking copies
+        // them once; the small sources' rows are written at the end, as before.)
         let early = writer != nil && previousState == nil
         let linkedStages = exportStages.filter { $0 != .ingestDossiers }
         var readOrder = linkedStages
@@ -126,7 +127,7 @@ extension StageRunner {
                 continue
             }
             for path in try sourceFiles(stage) { ingestor.ingestLinked(source, path, into: &result) }
-            if early && !result.files[f0...].contains(where: \.failed) {
+            if early && stage == readOrder.first && !result.files[f0...].contains(where: \.failed) {
                 let store = result.store  // as read so far: this source's links are complete
                 writtenEarly.insert(source)
                 handoff.send(.write { db in
