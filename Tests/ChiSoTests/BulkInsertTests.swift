@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Testing
+@testable import ChiSo
+
+/// The SQLite bulk writer of the per-dossier tables: rows go in whole across full and partial multi-row
+/// statements, every kind of value as bound, and a connection with a low limit on bound parameters gets
+/// smaller statements instead of an error.
+@Suite struct BulkInsertTests {
+    func table(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE t (n INTEGER NOT NULL, s TEXT, r REAL, b BLOB, f INTEGER NOT NULL)")
+    }
+
+    func write(_ db: Database, rows: Int) throws {
+        let insert = try BulkInsert(db, table: "t", columns: ["n", "s", "r", "b", "f"])
+        for i in 0..<rows {
+            insert.int(i)
+            if i % 7 == 0 { insert.null() } else { insert.text(i % 5 == 0 ? "" : "mã-\(i)") }
+            insert.real(Double(i) / 4)
+            insert.blob([UInt8(i & 0xFF), 0, 7])
+            insert.bool(i % 2 == 0)
+            try insert.endRow()
+        }
+        try insert.finish()
+    }
+
+    func check(_ db: Database, rows: Int) throws {
+        let back = try Row.fetchAll(db, sql: "SELECT n, s, r, b, f FROM t ORDER BY n")
+        #expect(back.count == rows)
+        for (i, row) in back.enumerated() {
+            #expect(row["n"] as Int == i)
+            let s: String? = row["s"]
+            #expect(s == (i % 7 == 0 ? nil : i % 5 == 0 ? "" : "mã-\(i)"), "row \(i)")
+            #expect(row["r"] as Double == Double(i) / 4)
+            #expect((row["b"] as Data) == Data([UInt8(i & 0xFF), 0, 7]))
+            #expect(row["f"] as Bool == (i % 2 == 0))
+        }
+    }
+
+    @Test func rowsGoInWholeAcrossFullAndPartialStatements() throws {
+        let queue = try DatabaseQueue()
+        // Two full statements of 1,024 rows and a partial one row by row.
+        let rows = BulkInsert.batchRows * 2 + 452
+        try queue.write { db in
+            try table(db)
+            try write(db, rows: rows)
+        }
+        try queue.read { try check($0, rows: rows) }
+    }
+
+    @Test func aLowParameterLimitGivesSmallerStatements() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            // 22 parameters at most: 4 rows of 5 columns a statement, not 1,024.
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_VARIABLE_NUMBER, 22)
+            try table(db)
+            try write(db, rows: 103)
+        }
+        try queue.read { try check($0, rows: 103) }
+    }
+}
