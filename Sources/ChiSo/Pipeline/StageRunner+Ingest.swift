@@ -112,7 +112,7 @@ extension StageRunner {
         let early = writer != nil && previousState == nil
         let linkedStages = exportStages.filter { $0 != .ingestDossiers }
         var readOrder = linkedStages
-        if early { readOrder = try StageRunner.biggestFirst(linkedStages.map { ($0, try sourceFiles($0)) }) }
+        if early { readOrder = StageRunner.biggestFirst(try linkedStages.map { ($0, try sourceFiles($0)) }) }
         var writtenEarly: Set<SourceKind> = []
         let (filesBefore, findingsBefore) = (result.files.count, result.findings.count)
         var segments: [SourceKind: (files: Range<Int>, findings: Range<Int>)] = [:]
@@ -289,7 +289,7 @@ extension StageRunner {
 
     /// The linked stages in the order to read them when each is written as soon as it is read: the one
     /// with the most bytes first (its rows take longest to write), the others as configured.
-    static func biggestFirst(_ stages: [(Stage, [String])]) throws -> [Stage] {
+    static func biggestFirst(_ stages: [(Stage, [String])]) -> [Stage] {
         func bytes(_ paths: [String]) -> Int {
             paths.reduce(0) { $0 + (((try? FileManager.default.attributesOfItem(atPath: $1))?[.size] as? Int) ?? 0) }
         }

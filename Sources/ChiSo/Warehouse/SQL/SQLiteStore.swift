@@ -80,7 +80,8 @@ final class SQLiteStore: WarehouseStore, @unchecked Sendable {
     ///   rollback journal: the pages it adds lie beyond the file's old end, which SQLite never journals, so
     ///   they go straight into the file, and the commit syncs them. The WAL would have taken them all, then
     ///   copied them into the file and synced that (hundreds of megabytes written twice). The warehouse is
-    ///   back in WAL mode before this returns, whether the transaction committed or failed.
+    ///   back in WAL mode before this returns, whether the transaction committed or failed (should a reader
+    ///   hold the file at that moment, the next opening of the warehouse sets WAL mode again).
     /// - Otherwise (or when another connection holds the file open, which keeps it in WAL mode) it commits
     ///   with the connection's automatic checkpoint off, so that the commit only ends the log rather than
     ///   copying it back into the file and syncing it on the run's critical path. A second connection makes
