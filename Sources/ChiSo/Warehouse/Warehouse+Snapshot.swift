@@ -22,36 +22,37 @@ extension Warehouse {
             else { return nil }
             let count: Int = header["dossiers"], expected: Int = header["chunks"]
             guard expected == StoreSnapshot.chunkCount(count) else { return nil }
-            // Chunk -1 is the id index, then the chunks of positions from 0.
-            var chunks: [[UInt8]] = [], index: [UInt8]?, hashes: [Int: String] = [:]
+            // Chunk -1 is the id index, then the chunks of positions from 0. Each is checked and decoded on
+            // another core as soon as it is read, while the next one is read: its bytes must hash to the
+            // SHA-256 written beside them, so that a damaged page is caught rather than decoded into wrong
+            // ids or links.
+            let started = Date()
+            let parts = Decoded(count: expected)
+            let decoding = DispatchGroup()
+            defer { decoding.wait() }  // an error while reading: nothing decodes on after the read ends
+            // At most four chunks read ahead of the decoding: the raw state is never all in memory.
+            let room = DispatchSemaphore(value: 4)
+            var received = 0, sawIndex = false, hashes: [Int: String] = [:]
             try db.scan("SELECT chunk, data, sha256 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
                 let k = row.int(0)
-                if k == -1 { index = row.blob(1) } else if k == chunks.count { chunks.append(row.blob(1)) } else { return }
-                hashes[k] = row.string(2)
-            }
-            guard index != nil, chunks.count == expected else { return nil }
-            let started = Date()
-            let parts = Decoded(count: chunks.count)
-            do {
-                // The bytes are released when this block ends: only the decoded store outlives it.
-                let loaded = chunks, indexBytes = index ?? []
-                chunks = []
-                index = nil
-                // Each chunk's bytes must hash to the SHA-256 written beside them: a damaged page is caught
-                // here rather than decoded into wrong ids or links.
-                let expectedHashes = (0..<loaded.count).map { hashes[$0] }
-                let indexHash = hashes[-1]
-                // The index (the largest chunk) is checked and decoded beside the others, as the first iteration.
-                DispatchQueue.concurrentPerform(iterations: loaded.count + 1) { i in
-                    if i == 0 {
-                        guard Hashing.sha256(bytes: indexBytes) == indexHash else { return parts.setIndex(nil) }
-                        return parts.setIndex(StoreSnapshot.decodeIndex(indexBytes, count: count))
+                guard k == -1 ? !sawIndex : k == received else { return }
+                let sha = row.string(2)
+                hashes[k] = sha
+                if k == -1 { sawIndex = true } else { received += 1 }
+                guard k < expected else { return }  // one chunk too many: counted, and the state refused below
+                let bytes = row.blob(1)
+                room.wait()
+                DispatchQueue.global().async(group: decoding) {
+                    defer { room.signal() }
+                    if k == -1 {
+                        parts.setIndex(Hashing.sha256(bytes: bytes) == sha ? StoreSnapshot.decodeIndex(bytes, count: count) : nil)
+                    } else {
+                        parts.set(k, Hashing.sha256(bytes: bytes) == sha ? StoreSnapshot.decode(chunk: bytes, k, count: count, units: units) : nil)
                     }
-                    let k = i - 1
-                    guard Hashing.sha256(bytes: loaded[k]) == expectedHashes[k] else { return parts.set(k, nil) }
-                    parts.set(k, StoreSnapshot.decode(chunk: loaded[k], k, count: count, units: units))
                 }
             }
+            decoding.wait()
+            guard sawIndex, received == expected else { return nil }
             // Room for the files a nightly run appends (address space only until used).
             guard let ids = parts.takeIndex(), var decoded = parts.take(),
                   let store = StoreSnapshot.assemble(&decoded, index: ids, count: count, room: count / 8 + 65_536) else { return nil }
