@@ -192,21 +192,3 @@ public final class StageRunner {
         FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(StageRunner.traceStart))) \(what) \(rss)\n".utf8))
     }
 }
-
-/// A value computed on another core, taken once it is there.
-final class Ahead<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchGroup()
-    private var value: Value?
-
-    /// Computes `body` on a global queue.
-    func start(_ body: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async(group: done) { self.value = body() }
-    }
-
-    /// The value, waiting for it.
-    func take() -> Value? {
-        done.wait()
-        defer { value = nil }
-        return value
-    }
-}
