@@ -13,8 +13,12 @@ final class BulkInsert: SQLBulkWriter {
     /// Rows per multi-row statement for this table: ``batchRows``, fewer if SQLite's limit on bound
     /// parameters (250,000 in Debian's build, 32,766 by default, 999 in old builds) would not take them.
     private let batch: Int
-    private let many: Statement
+    /// The multi-row statement, prepared when the first batch fills: preparing one of 1,024 rows costs
+    /// milliseconds, more than writing the few rows of most tables (or one stored-state chunk) takes.
+    private var many: Statement?
     private let one: Statement
+    private let db: Database
+    private let manySQL: String
     private let width: Int
     /// The values of the rows gathered so far, in column order (`count` of them, room for a batch); text
     /// and blobs point into `bytes`, which starts with one byte of its own so that an empty value still has
@@ -35,8 +39,9 @@ final class BulkInsert: SQLBulkWriter {
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         let limit = Int(sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
         batch = max(1, min(BulkInsert.batchRows, limit / max(columns.count, 1)))
-        many = try db.makeStatement(sql: head + Array(repeating: row, count: batch).joined(separator: ", "))
+        manySQL = head + Array(repeating: row, count: batch).joined(separator: ", ")
         one = try db.makeStatement(sql: head + row)
+        self.db = db
         width = columns.count
         cells = .allocate(capacity: width * batch)
         bytes = .allocate(capacity: capacity)
@@ -86,7 +91,8 @@ final class BulkInsert: SQLBulkWriter {
     /// Ends the row; a full batch is inserted.
     func endRow() throws {
         guard count == width * batch else { return }
-        try insert(many.sqliteStatement, 0..<count)
+        if many == nil { many = try db.makeStatement(sql: manySQL) }
+        try insert(many!.sqliteStatement, 0..<count)
         cells.deinitialize(count: count)
         count = 0
         used = 1
@@ -102,7 +108,7 @@ final class BulkInsert: SQLBulkWriter {
         count = 0
         used = 1
         // The statements keep pointers to `bytes` until rebound: forget them.
-        sqlite3_clear_bindings(many.sqliteStatement)
+        if let many { sqlite3_clear_bindings(many.sqliteStatement) }
         sqlite3_clear_bindings(one.sqliteStatement)
     }
 
