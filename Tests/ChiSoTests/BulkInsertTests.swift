@@ -49,6 +49,25 @@ import Testing
         try queue.read { try check($0, rows: rows) }
     }
 
+    @Test func aFlushedWriterTakesMoreRows() throws {
+        // The stored state's chunks: one big row at a time, each written at once, through one writer.
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try table(db)
+            let insert = try BulkInsert(db, table: "t", columns: ["n", "s", "r", "b", "f"])
+            for i in 0..<3 {
+                insert.int(i); insert.text("mã-\(i)"); insert.real(Double(i) / 4)
+                insert.blob([UInt8](repeating: UInt8(i), count: 300_000 * (i + 1))); insert.bool(true)
+                try insert.endRow()
+                try insert.flush()
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM t") == i + 1)
+            }
+            try insert.finish()
+        }
+        let sizes = try queue.read { try Int.fetchAll($0, sql: "SELECT length(b) FROM t ORDER BY n") }
+        #expect(sizes == [300_000, 600_000, 900_000])
+    }
+
     @Test func aLowParameterLimitGivesSmallerStatements() throws {
         let queue = try DatabaseQueue()
         try queue.write { db in

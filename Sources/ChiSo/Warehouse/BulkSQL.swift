@@ -98,8 +98,11 @@ final class BulkInsert: SQLBulkWriter {
         used = 1
     }
 
-    /// Inserts the rows of a last, partial batch one by one.
-    func finish() throws {
+    /// Inserts the rows of a last, partial batch.
+    func finish() throws { try flush() }
+
+    /// Inserts the rows of a partial batch one by one; the writer can take more rows after.
+    func flush() throws {
         precondition(count % width == 0, "BulkInsert: a row left unfinished")
         for start in stride(from: 0, to: count, by: width) {
             try insert(one.sqliteStatement, start..<start + width)

@@ -114,15 +114,27 @@ extension Warehouse {
         } else if let from = write.dropFrom {
             try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= ?", [period, from])
         }
-        while let (k, bytes, sha) = write.feed.take() {
-            if !write.replaceAll {
-                try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
-            }
-            // One statement per chunk, so that a bulk writer never holds more than one chunk's bytes.
+        if write.replaceAll {
+            // Every chunk (a first save): one writer, flushed after each chunk so that it never holds more
+            // than one, and keeping the buffer it grew for the first (a writer per chunk grew and freed one
+            // for each of the 77 chunks at 5M dossiers).
             let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256"])
-            insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
-            try insert.endRow()
+            while let (k, bytes, sha) = write.feed.take() {
+                insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
+                try insert.endRow()
+                try insert.flush()
+            }
             try insert.finish()
+        } else {
+            // The few chunks that changed, each replacing its row (on PostgreSQL no statement may run while
+            // a COPY is open, so each has a writer of its own).
+            while let (k, bytes, sha) = write.feed.take() {
+                try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
+                let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256"])
+                insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
+                try insert.endRow()
+                try insert.finish()
+            }
         }
         try db.execute("""
             INSERT INTO dossier_snapshot (period_id, stamp, dossiers, chunks) VALUES (?, ?, ?, ?)

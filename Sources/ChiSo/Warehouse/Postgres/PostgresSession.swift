@@ -184,7 +184,7 @@ final class PostgresCopyWriter: SQLBulkWriter {
         if buffer.count >= PostgresCopyWriter.flushAt { try flush() }
     }
 
-    private func flush() throws {
+    func flush() throws {
         try buffer.withUnsafeBufferPointer { try connection.putCopyData($0) }
         buffer.removeAll(keepingCapacity: true)
     }

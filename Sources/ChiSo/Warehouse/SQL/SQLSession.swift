@@ -70,6 +70,9 @@ protocol SQLBulkWriter: AnyObject {
     func blob(_ bytes: [UInt8])
     /// Ends the row (every column must have been given).
     func endRow() throws
+    /// Writes the rows given so far now and keeps the writer open: a writer of a few big rows (the stored
+    /// state's chunks) calls it after each, so that it never holds more than one.
+    func flush() throws
     /// Sends what is left; the rows are part of the session's transaction.
     func finish() throws
 }
