@@ -136,12 +136,6 @@ public struct CrossCheck: Sendable, Equatable {
     public var ref: RowRef
 }
 
-/// Counts SPEC 4's indicators for every unit. Pure: dossiers, their links and the dates in; counts out.
-/// - Parameters:
-///   - unitCount: the number of rows out (reporting units).
-///   - checkLateList: report `late_unlisted` (only when a `late` source is configured).
-///   - attribution: per registry row, the row its dossiers count in (SPEC 10.3), or -1 for none (a retired
-///     unit: its dossiers are still cross-checked); nil = each dossier counts for its own unit.
 /// The counts of every unit in one flat array (a row of indicators per unit): adding to it allocates
 /// nothing and, as a local value, needs no exclusivity check at run time.
 private struct FlatCounts {
@@ -150,6 +144,12 @@ private struct FlatCounts {
     @inline(__always) mutating func add(_ base: Int, _ indicator: Indicator) { values[base + indicator.position] += 1 }
 }
 
+/// Counts SPEC 4's indicators for every unit. Pure: dossiers, their links and the dates in; counts out.
+/// - Parameters:
+///   - unitCount: the number of rows out (reporting units).
+///   - checkLateList: report `late_unlisted` (only when a `late` source is configured).
+///   - attribution: per registry row, the row its dossiers count in (SPEC 10.3), or -1 for none (a retired
+///     unit: its dossiers are still cross-checked); nil = each dossier counts for its own unit.
 public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCount: Int, dates: RunDates,
                               checkLateList: Bool, attribution: [Int]? = nil) -> IndicatorTable {
     // The counts of every unit in one flat table (a row of `width` per unit, then one for the dossiers
