@@ -27,9 +27,14 @@ enum CLI {
     @discardableResult
     static func run(_ arguments: [String], cwd: String = CLI.root, environment: [String: String] = [:]) throws -> Result {
         var arguments = arguments
+        var ownWarehouse: String?
         if arguments.first == "run" && !arguments.contains("--db") && environment["CHISO_DB"] == nil {
-            arguments += ["--db", NSTemporaryDirectory() + "chiso-e2e-db-" + UUID().uuidString + "/chiso.sqlite"]
+            let folder = NSTemporaryDirectory() + "chiso-e2e-db-" + UUID().uuidString
+            ownWarehouse = folder
+            arguments += ["--db", folder + "/chiso.sqlite"]
         }
+        // Nobody reads that warehouse after the run: it goes, so that test runs leave nothing in /tmp.
+        defer { if let ownWarehouse { try? FileManager.default.removeItem(atPath: ownWarehouse) } }
         let result = try capture(binary, arguments, cwd: cwd, environment: environment)
         // Cron mails any output: without a terminal, a successful run says nothing unless asked to.
         if arguments.first == "run" && result.status == 0 && !arguments.contains("--verbose") && !arguments.contains("--dry-run")
