@@ -119,6 +119,15 @@ import Testing
         #expect(rows.map(\.line) == [1, 2, 3, 4])
     }
 
+    @Test func aLoneCrThenALineEndingInLfAreTwoLines() throws {
+        // The LF after "3,4" is not part of a CRLF: the CR before it ended the line above, so it ends one more.
+        let rows = try records(dir.write("cr-lf.csv", "a,b\r1,2\r3,4\n5,6\r\n7,8\r\r\n9,0\n"), chunk: 3)
+        #expect(rows.map(\.fields) == [["a", "b"], ["1", "2"], ["3", "4"], ["5", "6"], ["7", "8"], ["9", "0"]])
+        #expect(rows.map(\.line) == [1, 2, 3, 4, 5, 7])
+        let whole = try records(dir.write("cr-lf.csv", "a,b\r1,2\r3,4\n5,6\r\n7,8\r\r\n9,0\n"))
+        #expect(whole.map(\.line) == [1, 2, 3, 4, 5, 7])
+    }
+
     @Test func blankLinesAreSkippedButCounted() throws {
         let rows = try records(dir.write("blank.csv", "a,b\n\n   \n\t\n\"\"\n1,2\n\r\n,\n"))
         // A line of delimiters only is a record of empty fields; blank lines (quoted or not) are skipped.

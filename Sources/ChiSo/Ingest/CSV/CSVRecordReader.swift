@@ -211,6 +211,8 @@ private final class ParseState {
             let b = base[i]
             i += 1
             guard b == 0x0A || b == 0x0D else { continue }
+            // An LF ends no line of its own only right after a CR (CRLF); bytes between them end the pair.
+            if i - 1 > start { previousWasCR = false }
             try parse(base + start, i - start, offset: decodedOffset + start, encoding: encoding, body)
             if b == 0x0D { line += 1; previousWasCR = true } else {
                 if !previousWasCR { line += 1 }
