@@ -164,6 +164,20 @@ cat "$PLAIN"/*/*.csv > /dev/null
 measure_cold duckdb-plain - "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$PLAIN" $FROM $TO "$WORK/duckdb-plain.csv" --plain
 measure_cold chiso-plain "$WORK/plain.sqlite" .build/release/chiso run "$WORK/plain.yaml" --db "$WORK/plain.sqlite" --out "$WORK/out-plain" --header-style keys --verbose
 
+# The single dataset: the plain one with every dossier in one file, as a portal that sends one export
+# would (cached). chiso reads that file in two parts, one per core.
+SINGLE=Benchmarks/data/n$N-single
+if [ ! -f "$SINGLE/.complete" ]; then
+  echo "generating the single-file dataset into $SINGLE ..." >&2
+  rm -rf "$SINGLE"
+  .build/release/chiso-samples --out "$SINGLE" --layout province --dossiers "$N" --seed 7 --flavour single --from $FROM --to $TO >&2
+  touch "$SINGLE/.complete"
+fi
+pipeline 3 "$(cd "$SINGLE" && pwd)" > "$WORK/single.yaml"
+cat "$SINGLE"/*/*.csv > /dev/null
+measure_cold duckdb-single - "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$SINGLE" $FROM $TO "$WORK/duckdb-single.csv" --single
+measure_cold chiso-single "$WORK/single.sqlite" .build/release/chiso run "$WORK/single.yaml" --db "$WORK/single.sqlite" --out "$WORK/out-single" --header-style keys --verbose
+
 "$VENV/bin/python" - "$WORK" "$N" "$BYTES" <<'PY'
 import csv, re, sys
 work, n, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -225,7 +239,8 @@ print(f"PostgreSQL outputs {'byte-identical to' if same else 'DIFFER from'} SQLi
 print(f"\n{'case':<52}{'chiso s':>9}{'DuckDB s':>10}{'ratio':>7}{'chiso MiB':>11}")
 cases = [("one new 10,000-dossier file on the history", "chiso-nightly-newfile", "duckdb-nightly"),
          ("one changed row in the postal export", "chiso-nightly-linkedrow", "duckdb-nightly"),
-         ("plain UTF-8 exports, cold", "chiso-plain", "duckdb-plain")]
+         ("plain UTF-8 exports, cold", "chiso-plain", "duckdb-plain"),
+         ("plain, every dossier in one file, cold", "chiso-single", "duckdb-single")]
 for title, mine, theirs in cases:
     print(f"{title:<52}{times[mine][0]:>9.2f}{times[theirs][0]:>10.2f}{times[mine][0] / times[theirs][0]:>7.2f}{times[mine][1]:>11.0f}")
 print(open(f"{work}/nights").read().rstrip())
@@ -233,7 +248,8 @@ print(open(f"{work}/colds").read().rstrip())
 for label in ("chiso-nightly-newfile", "chiso-nightly-linkedrow"):
     ran = [k for k, v in stages(label).items() if v[0] == "ran"]
     print(f"{label}: ran {', '.join(ran) or 'nothing'}")
-for name, mine_csv, duck_csv in (("nightly", "out-nightly", "duckdb-nightly.csv"), ("plain", "out-plain", "duckdb-plain.csv")):
+for name, mine_csv, duck_csv in (("nightly", "out-nightly", "duckdb-nightly.csv"), ("plain", "out-plain", "duckdb-plain.csv"),
+                                 ("single", "out-single", "duckdb-single.csv")):
     duck = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/{duck_csv}", encoding="utf-8"))}
     mine = {r["unit_code"]: r for r in csv.DictReader(open(f"{work}/{mine_csv}/bench/2023/chi-tieu.csv", encoding="utf-8-sig"))}
     bad = sum(1 for u in mine for k in duck.get(u, {}) if k != "unit_code" and mine[u][k] != duck[u][k])

@@ -10,10 +10,12 @@ What an analyst who knows the exports would write, and why each choice is fair:
 - duplicates (last wins) are removed with GROUP BY and arg_max over the reading order, not with windows;
 - the same SPEC 3 classification and SPEC 4 counts, cross-checked against chiso's output by `make bench`.
 
-    python duckdb_indicators.py DATA_DIR FROM TO OUT.csv [--plain]
+    python duckdb_indicators.py DATA_DIR FROM TO OUT.csv [--plain | --single]
 
-`--plain`: the dataset generated with `--flavour plain` (every file UTF-8, comma-separated). A file
-`ho-so/ho-so-03.csv` in the first file's format, when present (the nightly case of `make bench`), is read too.
+`--plain`: the dataset generated with `--flavour plain` (every file UTF-8, comma-separated). `--single`: the
+one generated with `--flavour single` (`plain`, with every dossier in one file in the second file's format;
+DuckDB reads one big CSV file on all cores). A file `ho-so/ho-so-03.csv` in the first file's format, when
+present (the nightly case of `make bench`), is read too.
 """
 import os
 import sys
@@ -21,7 +23,8 @@ import sys
 import duckdb
 
 data, period_from, period_to, out = sys.argv[1:5]
-plain = "--plain" in sys.argv[5:]
+single = "--single" in sys.argv[5:]
+plain = "--plain" in sys.argv[5:] or single
 SEMI = ',' if plain else ';'
 TAB = ',' if plain else '\t'
 UTF16 = '' if plain else ", encoding = 'utf-16'"
@@ -61,12 +64,13 @@ if os.path.exists(f'{data}/ho-so/ho-so-03.csv'):
         'Ngày có kết quả', 'Trạng thái', 'Kênh nộp', 'Mức độ', 'Có phí', 'Thanh toán trực tuyến'], ',', status_codes,
         '%d/%m/%Y %H:%M', '%d/%m/%Y')
 
+FIRST = "" if single else dossiers(f'{data}/ho-so/ho-so-01.csv', 1, ['Mã hồ sơ', 'Mã đơn vị', 'Ngày tiếp nhận', 'Ngày hẹn trả',
+    'Ngày có kết quả', 'Trạng thái', 'Kênh nộp', 'Mức độ', 'Có phí', 'Thanh toán trực tuyến'], ',', status_codes,
+    '%d/%m/%Y %H:%M', '%d/%m/%Y') + " UNION ALL"
+
 sql = f"""
 WITH raw AS (
-  {dossiers(f'{data}/ho-so/ho-so-01.csv', 1, ['Mã hồ sơ', 'Mã đơn vị', 'Ngày tiếp nhận', 'Ngày hẹn trả', 'Ngày có kết quả',
-            'Trạng thái', 'Kênh nộp', 'Mức độ', 'Có phí', 'Thanh toán trực tuyến'], ',', status_codes,
-            '%d/%m/%Y %H:%M', '%d/%m/%Y')}
-  UNION ALL
+  {FIRST}
   {dossiers(f'{data}/ho-so/ho-so-02.csv', 2, ['Số hồ sơ', 'Mã cơ quan', 'Ngày nhận', 'Ngày hẹn trả', 'Ngày kết thúc xử lý',
             'Trạng thái', 'Hình thức nộp', 'Mức độ DVC', 'Nghĩa vụ tài chính', 'Thanh toán trực tuyến'], SEMI, status_names,
             '%Y-%m-%d %H:%M:%S', '%Y-%m-%d')}

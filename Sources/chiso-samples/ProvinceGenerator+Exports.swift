@@ -4,9 +4,10 @@ import Foundation
 /// Writing the generated dossiers as the portal's four exports, each in the date and file style of its flavour.
 extension ProvinceGenerator {
     /// The file's own style, or for the `plain` flavour (the benchmark's second dataset) UTF-8 without a
-    /// BOM, commas and LF in every file, the same columns and date formats.
+    /// BOM, commas and LF in every file, the same columns and date formats. The `single` flavour is `plain`
+    /// with every dossier in one file (the second file's columns): the export of a portal that sends one.
     func style(_ own: FileStyle) -> FileStyle {
-        flavour == "plain" ? FileStyle(encoding: .utf8, delimiter: ",", lineEnd: "\n") : own
+        flavour == "plain" || flavour == "single" ? FileStyle(encoding: .utf8, delimiter: ",", lineEnd: "\n") : own
     }
 
     func dmy(_ d: Int32, minutes: Int? = nil) -> String {
@@ -30,10 +31,11 @@ extension ProvinceGenerator {
     static let channelNames = [1: "Trực tiếp", 2: "Trực tuyến", 3: "Bưu chính công ích"]
 
     mutating func writeDossiers(_ list: [GeneratedDossier]) throws {
-        let half = list.count / 2
+        // One file only: every dossier goes to the second.
+        let half = flavour == "single" ? 0 : list.count / 2
         // File 1: UTF-8 with BOM, comma, CRLF, d/M/yyyy H:mm, status codes, channel names.
-        let w1 = try CSVFileWriter(path: out + "/ho-so/ho-so-01.csv", style: style(FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n")))
-        w1.row(["STT", "Mã hồ sơ", "Mã đơn vị", "Tên đơn vị", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Ngày tiếp nhận",
+        let w1 = half == 0 ? nil : try CSVFileWriter(path: out + "/ho-so/ho-so-01.csv", style: style(FileStyle(encoding: .utf8BOM, delimiter: ",", lineEnd: "\r\n")))
+        w1?.row(["STT", "Mã hồ sơ", "Mã đơn vị", "Tên đơn vị", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Ngày tiếp nhận",
                 "Ngày hẹn trả", "Ngày có kết quả", "Trạng thái", "Kênh nộp", "Mức độ", "Có phí", "Thanh toán trực tuyến"])
         // File 2: as Excel saves CSV under a Vietnamese locale: no BOM, ';', CRLF, ISO dates, status names.
         let w2 = try CSVFileWriter(path: out + "/ho-so/ho-so-02.csv", style: style(FileStyle(encoding: .utf8, delimiter: ";", lineEnd: "\r\n")))
@@ -47,10 +49,10 @@ extension ProvinceGenerator {
             if n < half {
                 var name = p.name
                 if sample && n == 17 { name += "\n(liên thông)" }
-                w1.row([String(n + 1), d.id, u.code, u.name, p.code, name, p.field, dmy(d.received, minutes: d.receivedMinutes),
+                w1?.row([String(n + 1), d.id, u.code, u.name, p.code, name, p.field, dmy(d.received, minutes: d.receivedMinutes),
                         d.due.map { dmy($0) } ?? "", d.finished.map { dmy($0, minutes: 16 * 60) } ?? "", String(d.status),
                         Self.channelNames[d.channel]!, level, p.fee ? "x" : "", d.paidOnline ? "x" : ""])
-                if sample && n % 997 == 500 { w1.raw("") }
+                if sample && n % 997 == 500 { w1?.raw("") }
             } else {
                 // Excel writes a trailing empty field here: allowed, and ignored.
                 w2.row([d.id, u.code.lowercased(), u.name, p.code, p.name, p.field, iso(d.received, minutes: d.receivedMinutes),
@@ -62,16 +64,16 @@ extension ProvinceGenerator {
         if sample {
             let u = layout.units[0].code
             // A few bad rows of each kind, well under the 1% ratio of each file.
-            w1.row(["", "HP-LOI-01", u, "x", "2.000635", "x", "x", "31/02/2023 8:00", "", "", "4", "Trực tiếp", "", "", ""])
-            w1.row(["", "HP-LOI-02", "000.00.99.H99", "Đơn vị lạ", "2.000635", "x", "x", "3/3/2023", "", "", "4", "Trực tiếp", "", "", ""])
-            w1.row(["", "HP-LOI-03", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "Hoàn thành", "Trực tiếp", "", "", ""])
-            w1.row(["", "HP-LOI-04", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "4", "Email", "", "", ""])
-            w1.row(["", "HP-LOI-05", u, "x", "2.000635", "x", "x", "3/3/2023", "5/3/2023", "", "10", "Trực tuyến", "", "", ""])
-            w1.row(["", "HP-LOI-06", u, "x", "2.000635", "x", "x", "3/3/2023", "5/3/2023", "1/3/2023", "10", "Trực tuyến", "", "", ""])
-            w1.row(["", "", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "4", "", "", "", ""])
-            w1.row(["", "HP-LOI-08", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "4", "", "", "có lẽ", ""])
-            w1.raw("HP-LOI-09,\(u),thiếu cột")
-            w1.raw(",,,,,,,,,,,,,,")
+            w1?.row(["", "HP-LOI-01", u, "x", "2.000635", "x", "x", "31/02/2023 8:00", "", "", "4", "Trực tiếp", "", "", ""])
+            w1?.row(["", "HP-LOI-02", "000.00.99.H99", "Đơn vị lạ", "2.000635", "x", "x", "3/3/2023", "", "", "4", "Trực tiếp", "", "", ""])
+            w1?.row(["", "HP-LOI-03", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "Hoàn thành", "Trực tiếp", "", "", ""])
+            w1?.row(["", "HP-LOI-04", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "4", "Email", "", "", ""])
+            w1?.row(["", "HP-LOI-05", u, "x", "2.000635", "x", "x", "3/3/2023", "5/3/2023", "", "10", "Trực tuyến", "", "", ""])
+            w1?.row(["", "HP-LOI-06", u, "x", "2.000635", "x", "x", "3/3/2023", "5/3/2023", "1/3/2023", "10", "Trực tuyến", "", "", ""])
+            w1?.row(["", "", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "4", "", "", "", ""])
+            w1?.row(["", "HP-LOI-08", u, "x", "2.000635", "x", "x", "3/3/2023", "", "", "4", "", "", "có lẽ", ""])
+            w1?.raw("HP-LOI-09,\(u),thiếu cột")
+            w1?.raw(",,,,,,,,,,,,,,")
             w2.row(["HP-LOI-11", u, "x", "x", "x", "x", "2023-13-01", "", "", "Đang xử lý", "1", "", "", "", ""])
             w2.row(["HP-LOI-12", u, "x", "x", "x", "x", "2023-03-01", "2023-02-01", "", "Đang xử lý", "1", "", "", "", ""])
             // Corrections: the second export re-sends two dossiers of the first with their final state (last wins).
@@ -85,7 +87,7 @@ extension ProvinceGenerator {
                         iso(d.finished!, minutes: 9 * 60), "Đã trả kết quả", "1", "", "", "", ""])
             }
         }
-        w1.close()
+        w1?.close()
         w2.close()
     }
 

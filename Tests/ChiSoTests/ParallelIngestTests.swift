@@ -46,4 +46,119 @@ import Testing
         ])
         #expect(duplicates[0].unitCode == "101.40.30.H99")  // the row that first named B in file 2
     }
+
+    // MARK: one big file read in two parts
+
+    /// Reads `text` as the only dossier file both whole and in two parts (any size splits), and checks that
+    /// the two agree on everything; returns how the parts went.
+    private func partsAgainstWhole(_ text: [UInt8], ratio: Double = 0.5) throws -> Ingestor.PartsOutcome {
+        f.pipeline(ratio: ratio)
+        f.dir.write("data/ho-so/1.csv", text)
+        let (config, registry) = try f.load()
+        let path = try config.exportFiles()[0].1[0]
+        var ingestor = Ingestor(config: config, registry: registry)
+        ingestor.knownHashes = [path: "known"]
+        var whole = IngestResult()
+        ingestor.ingestDossiers(path, into: &whole)
+        var parts = IngestResult()
+        let outcome = ingestor.ingestDossierFileInParts(path, into: &parts, reserve: (64, 64), minimumBytes: 1)
+        #expect((0..<parts.store.dossiers.count).map(parts.store.id) == (0..<whole.store.dossiers.count).map(whole.store.id))
+        #expect(parts.store.dossiers == whole.store.dossiers)
+        #expect(parts.files.map(\.file) == whole.files.map(\.file))
+        #expect(parts.files.map(\.rows) == whole.files.map(\.rows))
+        #expect(parts.files.map(\.quarantined) == whole.files.map(\.quarantined))
+        #expect(parts.files.map(\.failed) == whole.files.map(\.failed))
+        #expect(parts.files.map(\.size) == whole.files.map(\.size))
+        if whole.files.allSatisfy({ !$0.failed }) { #expect(whole.files.map(\.size) == [text.count]) }
+        #expect(parts.files.map(\.encoding) == whole.files.map(\.encoding))
+        #expect(parts.files.map(\.delimiter) == whole.files.map(\.delimiter))
+        #expect(parts.fileIDs == whole.fileIDs)
+        #expect(Reports.sortedFindings(parts.findings) == Reports.sortedFindings(whole.findings))
+        return outcome
+    }
+
+    /// Rows with duplicates far apart (so across the cut), unknown units, quoted ids, blank lines and
+    /// every line end.
+    private func rows(_ count: Int, from first: Int = 0) -> String {
+        let units = ["000.00.10.H99", "000.40.30.H99", "101.40.30.H99"]
+        var text = ""
+        for i in first..<(first + count) {
+            let id = i % 7 == 3 ? "D\(i % 20)" : "R\(i)"
+            let unit = i % 11 == 5 ? "KHONG-CO" : units[i % 3]
+            let end = i % 13 == 0 ? "\r\n" : i % 17 == 0 ? "\r" : "\n"
+            text += "\(id),\(unit),\(1 + i % 28)/3/2023,,,4,,,,\(end)"
+            if i % 37 == 0 { text += "\n \n" }
+            if i % 41 == 0 { text += "\"Q,\(i)\",000.00.10.H99,1/3/2023,,,4,,,,\n" }
+        }
+        return text
+    }
+
+    @Test func aBigFileReadInTwoPartsEqualsReadingItWhole() throws {
+        #expect(try partsAgainstWhole(Array((PipelineFixture.header + rows(400)).utf8)) == .inParts)
+        // With a BOM and a delimiter to detect.
+        let semicolons = (PipelineFixture.header + rows(300)).replacingOccurrences(of: ",", with: ";")
+        #expect(try partsAgainstWhole([0xEF, 0xBB, 0xBF] + Array(semicolons.utf8)) == .inParts)
+        // Duplicates across the cut name the line they replace in the same file.
+        let duplicates = Reports.sortedFindings(try {
+            f.dir.write("data/ho-so/1.csv", PipelineFixture.header + rows(400))
+            let (config, registry) = try f.load()
+            let path = try config.exportFiles()[0].1[0]
+            var ingestor = Ingestor(config: config, registry: registry)
+            ingestor.knownHashes = [path: "known"]
+            var parts = IngestResult()
+            #expect(ingestor.ingestDossierFileInParts(path, into: &parts, reserve: (64, 64), minimumBytes: 1) == .inParts)
+            return parts.findings
+        }()).filter { $0.code == .duplicateReplaced }
+        #expect(!duplicates.isEmpty && duplicates.allSatisfy { !$0.message.contains("tệp trước") })
+    }
+
+    @Test func aCutInsideAQuotedFieldIsReadWhole() throws {
+        // A quoted cell of many lines around the middle: the tail's guess starts inside it.
+        let inside = String(repeating: "xx\n", count: 2000)
+        let text = PipelineFixture.header + rows(60) + "\"M1\",000.00.10.H99,1/3/2023,,,4,,,,\"\(inside)\"\n" + rows(60, from: 60)
+        #expect(try partsAgainstWhole(Array(text.utf8)) == .readWhole)
+    }
+
+    @Test func partsThatFailOrHaveTooManyBadRowsTogetherAreReadWhole() throws {
+        // Each part under the ratio, the whole over it: 40 bad rows of 100, all in the tail.
+        var text = PipelineFixture.header
+        for i in 0..<60 { text += "G\(i),000.00.10.H99,1/3/2023,,,4,,,,\n" }
+        for i in 0..<40 { text += "B\(i),KHONG-CO,1/3/2023,,,4,,,,\n" }
+        #expect(try partsAgainstWhole(Array(text.utf8), ratio: 0.3) == .readWhole)
+        // A stray quote in the tail stops the file.
+        let stray = PipelineFixture.header + rows(200) + "S1,000.00.10.H99,1/3/2023,,,4,\"x\"y,,,\n" + rows(20, from: 200)
+        #expect(try partsAgainstWhole(Array(stray.utf8)) == .readWhole)
+    }
+
+    @Test func smallUTF16AndUnhashedFilesAreNotSplit() throws {
+        f.pipeline()
+        f.dir.write("data/ho-so/1.csv", PipelineFixture.header + rows(50))
+        let (config, registry) = try f.load()
+        let path = try config.exportFiles()[0].1[0]
+        var ingestor = Ingestor(config: config, registry: registry)
+        var result = IngestResult()
+        #expect(ingestor.ingestDossierFileInParts(path, into: &result, reserve: (64, 64), minimumBytes: 1) == .notSplit)
+        ingestor.knownHashes = [path: "known"]
+        #expect(ingestor.ingestDossierFileInParts(path, into: &result, reserve: (64, 64), minimumBytes: 1 << 20) == .notSplit)
+        #expect(result.files.isEmpty && result.store.dossiers.isEmpty)
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for u in (PipelineFixture.header + rows(50)).utf16 { utf16 += [UInt8(u & 0xFF), UInt8(u >> 8)] }
+        f.dir.write("data/ho-so/1.csv", utf16)
+        #expect(ingestor.ingestDossierFileInParts(path, into: &result, reserve: (64, 64), minimumBytes: 1) == .notSplit)
+    }
+
+    @Test func lineCountNumbersLinesAsTheReaderDoes() throws {
+        let text = Array("a,b\r1,2\r\n3,4\n\r\r\n5,6\r7,8\n\"q\nq\",9\n0,0\n".utf8)
+        let path = f.dir.write("lines.csv", text)
+        var starts: [Int: Int] = [:]
+        try CSVRecordReader(chunkSize: 4).read(path: path) { record in starts[record.line] = record.count }
+        // Each offset just after a line end starts the line the reader numbers next.
+        var line = 1
+        for (i, b) in text.enumerated() where b == 0x0A || (b == 0x0D && (i + 1 == text.count || text[i + 1] != 0x0A)) {
+            line += 1
+            #expect(LineCount.line(at: i + 1, of: path) == line, "offset \(i + 1)")
+        }
+        #expect(line == 11)
+        #expect(Set(starts.keys) == [1, 2, 3, 6, 7, 8, 10])
+    }
 }

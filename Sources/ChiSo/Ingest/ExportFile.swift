@@ -1,3 +1,5 @@
+import Foundation
+
 /// The cells of one data row, trimmed on demand, by column index.
 public struct ExportRow {
     let record: CSVRecord
@@ -15,6 +17,45 @@ public struct ExportRow {
     }
 
     var line: Int { record.line }
+}
+
+/// The header a file's head read, handed to its tail, which is read at the same time on the other core.
+final class HeaderHandoff: @unchecked Sendable {
+    /// What the tail reads its records with.
+    struct Header {
+        let map: ColumnMap
+        let names: [String]
+        let delimiter: Delimiter
+        let encoding: SourceEncoding
+    }
+
+    private let condition = NSCondition()
+    private var value: Header??
+
+    /// Hands the header over, or nil when the head has none to give (it failed before its header was
+    /// read, or the header was refused); only the first call counts.
+    func publish(_ header: Header?) {
+        condition.lock()
+        if value == nil { value = .some(header) }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The header, once the head has published it (nil: there is none).
+    func wait() -> Header? {
+        condition.lock()
+        defer { condition.unlock() }
+        while value == nil { condition.wait() }
+        return value!
+    }
+}
+
+/// A part of an export read on its own (see ``FilePart``).
+enum ExportPart {
+    /// The file's start to `cut`: its header is published to `handoff` as soon as it is read.
+    case head(cut: Int, handoff: HeaderHandoff)
+    /// From `cut` to the end, under the head's `header`, lines numbered from `firstLine`.
+    case tail(cut: Int, header: HeaderHandoff.Header, firstLine: Int)
 }
 
 /// Reads one export or reference file the way every source does (SPEC 2.1): header, column
@@ -37,6 +78,16 @@ struct ExportFileReader {
     func read(path: String, display: String,
               begin: (ColumnMap, [String]) throws -> Void = { _, _ in },
               row: (ExportRow) throws -> Void) -> (FileReport, [Finding]) {
+        let result = read(path: path, display: display, part: nil, begin: begin, row: row)
+        return (result.report, result.findings)
+    }
+
+    /// Reads `path`, or with `part` one part of it (see ``FilePart``). A part's report counts its own rows
+    /// and its bad-row ratio is not checked: the caller adds the parts up and checks the whole
+    /// (``tooManyBadRows(_:)``). `nextLine` is the head's ``CSVFileInfo/nextLine``.
+    func read(path: String, display: String, part: ExportPart?,
+              begin: (ColumnMap, [String]) throws -> Void = { _, _ in },
+              row: (ExportRow) throws -> Void) -> (report: FileReport, findings: [Finding], nextLine: Int?) {
         var report = FileReport(source: source, file: display, size: 0, sha256: "", encoding: .utf8,
                                 delimiter: "", rows: 0, quarantined: 0, failed: false)
         var map: ColumnMap?
@@ -44,13 +95,28 @@ struct ExportFileReader {
         /// apart so that a row does not copy the column map (a retain of each of its parts, per row).
         var headerCount = -1
         var rejectedFile = false
+        var nextLine: Int?
         let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes, knownSHA256: knownHashes[path])
         var local: [Finding] = []
         // The per-record closure reads these copies, not `self`: touching `self` there copied the whole
         // reader (its column specs and aliases) once per row.
         let source = self.source, maxLine = self.maxLine, specs = self.specs, aliases = self.aliases
+        let csvPart: FilePart?
+        var handoff: HeaderHandoff?
+        switch part {
+        case nil: csvPart = nil
+        case let .head(cut, h)?:
+            csvPart = .head(cut: cut)
+            handoff = h
+        case let .tail(cut, header, firstLine)?:
+            csvPart = .tail(cut: cut, delimiter: header.delimiter, encoding: header.encoding, firstLine: firstLine)
+            map = header.map
+            headerCount = header.map.headerCount
+        }
+        defer { handoff?.publish(nil) }
         do {
-            let info = try reader.read(path: path) { record in
+            if case let .tail(_, header, _)? = part { try begin(header.map, header.names) }
+            let info = try reader.read(path: path, part: csvPart) { record in
                 guard headerCount >= 0 else {
                     let header = (0..<record.count).map { record.string($0) }
                     let m = ColumnMap(header: header, specs: specs, extraAliases: aliases)
@@ -71,6 +137,9 @@ struct ExportFileReader {
                                              message: "Nhiều cột cùng là '\(c.key)': dùng '\(header[c.used])' (cột \(c.used + 1)), bỏ qua \(others)"))
                     }
                     try begin(m, header)
+                    if let handoff, let delimiter = reader.delimiterInUse, let encoding = reader.encodingInUse {
+                        handoff.publish(HeaderHandoff.Header(map: m, names: header, delimiter: delimiter, encoding: encoding))
+                    }
                     return
                 }
                 if record.line > maxLine {
@@ -98,6 +167,7 @@ struct ExportFileReader {
             report.sha256 = info.sha256
             report.encoding = info.encoding
             report.delimiter = String(UnicodeScalar(info.delimiter.rawValue))
+            nextLine = info.nextLine
         } catch is StopReading {
             report.failed = true
         } catch let error as CSVReadError {
@@ -121,15 +191,20 @@ struct ExportFileReader {
             report.failed = true
             local.append(Finding(.error, .encoding, source: source, file: display, line: nil, message: "\(error)"))
         }
-        if !report.failed && !rejectedFile && report.rows > 0
-            && Double(report.quarantined) > maxBadRowRatio * Double(report.rows) {
+        if part == nil && !rejectedFile, let finding = tooManyBadRows(report) {
             report.failed = true
-            let pct = Double(report.quarantined) * 100 / Double(report.rows)
-            local.append(Finding(.error, .tooManyBadRows, source: source, file: display, line: nil,
-                                 value: "\(report.quarantined)/\(report.rows)",
-                                 message: "Tệp có \(report.quarantined) trên \(report.rows) dòng lỗi (\(Format.fixed2(pct))%), vượt ngưỡng max_bad_row_ratio = \(maxBadRowRatio); sửa dữ liệu rồi chạy lại"))
+            local.append(finding)
         }
-        return (report, local)
+        return (report, local, nextLine)
+    }
+
+    /// The file-level error of a file that read but has more bad rows than `max_bad_row_ratio` allows.
+    func tooManyBadRows(_ report: FileReport) -> Finding? {
+        guard !report.failed && report.rows > 0 && Double(report.quarantined) > maxBadRowRatio * Double(report.rows) else { return nil }
+        let pct = Double(report.quarantined) * 100 / Double(report.rows)
+        return Finding(.error, .tooManyBadRows, source: source, file: report.file, line: nil,
+                       value: "\(report.quarantined)/\(report.rows)",
+                       message: "Tệp có \(report.quarantined) trên \(report.rows) dòng lỗi (\(Format.fixed2(pct))%), vượt ngưỡng max_bad_row_ratio = \(maxBadRowRatio); sửa dữ liệu rồi chạy lại")
     }
 
     private static func names(_ key: String, _ specs: [ColumnSpec], _ aliases: [String: [String]]) -> String {

@@ -49,7 +49,7 @@ public struct Ingestor: Sendable {
         return result
     }
 
-    private func reader(_ kind: SourceKind) -> ExportFileReader {
+    func reader(_ kind: SourceKind) -> ExportFileReader {
         ExportFileReader(source: kind, specs: ColumnCatalog.columns(for: kind),
                          aliases: config.sources.aliases[kind] ?? [:],
                          delimiter: config.sources.delimiter, maxBadRowRatio: config.sources.maxBadRowRatio,
@@ -61,8 +61,11 @@ public struct Ingestor: Sendable {
     ///   - fileIndex: the file's id (default: the next dossier file's in `result`, see ``FileIDs``).
     ///   - firstSeen: when given, receives for each new dossier (in store order) the line and unit of the
     ///     row that first named it, which merging files read apart needs (see `ingestDossierFiles`).
+    ///   - part: a part of the file to read instead of the whole (see `ingestDossierFileInParts`).
+    /// - Returns: for a head, the line the next record starts on when it ended between records.
+    @discardableResult
     func ingestDossiers(_ path: String, into result: inout IngestResult, fileIndex: Int? = nil,
-                        firstSeen: FirstSeenLog? = nil) {
+                        firstSeen: FirstSeenLog? = nil, part: ExportPart? = nil) -> Int? {
         let display = config.display(path)
         let fileIndex = fileIndex ?? result.nextFileID(.dossiers)
         var parser: DossierParser?
@@ -70,7 +73,7 @@ public struct Ingestor: Sendable {
         result.store = DossierStore()  // moved out so that the closure can mutate it without copying
         var findings: [Finding] = []
         let registry = self.registry
-        let (report, readFindings) = reader(.dossiers).read(path: path, display: display, begin: { map, _ in
+        let (report, readFindings, nextLine) = reader(.dossiers).read(path: path, display: display, part: part, begin: { map, _ in
             parser = DossierParser(columns: map)
         }, row: { row in
             let ref = RowRef(file: fileIndex, line: row.line)
@@ -96,6 +99,7 @@ public struct Ingestor: Sendable {
         result.append(report, id: fileIndex)
         result.findings.append(contentsOf: readFindings)
         result.findings.append(contentsOf: findings)
+        return nextLine
     }
 
     /// Reads one linked export into `result`, linking each row as it streams.

@@ -1,4 +1,5 @@
 import CLibCSV
+import Foundation
 
 /// One record, valid only inside the callback that receives it: its fields
 /// point into the reader's buffer (no `String` is made per field).
@@ -35,6 +36,21 @@ public struct CSVFileInfo: Sendable {
     var encoding: SourceEncoding = .utf8
     var delimiter: Delimiter = .comma
     var records = 0
+    /// For the head of a file read in two parts: the line the next record starts on, when the head ended
+    /// between records (nil when its last bytes are inside a record, or for a whole file).
+    var nextLine: Int?
+}
+
+/// A part of one file, for reading a big file on two cores: the head from the file's start to a line end
+/// (`cut`, the offset just after it), the tail from there to the end. The tail is read before anyone knows
+/// whether `cut` falls between records; the head tells (``CSVFileInfo/nextLine``), and when it does not,
+/// or when the line numbers disagree, the parts are thrown away and the file is read whole.
+public enum FilePart: Sendable, Equatable {
+    /// The file's start up to `cut`, the header included.
+    case head(cut: Int)
+    /// From `cut` to the end: records only, split by the head's delimiter, in the head's encoding, the
+    /// first line numbered `firstLine`.
+    case tail(cut: Int, delimiter: Delimiter, encoding: SourceEncoding, firstLine: Int)
 }
 
 /// Streams a CSV file through libcsv in strict mode, as SPEC 2.1 reads it.
@@ -59,6 +75,10 @@ public final class CSVRecordReader {
 
     /// SHA-256 of the file already computed by the caller (the stage fingerprint), so that it is not hashed twice.
     let knownSHA256: String?
+    /// The delimiter and encoding in use, set before the first record is handed over (what the tail of a
+    /// file read in two parts needs from its head).
+    private(set) var delimiterInUse: Delimiter?
+    private(set) var encodingInUse: SourceEncoding?
 
     /// A reader for one file: `delimiter` nil detects it per file; a field longer than `maxFieldBytes` is an error (hostile input); `knownSHA256` skips rehashing.
     public init(delimiter: Delimiter? = nil, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20, knownSHA256: String? = nil) {
@@ -70,21 +90,46 @@ public final class CSVRecordReader {
 
     /// Reads `path`, calling `body` for every non-blank record, the header included.
     /// - Throws: ``CSVReadError`` (an encoding error with its line and column), or what `body` throws.
+    /// With `part`, reads only that part of the file (see ``FilePart``); neither part is hashed.
     @discardableResult
-    public func read(path: String, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
-        let source = try DecodingReader(path: path, chunkSize: chunkSize, hashing: knownSHA256 == nil)
+    public func read(path: String, part: FilePart? = nil, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
+        let source: DecodingReader
+        switch part {
+        case nil: source = try DecodingReader(path: path, chunkSize: chunkSize, hashing: knownSHA256 == nil)
+        case let .head(cut)?: source = try DecodingReader(path: path, chunkSize: chunkSize, hashing: false, end: cut)
+        case let .tail(cut, _, encoding, _)?:
+            source = try DecodingReader(path: path, chunkSize: chunkSize, hashing: false, start: cut, encoding: encoding)
+        }
         do {
-            return try read(source, body)
+            return try read(source, part: part, body)
         } catch let CSVReadError.encoding(offset, detail, nil, nil) {
             let (line, column) = EncodingPosition.locate(path: path, offset: offset, encoding: source.encoding)
             throw CSVReadError.encoding(offset: offset, detail: detail, line: line, column: column)
         }
     }
 
-    private func read(_ source: DecodingReader, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
+    private func read(_ source: DecodingReader, part: FilePart?, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
         let state = ParseState(maxRecordBytes: maxFieldBytes * 4)
         var info = CSVFileInfo()
         defer { state.free() }
+        if case let .tail(cut, delimiter, encoding, firstLine)? = part {
+            // Mid-file: no BOM, no header, no delimiter to detect; offsets and lines go on from the head's.
+            state.line = firstLine
+            state.recordLine = firstLine
+            info.delimiter = delimiter
+            csv_set_delim(&state.parser, delimiter.rawValue)
+            var decodedOffset = cut - (encoding == .utf8BOM ? 3 : 0)
+            while let chunk = try source.next() {
+                try state.feed(chunk, decodedOffset: decodedOffset, encoding: encoding, body)
+                decodedOffset += chunk.count
+            }
+            try state.finish(body)
+            info.size = source.rawOffset
+            info.sha256 = knownSHA256 ?? ""
+            info.encoding = encoding
+            info.records = state.records
+            return info
+        }
 
         // Hold decoded bytes back until the first non-blank line is complete, to detect the delimiter.
         var prefix: [UInt8] = []
@@ -99,6 +144,8 @@ public final class CSVRecordReader {
         let chosen = detected ?? DelimiterDetection.detect(prefix, final: true) ?? .comma
         info.delimiter = chosen
         csv_set_delim(&state.parser, chosen.rawValue)
+        delimiterInUse = chosen
+        encodingInUse = source.encoding
 
         var decodedOffset = 0
         func feed(_ chunk: UnsafeBufferPointer<UInt8>) throws {
@@ -107,7 +154,12 @@ public final class CSVRecordReader {
         }
         if !prefix.isEmpty { try prefix.withUnsafeBufferPointer { try feed($0) } }
         while let chunk = try source.next() { try feed(chunk) }
-        try state.finish(body)
+        if case .head? = part {
+            // Whether the cut fell between records: libcsv waits for a row to begin and holds no field.
+            if state.parser.pstate == 0 && state.buffer.fields == 0 && !state.buffer.recordDone { info.nextLine = state.line }
+        } else {
+            try state.finish(body)
+        }
 
         info.size = source.rawOffset
         info.sha256 = knownSHA256 ?? source.digest()
@@ -269,5 +321,60 @@ private final class ParseState {
         if record.isBlank { return }
         records += 1
         try body(record)
+    }
+}
+
+/// Numbers lines the way ``CSVRecordReader`` does (an LF, a CRLF or a lone CR ends one), without parsing:
+/// what the tail of a file read in two parts needs to number its own lines before the head is done.
+enum LineCount {
+    /// The number of the line that starts at byte `offset` of `path` (one more than the line ends before
+    /// it); nil when the file cannot be read that far.
+    static func line(at offset: Int, of path: String) -> Int? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let size = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        defer { buffer.deallocate() }
+        var line = 1
+        var previousCR = false
+        var done = 0
+        while done < offset {
+            let n = pread(fd, buffer, min(size, offset - done), off_t(done))
+            guard n > 0 else { return nil }
+            count(UnsafeBufferPointer(start: buffer, count: n), line: &line, previousCR: &previousCR)
+            done += n
+        }
+        return line
+    }
+
+    /// Adds the line ends in `bytes` to `line`; `previousCR` carries a CR at the end of one chunk to the next.
+    static func count(_ bytes: UnsafeBufferPointer<UInt8>, line: inout Int, previousCR: inout Bool) {
+        guard let p = bytes.baseAddress else { return }
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            // Eight bytes at a time while none is CR or LF (then the byte before the next one is no CR).
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let lf = w ^ 0x0A0A_0A0A_0A0A_0A0A, cr = w ^ 0x0D0D_0D0D_0D0D_0D0D
+                let zero = ((lf &- 0x0101_0101_0101_0101) & ~lf) | ((cr &- 0x0101_0101_0101_0101) & ~cr)
+                if zero & 0x8080_8080_8080_8080 != 0 { break }
+                i += 8
+                previousCR = false
+            }
+            guard i < n else { break }
+            let b = p[i]
+            i += 1
+            if b == 0x0A {
+                if !previousCR { line += 1 }
+                previousCR = false
+            } else if b == 0x0D {
+                line += 1
+                previousCR = true
+            } else {
+                previousCR = false
+            }
+        }
     }
 }

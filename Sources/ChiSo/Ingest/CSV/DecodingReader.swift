@@ -28,11 +28,28 @@ final class DecodingReader {
     private var carryFrom = 0
 
     private let hashing: Bool
+    /// The file offset the read stops at (the end of the file when nil).
+    private let end: Int?
 
-    init(path: String, chunkSize: Int = DecodingReader.defaultChunkSize, hashing: Bool = true) throws {
-        self.hashing = hashing
+    /// A reader of `path`'s bytes from `start` (the file's start by default) to `end` (its end).
+    /// Reading from a later start (the second part of a file read on two cores) takes the bytes there as
+    /// `encoding`, detected by whoever read the file's start: no BOM is looked for there.
+    init(path: String, chunkSize: Int = DecodingReader.defaultChunkSize, hashing: Bool = true,
+         start: Int = 0, end: Int? = nil, encoding: SourceEncoding = .utf8) throws {
+        self.hashing = hashing && start == 0 && end == nil
+        self.end = end
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVReadError.io("\(path): \(String(cString: strerror(errno)))") }
+        if start > 0 {
+            guard lseek(fd, off_t(start), SEEK_SET) == off_t(start) else {
+                let message = String(cString: strerror(errno))
+                close(fd)
+                throw CSVReadError.io("\(path): \(message)")
+            }
+            rawOffset = start
+            started = true
+            self.encoding = encoding
+        }
         self.fd = fd
         self.chunkSize = max(chunkSize, 8)
         raw = .allocate(byteCount: self.chunkSize + 8, alignment: 8)
@@ -59,7 +76,7 @@ final class DecodingReader {
             carryFrom = 0
             var count = carry
             if !atEOF {
-                let n = read(fd, base + carry, chunkSize)
+                let n = read(fd, base + carry, end.map { max(0, min(chunkSize, $0 - rawOffset)) } ?? chunkSize)
                 if n < 0 { throw CSVReadError.io(String(cString: strerror(errno))) }
                 if n == 0 { atEOF = true } else {
                     if hashing { hasher.update(bufferPointer: UnsafeRawBufferPointer(start: base + carry, count: n)) }
