@@ -1,5 +1,6 @@
 // chiso-fuzz: one input through the CSV reader, the value parsers and the stored dossier state's
-// decoder, which must never crash, hang or read out of bounds, whatever the bytes. Built two ways:
+// decoder, which must never crash, hang or read out of bounds, whatever the bytes; and read in two parts,
+// which must agree with reading it whole. Built two ways:
 // - `make fuzz`: with `-sanitize=fuzzer -DFUZZING`, libFuzzer drives `LLVMFuzzerTestOneInput`;
 // - plainly (as `swift build` does): a replayer that runs the same function over files named on the
 //   command line, so that a crash libFuzzer found can be replayed in a debugger.
@@ -27,6 +28,7 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
             }
         }
     }
+    readInTwoParts(bytes, scratch: scratch)
     let whole = FieldBytes(unsafe: bytes)
     _ = PortalDate.parse(whole)
     _ = ReferenceTable.number(whole)
@@ -39,6 +41,32 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
     let part = StoreSnapshot.decode(chunk: array, 0, count: count, units: 64)
     var parts = part.map { [$0] } ?? []
     _ = StoreSnapshot.assemble(&parts, index: array, count: part?.dossiers.count ?? 0)
+}
+
+/// The file read in two parts (cut after the first LF from its middle, as chiso cuts a big dossier file)
+/// must give the records of the file read whole whenever the head ends between records at the line the
+/// tail was numbered from; a difference stops the fuzzer as a crash would.
+func readInTwoParts(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
+    guard let lf = bytes[(bytes.count / 2)...].firstIndex(of: 0x0A), lf + 1 < bytes.count else { return }
+    let cut = lf + 1
+    func read(_ part: FilePart?, chunk: Int) -> (rows: [String], info: CSVFileInfo, reader: CSVRecordReader)? {
+        let reader = CSVRecordReader(maxFieldBytes: 4096, chunkSize: chunk)
+        var rows: [String] = []
+        guard let info = try? reader.read(path: scratch, part: part, { record in
+            rows.append("\(record.line):" + (0..<record.count).map { record.string($0) }.joined(separator: "\u{1F}"))
+        }) else { return nil }
+        return (rows, info, reader)
+    }
+    guard let head = read(.head(cut: cut), chunk: 5), let firstLine = LineCount.line(at: cut, of: scratch),
+          head.info.nextLine == firstLine, let delimiter = head.reader.delimiterInUse else { return }
+    let whole = read(nil, chunk: 7)?.rows
+    let tail = read(.tail(cut: cut, delimiter: delimiter, encoding: head.reader.encodingInUse ?? .utf8, firstLine: firstLine),
+                    chunk: 3)?.rows
+    if let tail {
+        if whole != head.rows + tail { fatalError("the two parts differ from the whole file") }
+    } else if whole != nil {
+        fatalError("the tail failed where the whole file reads")
+    }
 }
 
 #if FUZZING

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import ChiSo
+@_spi(RawBytes) @testable import ChiSo
 @testable import ChiSoCore
 
 /// SPEC 2.1 reading rules, and each of libcsv's sharp edges handled by the reader.
@@ -126,6 +126,66 @@ import Testing
         #expect(rows.map(\.line) == [1, 2, 3, 4, 5, 7])
         let whole = try records(dir.write("cr-lf.csv", "a,b\r1,2\r3,4\n5,6\r\n7,8\r\r\n9,0\n"))
         #expect(whole.map(\.line) == [1, 2, 3, 4, 5, 7])
+    }
+
+    /// The two parts of a file read on two cores (``FilePart``) against the file read whole, over random
+    /// small files of quotes, delimiters, every line end, spaces and multi-byte letters: whenever the head
+    /// ends between records at the line the tail was numbered from and both parts read, the whole reads and
+    /// its records are the head's then the tail's, lines included; and when the whole reads and the head
+    /// ends there, the tail reads too.
+    @Test func aFileReadInTwoPartsGivesTheRecordsOfTheWholeFile() throws {
+        let plain = ["a", "b", " ", "é", "1", "xy", ";"]
+        let inQuotes = ["a", ",", "\n", "\r\n", "\r", "\"\"", "é", " "]
+        let ends = ["\n", "\n", "\r\n", "\r", "\n\n", "\r\r\n"]
+        let hostile = ["\"", "a\"b", "\"a\"b", "\u{0}", "\u{FEFF}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        typealias Rows = [(line: Int, fields: [String])]
+        func same(_ a: Rows, _ b: Rows) -> Bool { a.count == b.count && zip(a, b).allSatisfy { $0.line == $1.line && $0.fields == $1.fields } }
+        var split = 0, fellBack = 0
+        for _ in 0..<600 {
+            // Records of plain and quoted fields (quotes holding delimiters, doubled quotes and line ends),
+            // with now and then a stray quote or a NUL.
+            var text = "h1,h2" + ends[next(ends.count)]
+            for _ in 0..<(4 + next(20)) {
+                for f in 0..<(1 + next(3)) {
+                    if f > 0 { text += "," }
+                    if next(40) == 0 { text += hostile[next(hostile.count)]; continue }
+                    let quoted = next(3) == 0
+                    if quoted { text += "\"" }
+                    for _ in 0..<next(5) { text += quoted ? inQuotes[next(inQuotes.count)] : plain[next(plain.count)] }
+                    if quoted { text += "\"" }
+                }
+                text += ends[next(ends.count)]
+            }
+            let bytes = Array(text.utf8)
+            let path = dir.write("parts.csv", bytes)
+            guard let lf = bytes[(bytes.count / 2)...].firstIndex(of: 0x0A), lf + 1 < bytes.count else { continue }
+            let cut = lf + 1
+            let whole = try? records(path, chunk: 5)
+            var head: Rows = [], tail: Rows = []
+            let reader = CSVRecordReader(chunkSize: 3)
+            let headInfo = try? reader.read(path: path, part: .head(cut: cut)) { r in head.append((r.line, (0..<r.count).map { r.string($0) })) }
+            let firstLine = try #require(LineCount.line(at: cut, of: path))
+            guard let headInfo, headInfo.nextLine == firstLine, let delimiter = reader.delimiterInUse else {
+                fellBack += 1
+                continue
+            }
+            let tailRead = (try? CSVRecordReader(chunkSize: 4).read(path: path, part: .tail(cut: cut, delimiter: delimiter, encoding: .utf8, firstLine: firstLine)) { r in
+                tail.append((r.line, (0..<r.count).map { r.string($0) }))
+            }) != nil
+            if tailRead {
+                split += 1
+                #expect(whole.map { same($0, head + tail) } == true, "\(text.debugDescription)")
+            } else {
+                #expect(whole == nil, "\(text.debugDescription)")
+            }
+        }
+        // Both ways were taken often enough to mean something.
+        #expect(split > 100 && fellBack > 50, "split \(split), fell back \(fellBack)")
     }
 
     @Test func blankLinesAreSkippedButCounted() throws {

@@ -1,5 +1,5 @@
 import Testing
-@testable import ChiSo
+@_spi(RawBytes) @testable import ChiSo
 @testable import ChiSoCore
 
 /// Dossier files read on both cores and merged give exactly what reading them one after another gives:

@@ -38,7 +38,7 @@ public struct CSVFileInfo: Sendable {
     var records = 0
     /// For the head of a file read in two parts: the line the next record starts on, when the head ended
     /// between records (nil when its last bytes are inside a record, or for a whole file).
-    var nextLine: Int?
+    @_spi(RawBytes) public internal(set) var nextLine: Int?
 }
 
 /// A part of one file, for reading a big file on two cores: the head from the file's start to a line end
@@ -77,8 +77,8 @@ public final class CSVRecordReader {
     let knownSHA256: String?
     /// The delimiter and encoding in use, set before the first record is handed over (what the tail of a
     /// file read in two parts needs from its head).
-    private(set) var delimiterInUse: Delimiter?
-    private(set) var encodingInUse: SourceEncoding?
+    @_spi(RawBytes) public private(set) var delimiterInUse: Delimiter?
+    @_spi(RawBytes) public private(set) var encodingInUse: SourceEncoding?
 
     /// A reader for one file: `delimiter` nil detects it per file; a field longer than `maxFieldBytes` is an error (hostile input); `knownSHA256` skips rehashing.
     public init(delimiter: Delimiter? = nil, maxFieldBytes: Int = 1 << 20, chunkSize: Int = 1 << 20, knownSHA256: String? = nil) {
@@ -326,10 +326,10 @@ private final class ParseState {
 
 /// Numbers lines the way ``CSVRecordReader`` does (an LF, a CRLF or a lone CR ends one), without parsing:
 /// what the tail of a file read in two parts needs to number its own lines before the head is done.
-enum LineCount {
+@_spi(RawBytes) public enum LineCount {
     /// The number of the line that starts at byte `offset` of `path` (one more than the line ends before
     /// it); nil when the file cannot be read that far.
-    static func line(at offset: Int, of path: String) -> Int? {
+    public static func line(at offset: Int, of path: String) -> Int? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
