@@ -188,6 +188,14 @@ import Testing
         #expect(split > 100 && fellBack > 50, "split \(split), fell back \(fellBack)")
     }
 
+    @Test func theHeaderIsReadAloneAsTheWholeFileReadsIt() throws {
+        let path = dir.write("h.csv", [0xEF, 0xBB, 0xBF] + Array("\r\n  \nMã;\"Tên; đơn vị\"\r\n1;2\r\n3;\"4".utf8))
+        let header = try CSVRecordReader().header(path: path)
+        #expect(header.names == ["Mã", "Tên; đơn vị"] && header.delimiter == .semicolon && header.encoding == .utf8BOM)
+        // The unclosed quote further down is not read; a file of blank lines has no header.
+        #expect(throws: CSVReadError.noHeader) { try CSVRecordReader().header(path: dir.write("b.csv", "\n \n")) }
+    }
+
     @Test func blankLinesAreSkippedButCounted() throws {
         let rows = try records(dir.write("blank.csv", "a,b\n\n   \n\t\n\"\"\n1,2\n\r\n,\n"))
         // A line of delimiters only is a record of empty fields; blank lines (quoted or not) are skipped.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The cells of one data row, trimmed on demand, by column index.
 public struct ExportRow {
     let record: CSVRecord
@@ -19,43 +17,14 @@ public struct ExportRow {
     var line: Int { record.line }
 }
 
-/// The header a file's head read, handed to its tail, which is read at the same time on the other core.
-final class HeaderHandoff: @unchecked Sendable {
-    /// What the tail reads its records with.
-    struct Header {
-        let map: ColumnMap
-        let names: [String]
-        let delimiter: Delimiter
-        let encoding: SourceEncoding
-    }
-
-    private let condition = NSCondition()
-    private var value: Header??
-
-    /// Hands the header over, or nil when the head has none to give (it failed before its header was
-    /// read, or the header was refused); only the first call counts.
-    func publish(_ header: Header?) {
-        condition.lock()
-        if value == nil { value = .some(header) }
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// The header, once the head has published it (nil: there is none).
-    func wait() -> Header? {
-        condition.lock()
-        defer { condition.unlock() }
-        while value == nil { condition.wait() }
-        return value!
-    }
-}
-
 /// A part of an export read on its own (see ``FilePart``).
 enum ExportPart {
-    /// The file's start to `cut`: its header is published to `handoff` as soon as it is read.
-    case head(cut: Int, handoff: HeaderHandoff)
-    /// From `cut` to the end, under the head's `header`, lines numbered from `firstLine`.
-    case tail(cut: Int, header: HeaderHandoff.Header, firstLine: Int)
+    /// The file's start to `cut`.
+    case head(cut: Int)
+    /// From `cut` to the end, lines numbered from `firstLine`. The tail reads the file's header itself (from
+    /// the file's start, up to its first record): waiting for the head's would be no faster, and handing it
+    /// over from the head's per-record closure cost retains on every record.
+    case tail(cut: Int, firstLine: Int)
 }
 
 /// Reads one export or reference file the way every source does (SPEC 2.1): header, column
@@ -101,21 +70,22 @@ struct ExportFileReader {
         // The per-record closure reads these copies, not `self`: touching `self` there copied the whole
         // reader (its column specs and aliases) once per row.
         let source = self.source, maxLine = self.maxLine, specs = self.specs, aliases = self.aliases
-        let csvPart: FilePart?
-        var handoff: HeaderHandoff?
-        switch part {
-        case nil: csvPart = nil
-        case let .head(cut, h)?:
-            csvPart = .head(cut: cut)
-            handoff = h
-        case let .tail(cut, header, firstLine)?:
-            csvPart = .tail(cut: cut, delimiter: header.delimiter, encoding: header.encoding, firstLine: firstLine)
-            map = header.map
-            headerCount = header.map.headerCount
-        }
-        defer { handoff?.publish(nil) }
+        var csvPart: FilePart?
         do {
-            if case let .tail(_, header, _)? = part { try begin(header.map, header.names) }
+            switch part {
+            case nil: csvPart = nil
+            case let .head(cut)?: csvPart = .head(cut: cut)
+            case let .tail(cut, firstLine)?:
+                // The header as the head reads it; its problems are the head's to report.
+                let header = try CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes, chunkSize: 1 << 16,
+                                                 knownSHA256: "").header(path: path)
+                let m = ColumnMap(header: header.names, specs: specs, extraAliases: aliases)
+                guard m.missing.isEmpty else { throw StopReading() }
+                map = m
+                headerCount = m.headerCount
+                csvPart = .tail(cut: cut, delimiter: header.delimiter, encoding: header.encoding, firstLine: firstLine)
+                try begin(m, header.names)
+            }
             let info = try reader.read(path: path, part: csvPart) { record in
                 guard headerCount >= 0 else {
                     let header = (0..<record.count).map { record.string($0) }
@@ -137,9 +107,6 @@ struct ExportFileReader {
                                              message: "Nhiều cột cùng là '\(c.key)': dùng '\(header[c.used])' (cột \(c.used + 1)), bỏ qua \(others)"))
                     }
                     try begin(m, header)
-                    if let handoff, let delimiter = reader.delimiterInUse, let encoding = reader.encodingInUse {
-                        handoff.publish(HeaderHandoff.Header(map: m, names: header, delimiter: delimiter, encoding: encoding))
-                    }
                     return
                 }
                 if record.line > maxLine {

@@ -82,25 +82,23 @@ extension Ingestor {
                                   minimumBytes: Int = Ingestor.partsFromBytes) -> PartsOutcome {
         guard knownHashes[path] != nil, let cut = Ingestor.cut(path, minimumBytes: minimumBytes) else { return .notSplit }
         let fileIndex = result.nextFileID(.dossiers)
-        let handoff = HeaderHandoff()
         let tail = TailSlot()
         let group = DispatchGroup()
         let me = self
         DispatchQueue.global().async(group: group) {
-            // The tail never holds the head up: the head publishes its header whatever happens to it.
-            guard let firstLine = LineCount.line(at: cut, of: path), let header = handoff.wait() else { return }
+            guard let firstLine = LineCount.line(at: cut, of: path) else { return }
             StageRunner.trace("tail of \(path.utf8.count > 60 ? "…" : "")\(String(path.suffix(60))): lines counted up to byte \(cut), the tail begins")
             var partial = IngestResult()
             partial.store.reserve(reserve.count / 2 + 1024, expected: reserve.expected / 2 + 1024)
             let first = FirstSeenLog()
             me.ingestDossiers(path, into: &partial, fileIndex: fileIndex, firstSeen: first,
-                              part: .tail(cut: cut, header: header, firstLine: firstLine))
+                              part: .tail(cut: cut, firstLine: firstLine))
             tail.value = (partial, first.rows, firstLine)
             StageRunner.trace("tail read")
         }
         var head = IngestResult()
         head.store.reserve(reserve.count, expected: reserve.expected)
-        let nextLine = ingestDossiers(path, into: &head, fileIndex: fileIndex, part: .head(cut: cut, handoff: handoff))
+        let nextLine = ingestDossiers(path, into: &head, fileIndex: fileIndex, part: .head(cut: cut))
         StageRunner.trace("head read")
         group.wait()
         guard let (partial, first, firstLine) = tail.value, nextLine == firstLine,

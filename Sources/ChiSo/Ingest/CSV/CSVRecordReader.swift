@@ -108,32 +108,38 @@ public final class CSVRecordReader {
         }
     }
 
+    /// The file's header (its first record), the delimiter it is read with and the file's encoding: what
+    /// the tail of a file read in two parts needs, read from the file's start up to that record only.
+    /// - Throws: ``CSVReadError`` as ``read(path:part:_:)`` does for the file's start.
+    public func header(path: String) throws -> (names: [String], delimiter: Delimiter, encoding: SourceEncoding) {
+        var names: [String]?
+        do {
+            try read(path: path) { record in
+                names = (0..<record.count).map { record.string($0) }
+                throw HeaderRead()
+            }
+        } catch is HeaderRead {}
+        guard let names, let delimiter = delimiterInUse, let encoding = encodingInUse else { throw CSVReadError.noHeader }
+        return (names, delimiter, encoding)
+    }
+
+    private struct HeaderRead: Error {}
+
     private func read(_ source: DecodingReader, part: FilePart?, _ body: (CSVRecord) throws -> Void) throws -> CSVFileInfo {
         let state = ParseState(maxRecordBytes: maxFieldBytes * 4)
         var info = CSVFileInfo()
         defer { state.free() }
-        if case let .tail(cut, delimiter, encoding, firstLine)? = part {
-            // Mid-file: no BOM, no header, no delimiter to detect; offsets and lines go on from the head's.
-            state.line = firstLine
-            state.recordLine = firstLine
-            info.delimiter = delimiter
-            csv_set_delim(&state.parser, delimiter.rawValue)
-            var decodedOffset = cut - (encoding == .utf8BOM ? 3 : 0)
-            while let chunk = try source.next() {
-                try state.feed(chunk, decodedOffset: decodedOffset, encoding: encoding, body)
-                decodedOffset += chunk.count
-            }
-            try state.finish(body)
-            info.size = source.rawOffset
-            info.sha256 = knownSHA256 ?? ""
-            info.encoding = encoding
-            info.records = state.records
-            return info
-        }
-
-        // Hold decoded bytes back until the first non-blank line is complete, to detect the delimiter.
+        // Hold decoded bytes back until the first non-blank line is complete, to detect the delimiter; a
+        // tail (mid-file: no BOM, no header) takes the head's, and goes on from the head's offsets and lines.
         var prefix: [UInt8] = []
         var detected = delimiter
+        var decodedOffset = 0
+        if case let .tail(cut, delimiter, encoding, firstLine)? = part {
+            detected = delimiter
+            decodedOffset = cut - (encoding == .utf8BOM ? 3 : 0)
+            state.line = firstLine
+            state.recordLine = firstLine
+        }
         while detected == nil, let chunk = try source.next() {
             prefix.append(contentsOf: chunk)
             detected = DelimiterDetection.detect(prefix, final: false)
@@ -147,7 +153,6 @@ public final class CSVRecordReader {
         delimiterInUse = chosen
         encodingInUse = source.encoding
 
-        var decodedOffset = 0
         func feed(_ chunk: UnsafeBufferPointer<UInt8>) throws {
             try state.feed(chunk, decodedOffset: decodedOffset, encoding: source.encoding, body)
             decodedOffset += chunk.count
@@ -162,9 +167,10 @@ public final class CSVRecordReader {
         }
 
         info.size = source.rawOffset
-        info.sha256 = knownSHA256 ?? source.digest()
+        info.sha256 = knownSHA256 ?? (part == nil ? source.digest() : "")
         info.encoding = source.encoding
         info.records = state.records
+        if case .tail? = part { return info }  // a tail has no header, and may have no record
         if state.records == 0 { throw CSVReadError.noHeader }
         return info
     }
