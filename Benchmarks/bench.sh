@@ -151,32 +151,26 @@ measure_night chiso-nightly-linkedrow "${nightly[@]}"
 # DuckDB recomputes everything either way: once, over the final files (both changes).
 measure_cold duckdb-nightly - "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$NIGHT" $FROM $TO "$WORK/duckdb-nightly.csv"
 
-# The plain dataset: the same dossiers, every file UTF-8 without BOM, comma-separated (cached).
-PLAIN=Benchmarks/data/n$N-plain
-if [ ! -f "$PLAIN/.complete" ]; then
-  echo "generating the plain dataset into $PLAIN ..." >&2
-  rm -rf "$PLAIN"
-  .build/release/chiso-samples --out "$PLAIN" --layout province --dossiers "$N" --seed 7 --flavour plain --from $FROM --to $TO >&2
-  touch "$PLAIN/.complete"
-fi
-pipeline 3 "$(cd "$PLAIN" && pwd)" > "$WORK/plain.yaml"
-cat "$PLAIN"/*/*.csv > /dev/null
-measure_cold duckdb-plain - "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$PLAIN" $FROM $TO "$WORK/duckdb-plain.csv" --plain
-measure_cold chiso-plain "$WORK/plain.sqlite" .build/release/chiso run "$WORK/plain.yaml" --db "$WORK/plain.sqlite" --out "$WORK/out-plain" --header-style keys --verbose
-
-# The single dataset: the plain one with every dossier in one file, as a portal that sends one export
-# would (cached). chiso reads that file in two parts, one per core.
-SINGLE=Benchmarks/data/n$N-single
-if [ ! -f "$SINGLE/.complete" ]; then
-  echo "generating the single-file dataset into $SINGLE ..." >&2
-  rm -rf "$SINGLE"
-  .build/release/chiso-samples --out "$SINGLE" --layout province --dossiers "$N" --seed 7 --flavour single --from $FROM --to $TO >&2
-  touch "$SINGLE/.complete"
-fi
-pipeline 3 "$(cd "$SINGLE" && pwd)" > "$WORK/single.yaml"
-cat "$SINGLE"/*/*.csv > /dev/null
-measure_cold duckdb-single - "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$SINGLE" $FROM $TO "$WORK/duckdb-single.csv" --single
-measure_cold chiso-single "$WORK/single.sqlite" .build/release/chiso run "$WORK/single.yaml" --db "$WORK/single.sqlite" --out "$WORK/out-single" --header-style keys --verbose
+# compare FLAVOUR: generates Benchmarks/data/n$N-FLAVOUR once (the first dataset's dossiers, in that
+# flavour's files), then times DuckDB (with --FLAVOUR) and a cold chiso run over it, three times each.
+compare() {
+  local flavour=$1 dir=Benchmarks/data/n$N-$1
+  if [ ! -f "$dir/.complete" ]; then
+    echo "generating the $flavour dataset into $dir ..." >&2
+    rm -rf "$dir"
+    .build/release/chiso-samples --out "$dir" --layout province --dossiers "$N" --seed 7 --flavour "$flavour" --from $FROM --to $TO >&2
+    touch "$dir/.complete"
+  fi
+  pipeline 3 "$(cd "$dir" && pwd)" > "$WORK/$flavour.yaml"
+  cat "$dir"/*/*.csv > /dev/null
+  measure_cold "duckdb-$flavour" - "$VENV/bin/python" Benchmarks/duckdb_indicators.py "$dir" $FROM $TO "$WORK/duckdb-$flavour.csv" "--$flavour"
+  measure_cold "chiso-$flavour" "$WORK/$flavour.sqlite" .build/release/chiso run "$WORK/$flavour.yaml" --db "$WORK/$flavour.sqlite" \
+    --out "$WORK/out-$flavour" --header-style keys --verbose
+}
+# The plain dataset: every file UTF-8 without BOM, comma-separated. The single dataset: the plain one with
+# every dossier in one file, as a portal that sends one export would; chiso reads it in two parts.
+compare plain
+compare single
 
 "$VENV/bin/python" - "$WORK" "$N" "$BYTES" <<'PY'
 import csv, re, sys

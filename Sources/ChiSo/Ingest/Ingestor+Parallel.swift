@@ -71,7 +71,8 @@ extension Ingestor {
 
     /// Reads one big dossier file on both cores: the head (its start to the end of a line near the middle)
     /// here, the tail (from there) on the other core at the same time, numbering its lines from a count of
-    /// the head's line ends. The tail is then merged into the head as a later file would be, as the same
+    /// the head's line ends and reading the file's header itself. The tail is then merged into the head as a
+    /// later file would be, as the same
     /// file. Where a record begins is only known by parsing from the start, so the tail is a guess: when the
     /// head does not end between records (a quoted field spans the cut) or at the line the tail began
     /// with, when a part fails to read, or when the whole has more bad rows than allowed, both parts are
@@ -104,7 +105,7 @@ extension Ingestor {
         guard let (partial, first, firstLine) = tail.value, nextLine == firstLine,
               var report = head.files.first, let tailReport = partial.files.first, !report.failed, !tailReport.failed
         else {
-            StageRunner.trace("\(config.display(path)): the parts did not meet at a record boundary; read whole")
+            StageRunner.trace("\(config.display(path)): the parts did not fit together (a record over the cut, or a part failed); read whole")
             return readWhole(path, into: &result, reserve: reserve)
         }
         report.rows += tailReport.rows

@@ -258,13 +258,7 @@ private final class ParseState {
         var i = 0
         while i < n {
             // Skip 8 bytes at a time while none of them is CR or LF.
-            while i + 8 <= n {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let lf = w ^ 0x0A0A_0A0A_0A0A_0A0A, cr = w ^ 0x0D0D_0D0D_0D0D_0D0D
-                let zero = ((lf &- 0x0101_0101_0101_0101) & ~lf) | ((cr &- 0x0101_0101_0101_0101) & ~cr)
-                if zero & 0x8080_8080_8080_8080 != 0 { break }
-                i += 8
-            }
+            while i + 8 <= n && !LineCount.holdsLineEnd(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
             guard i < n else { break }
             let b = base[i]
             i += 1
@@ -354,6 +348,14 @@ private final class ParseState {
         return line
     }
 
+    /// Whether any of the eight bytes of `w` is a CR or an LF (the zero-byte test on `w` xor each).
+    @inline(__always)
+    static func holdsLineEnd(_ w: UInt64) -> Bool {
+        let lf = w ^ 0x0A0A_0A0A_0A0A_0A0A, cr = w ^ 0x0D0D_0D0D_0D0D_0D0D
+        let zero = ((lf &- 0x0101_0101_0101_0101) & ~lf) | ((cr &- 0x0101_0101_0101_0101) & ~cr)
+        return zero & 0x8080_8080_8080_8080 != 0
+    }
+
     /// Adds the line ends in `bytes` to `line`; `previousCR` carries a CR at the end of one chunk to the next.
     static func count(_ bytes: UnsafeBufferPointer<UInt8>, line: inout Int, previousCR: inout Bool) {
         guard let p = bytes.baseAddress else { return }
@@ -361,11 +363,7 @@ private final class ParseState {
         var i = 0
         while i < n {
             // Eight bytes at a time while none is CR or LF (then the byte before the next one is no CR).
-            while i + 8 <= n {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                let lf = w ^ 0x0A0A_0A0A_0A0A_0A0A, cr = w ^ 0x0D0D_0D0D_0D0D_0D0D
-                let zero = ((lf &- 0x0101_0101_0101_0101) & ~lf) | ((cr &- 0x0101_0101_0101_0101) & ~cr)
-                if zero & 0x8080_8080_8080_8080 != 0 { break }
+            while i + 8 <= n && !holdsLineEnd(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
                 i += 8
                 previousCR = false
             }
