@@ -22,6 +22,7 @@ extension Warehouse {
             else { return nil }
             let count: Int = header["dossiers"], expected: Int = header["chunks"]
             guard expected == StoreSnapshot.chunkCount(count) else { return nil }
+            MemoryPolicy.keepFreedMemory()
             // Chunk -1 is the id index, then the chunks of positions from 0. Each is checked and decoded on
             // another core as soon as it is read, while the next one is read: its bytes must hash to the
             // SHA-256 written beside them, so that a damaged page is caught rather than decoded into wrong
