@@ -71,12 +71,12 @@ extension Ingestor {
 
     /// Reads one big dossier file on both cores: the head (its start to the end of a line near the middle)
     /// here, the tail (from there) on the other core at the same time, numbering its lines from a count of
-    /// the head's line ends and reading the file's header itself. The tail is then merged into the head as a
-    /// later file would be, as the same
-    /// file. Where a record begins is only known by parsing from the start, so the tail is a guess: when the
-    /// head does not end between records (a quoted field spans the cut) or at the line the tail began
-    /// with, when a part fails to read, or when the whole has more bad rows than allowed, both parts are
-    /// dropped and the file is read whole. What comes out is always what reading it whole gives (tested).
+    /// the head's line ends and reading the file's header itself. The tail is then merged into the head as
+    /// a later file would be, as the same file. Where a record begins is only known by parsing from the
+    /// start, so the tail is a guess: when the head does not end between records (a quoted field spans the
+    /// cut) or at the line the tail began with, when a part fails to read, or when the whole has more bad
+    /// rows than allowed, both parts are dropped and the file is read whole. What comes out is always what
+    /// reading it whole gives (tested).
     /// - Returns: `.notSplit`, with `result` untouched, when the file is not read in parts: under
     ///   `minimumBytes`, UTF-16, its hash unknown (a part is not hashed) or no line end near its middle.
     func ingestDossierFileInParts(_ path: String, into result: inout IngestResult, reserve: (count: Int, expected: Int),
