@@ -7,7 +7,8 @@ struct GeneratorArguments {
     var seed: UInt64 = 2023
     var layout = "province"
     /// `sample`: the realistic mix of encodings, delimiters and bad rows; `bench`: the same
-    /// exports at scale, with the same mix.
+    /// exports at scale, with the same mix; `plain`: every file UTF-8 without BOM, commas and LF;
+    /// `single`: `plain` with every dossier in one file.
     var flavour = "sample"
     /// The period the exports cover: dossiers are received from 75 days before `from` to `to`.
     var from = "2022-11-15"
