@@ -38,9 +38,17 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
     var header = ByteReader(array)
     _ = header.u32(); _ = header.u8(); _ = header.u32()
     let count = min(Int(header.u32() ?? 0), StoreSnapshot.chunkSize)
-    let part = StoreSnapshot.decode(chunk: array, 0, count: count, units: 64)
-    var parts = part.map { [$0] } ?? []
-    _ = StoreSnapshot.assemble(&parts, index: array, count: part?.dossiers.count ?? 0)
+    _ = StoreSnapshot.decodeIndex(array, count: count)
+    _ = StoreSnapshot.decode(index: array, chunks: [array], count: count, units: 64)
+    // With a well-formed index for that many ids, the chunk's own checks are what stands between the
+    // bytes and the store (decoded in place): a store comes back whole or not at all.
+    if count <= 4_096 {
+        var ids = DossierStore()
+        for i in 0..<count { ids.upsert(id: "\(i)", Dossier(unit: 0, received: 0, status: .accepted)) }
+        if let whole = StoreSnapshot.decode(index: StoreSnapshot.encodeIndex(ids), chunks: [array], count: count, units: 64) {
+            precondition(whole.dossiers.count == count && whole.links.count == count && whole.ids.count == count)
+        }
+    }
 }
 
 /// The file read in two parts (cut after the first LF from its middle, as chiso cuts a big dossier file)

@@ -46,6 +46,71 @@ import Testing
         #expect(StoreSnapshot.decode(index: encode(store(0)).index, chunks: [], count: 0, units: 3)?.dossiers.isEmpty == true)
     }
 
+    /// How the warehouse decodes: chunks into the store's arrays in whatever order the cores finish,
+    /// each one's ids placed once every chunk before it is.
+    @Test func chunksDecodedOutOfOrderGiveTheSameStore() throws {
+        let s = store(StoreSnapshot.chunkSize * 2 + 10)  // three chunks
+        let (index, chunks) = encode(s)
+        let idBytes = chunks.reduce(0) { $0 + $1.count }
+        let decodedIndex = try #require(StoreSnapshot.decodeIndex(index, count: s.dossiers.count))
+        var placedAll = true
+        let assembled = StoreSnapshot.assemble(count: s.dossiers.count, room: 100, idBytes: idBytes) { target -> StoreSnapshot.Filled? in
+            var ids: [Int: [UInt8]] = [:]
+            for k in chunks.indices.reversed() { ids[k] = StoreSnapshot.decode(chunk: chunks[k], k, units: 3, into: target) }
+            var at = 0
+            for k in chunks.indices {
+                guard let part = ids[k] else { return nil }
+                placedAll = placedAll && StoreSnapshot.place(ids: part, chunk: k, at: at, into: target)
+                at += part.count
+            }
+            return StoreSnapshot.Filled(chunks: chunks.count, idBytes: at, index: decodedIndex)
+        }
+        #expect(placedAll)
+        let back = try #require(assembled)
+        #expect(back.dossiers == s.dossiers)
+        #expect(back.links == s.links)
+        #expect(back.dossiers.capacity >= s.dossiers.count + 100)  // room for a night's appended files
+        for i in [0, 65_535, 65_536, 131_072, s.dossiers.count - 1] {
+            #expect(back.id(i) == s.id(i))
+            #expect(FieldBytes.of(s.id(i)) { back.index(of: $0) } == i)
+        }
+    }
+
+    /// A chunk that fails after others were written, ids that would not fit, a chunk given another's
+    /// positions: no store.
+    @Test func aStoreIsWholeOrNotAtAll() throws {
+        let s = store(StoreSnapshot.chunkSize + 10)
+        let (index, chunks) = encode(s)
+        let ids = try #require(StoreSnapshot.decodeIndex(index, count: s.dossiers.count))
+        let idBytes = chunks.reduce(0) { $0 + $1.count }
+        var broken = chunks[1]
+        broken[13 + 20] = 200  // its first dossier's status byte
+        var secondDecoded = true
+        let partly = StoreSnapshot.assemble(count: s.dossiers.count, idBytes: idBytes) { target -> StoreSnapshot.Filled? in
+            guard let first = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, into: target),
+                  StoreSnapshot.place(ids: first, chunk: 0, at: 0, into: target) else { return nil }
+            secondDecoded = StoreSnapshot.decode(chunk: broken, 1, units: 3, into: target) != nil
+            return StoreSnapshot.Filled(chunks: 1, idBytes: first.count, index: ids)  // one chunk of two
+        }
+        #expect(!secondDecoded)
+        #expect(partly == nil)
+        var fitted = true
+        let tooSmall = StoreSnapshot.assemble(count: s.dossiers.count, idBytes: 10) { target -> StoreSnapshot.Filled? in
+            guard let first = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, into: target) else { return nil }
+            fitted = StoreSnapshot.place(ids: first, chunk: 0, at: 0, into: target)
+            return nil
+        }
+        #expect(!fitted)
+        #expect(tooSmall == nil)
+        var misplaced = true
+        let wrongPositions = StoreSnapshot.assemble(count: s.dossiers.count, idBytes: idBytes) { target -> StoreSnapshot.Filled? in
+            misplaced = StoreSnapshot.decode(chunk: chunks[0], 1, units: 3, into: target) != nil
+            return nil
+        }
+        #expect(!misplaced)
+        #expect(wrongPositions == nil)
+    }
+
     @Test func bytesItDidNotWriteAreRefusedNotTrusted() {
         let s = store(500)
         let (index, chunks) = encode(s)

@@ -24,39 +24,46 @@ extension Warehouse {
             guard expected == StoreSnapshot.chunkCount(count) else { return nil }
             MemoryPolicy.keepFreedMemory()
             // Chunk -1 is the id index, then the chunks of positions from 0. Each is checked and decoded on
-            // another core as soon as it is read, while the next one is read: its bytes must hash to the
-            // SHA-256 written beside them, so that a damaged page is caught rather than decoded into wrong
-            // ids or links.
+            // another core as soon as it is read, while the next one is read, straight into the store's
+            // arrays: its bytes must hash to the SHA-256 written beside them, so that a damaged page is
+            // caught rather than decoded into wrong ids or links.
             let started = Date()
-            let parts = Decoded(count: expected)
-            let decoding = DispatchGroup()
-            defer { decoding.wait() }  // an error while reading: nothing decodes on after the read ends
-            // At most four chunks read ahead of the decoding: the raw state is never all in memory.
-            let room = DispatchSemaphore(value: 4)
-            var received = 0, sawIndex = false, hashes: [Int: String] = [:]
-            try db.scan("SELECT chunk, data, sha256 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
-                let k = row.int(0)
-                guard k == -1 ? !sawIndex : k == received else { return }
-                let sha = row.string(2)
-                hashes[k] = sha
-                if k == -1 { sawIndex = true } else { received += 1 }
-                guard k < expected else { return }  // one chunk too many: counted, and the state refused below
-                let bytes = row.blob(1)
-                room.wait()
-                DispatchQueue.global().async(group: decoding) {
-                    defer { room.signal() }
-                    if k == -1 {
-                        parts.setIndex(Hashing.sha256(bytes: bytes) == sha ? StoreSnapshot.decodeIndex(bytes, count: count) : nil)
-                    } else {
-                        parts.set(k, Hashing.sha256(bytes: bytes) == sha ? StoreSnapshot.decode(chunk: bytes, k, count: count, units: units) : nil)
+            var hashes: [Int: String] = [:]
+            // The chunks' sizes bound their ids' (read from the rows' headers, not their data).
+            let size: Int = try db.value("SELECT COALESCE(SUM(length(data)), 0) FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= 0",
+                                         [period]) ?? 0
+            // Room for the files a nightly run appends (address space only until used).
+            let store = try StoreSnapshot.assemble(count: count, room: count / 8 + 65_536, idBytes: size) { target in
+                let parts = Decoded(target)
+                let decoding = DispatchGroup()
+                defer { decoding.wait() }  // an error while reading: nothing decodes on after the read ends
+                // At most four chunks read ahead of the decoding: the raw state is never all in memory.
+                let room = DispatchSemaphore(value: 4)
+                var received = 0, sawIndex = false
+                try db.scan("SELECT chunk, data, sha256 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
+                    let k = row.int(0)
+                    guard k == -1 ? !sawIndex : k == received else { return }
+                    let sha = row.string(2)
+                    hashes[k] = sha
+                    if k == -1 { sawIndex = true } else { received += 1 }
+                    guard k < expected else { return }  // one chunk too many: counted, and the state refused below
+                    let bytes = row.blob(1)
+                    room.wait()
+                    DispatchQueue.global().async(group: decoding) {
+                        defer { room.signal() }
+                        let intact = Hashing.sha256(bytes: bytes) == sha
+                        if k == -1 {
+                            parts.setIndex(intact ? StoreSnapshot.decodeIndex(bytes, count: count) : nil)
+                        } else {
+                            parts.decoded(k, intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, into: target) : nil)
+                        }
                     }
                 }
+                decoding.wait()
+                guard sawIndex, received == expected else { return nil }
+                return parts.filled()
             }
-            decoding.wait()
-            guard sawIndex, received == expected else { return nil }
-            // Room for the files a nightly run appends (address space only until used).
-            guard let ids = parts.takeIndex(), var decoded = parts.take(),
-                  let store = StoreSnapshot.assemble(&decoded, index: ids, count: count, room: count / 8 + 65_536) else { return nil }
+            guard let store else { return nil }
             StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
             return StoredDossiers(store: store, hashes: hashes)
         }
@@ -158,26 +165,41 @@ extension Warehouse {
     }
 }
 
-/// Chunks decoded on several cores, one slot each; nil when any failed.
+/// Chunks decoded on several cores into one store: each one's ids are placed in the arena as soon as
+/// every chunk before it is, by whichever core finished last, so that the decoded ids are never all
+/// held twice and no copy waits for the end.
 private final class Decoded: @unchecked Sendable {
-    private var parts: [StoreSnapshot.Part?]
+    private let target: StoreSnapshot.Target
+    /// Chunks decoded but not yet placed (a chunk before them is still decoding).
+    private var waiting: [Int: [UInt8]] = [:]
+    private var placed = 0, bytes = 0
     private var failed = false
     private let lock = NSLock()
-    init(count: Int) { parts = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ part: StoreSnapshot.Part?) {
+    init(_ target: StoreSnapshot.Target) { self.target = target }
+
+    /// Chunk `k` decoded (its ids), or nil when it failed.
+    func decoded(_ k: Int, _ ids: [UInt8]?) {
         lock.lock(); defer { lock.unlock() }
-        if let part { parts[k] = part } else { failed = true }
+        guard let ids, !failed else { failed = true; waiting = [:]; return }
+        waiting[k] = ids
+        while let next = waiting.removeValue(forKey: placed) {
+            guard StoreSnapshot.place(ids: next, chunk: placed, at: bytes, into: target) else { failed = true; waiting = [:]; return }
+            placed += 1
+            bytes += next.count
+        }
     }
-    /// Hands the parts over (this holds them no longer), or nil when one failed.
-    func take() -> [StoreSnapshot.Part]? {
-        lock.lock(); defer { lock.unlock() }
-        defer { parts = [] }
-        return failed ? nil : parts.map { $0! }
+
+    /// What was decoded and placed, with the index; nil when a chunk or the index failed.
+    func filled() -> StoreSnapshot.Filled? {
+        lock.withLock {
+            guard !failed, waiting.isEmpty, let index else { return nil }
+            return StoreSnapshot.Filled(chunks: placed, idBytes: bytes, index: index)
+        }
     }
+
     /// The id index, decoded once its SHA-256 matched (nil until then, or if it did not or would not decode).
     private var index: ByteTable.Index?
     func setIndex(_ decoded: ByteTable.Index?) { lock.withLock { index = decoded } }
-    func takeIndex() -> ByteTable.Index? { lock.withLock { defer { index = nil }; return index } }
 }
 
 /// Encoded chunks handed from the thread that encodes them to the writer, a few at a time. Either side

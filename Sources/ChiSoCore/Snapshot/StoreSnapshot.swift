@@ -33,45 +33,25 @@ package enum StoreSnapshot {
         return w.bytes
     }
 
-    /// One chunk decoded: its dossiers, links and ids (keys one after another in `arena`, each starting at
-    /// `starts`, counted from the chunk's own first byte).
-    package struct Part: Sendable {
-        /// The chunk's dossiers, in position order (the fuzzer counts them).
-        package internal(set) var dossiers: [Dossier] = []
-        var links: [DossierLinks] = []
-        var arena: [UInt8] = []
-        var starts: [UInt32] = []
-    }
-
-    /// Chunk `k` of a snapshot of `count` dossiers over a registry of `units` rows; nil when it is not
-    /// one chiso wrote (chunks decode independently, so a caller may decode them on several cores).
-    package static func decode(chunk bytes: [UInt8], _ k: Int, count: Int, units: Int) -> Part? {
+    /// Decodes chunk `k` of a snapshot over a registry of `units` rows into its positions of `target`.
+    /// - Returns: the chunk's ids, one after another, for ``place(ids:chunk:at:into:)``; nil when the
+    ///   bytes are not a chunk chiso wrote for those positions (what it wrote of them is then garbage,
+    ///   and the caller must give up the whole).
+    package static func decode(chunk bytes: [UInt8], _ k: Int, units: Int, into target: Target) -> [UInt8]? {
         var r = ByteReader(bytes)
-        guard r.u32() == magic, r.u8() == version, r.u32() == UInt32(k * chunkSize),
-              let n = r.u32().map(Int.init), n == min(chunkSize, count - k * chunkSize) else { return nil }
-        var part = Part()
-        part.dossiers.reserveCapacity(n); part.links.reserveCapacity(n); part.starts.reserveCapacity(n)
-        part.arena.reserveCapacity(max(0, bytes.count - n * 26))  // 26: the fewest bytes besides the id
-        for _ in 0..<n {
+        let first = k * chunkSize
+        guard k >= 0, first < target.count, r.u32() == magic, r.u8() == version, r.u32() == UInt32(first),
+              let n = r.u32().map(Int.init), n == min(chunkSize, target.count - first) else { return nil }
+        var arena: [UInt8] = []
+        arena.reserveCapacity(max(0, bytes.count - n * 26))  // 26: the fewest bytes besides the id
+        for i in first..<first + n {
+            let start = UInt32(arena.count)
             guard let d = Dossier(from: &r, units: units), let l = DossierLinks(from: &r),
-                  r.data({ (id: FieldBytes) -> Bool in
-                      part.starts.append(UInt32(part.arena.count)); id.append(to: &part.arena); return true
-                  }) == true
+                  r.data({ (id: FieldBytes) -> Bool in id.append(to: &arena); return true }) == true
             else { return nil }
-            part.dossiers.append(d)
-            part.links.append(l)
+            target.put(i, d, l, idStart: start)
         }
-        return r.atEnd ? part : nil
-    }
-
-    /// The store from its decoded chunks in order and its index; nil when they do not fit together.
-    /// - Parameter room: dossiers to leave room for beyond `count` (files a run appends), so that adding
-    ///   them moves nothing; room that is not used is address space, never touched memory.
-    /// Each part is released as soon as it is copied (`parts` ends empty), so that the decoded chunks and
-    /// the whole store are never both in memory.
-    package static func assemble(_ parts: inout [Part], index: [UInt8], count: Int, room: Int = 0) -> DossierStore? {
-        guard let index = decodeIndex(index, count: count) else { return nil }
-        return assemble(&parts, index: index, count: count, room: room)
+        return r.atEnd ? arena : nil
     }
 
     /// The id table's hash index from its bytes, for a store of `count` dossiers; nil when it is not one
@@ -82,37 +62,18 @@ package enum StoreSnapshot {
         return index
     }
 
-    /// The store from its decoded chunks in order and its index already decoded (``decodeIndex``).
-    package static func assemble(_ parts: inout [Part], index: ByteTable.Index, count: Int, room: Int = 0) -> DossierStore? {
-        let arenaBytes = parts.reduce(0) { $0 + $1.arena.count }
-        guard parts.reduce(0, { $0 + $1.dossiers.count }) == count, arenaBytes < Int(UInt32.max) else { return nil }
-        var dossiers: [Dossier] = [], links: [DossierLinks] = [], arena: [UInt8] = [], starts: [UInt32] = []
-        let capacity = count + max(room, 0)
-        dossiers.reserveCapacity(capacity); links.reserveCapacity(capacity); starts.reserveCapacity(capacity)
-        arena.reserveCapacity(arenaBytes + arenaBytes / max(count, 1) * max(room, 0) * 2)
-        for k in parts.indices {
-            let part = parts[k]
-            parts[k] = Part()
-            let base = UInt32(arena.count)
-            dossiers += part.dossiers
-            links += part.links
-            starts += part.starts.map { $0 + base }
-            arena += part.arena
-        }
-        parts = []
-        guard let ids = ByteTable(arena: arena, starts: starts, index: index) else { return nil }
-        return DossierStore(ids: ids, dossiers: dossiers, links: links)
-    }
-
     /// The store back from its index and chunks in order, on one core; nil when they are not a whole,
     /// well-formed snapshot of `count` dossiers over a registry of `units` rows.
     package static func decode(index: [UInt8], chunks: [[UInt8]], count: Int, units: Int) -> DossierStore? {
-        guard chunks.count == chunkCount(count) else { return nil }
-        var parts: [Part] = []
-        for (k, chunk) in chunks.enumerated() {
-            guard let part = decode(chunk: chunk, k, count: count, units: units) else { return nil }
-            parts.append(part)
+        guard chunks.count == chunkCount(count), let index = decodeIndex(index, count: count) else { return nil }
+        return assemble(count: count, idBytes: chunks.reduce(0) { $0 + $1.count }) { target in
+            var placed = 0
+            for (k, chunk) in chunks.enumerated() {
+                guard let ids = decode(chunk: chunk, k, units: units, into: target),
+                      place(ids: ids, chunk: k, at: placed, into: target) else { return nil }
+                placed += ids.count
+            }
+            return Filled(chunks: chunks.count, idBytes: placed, index: index)
         }
-        return assemble(&parts, index: index, count: count)
     }
 }
