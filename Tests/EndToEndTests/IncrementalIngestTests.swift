@@ -166,6 +166,14 @@ import Testing
         }
         s.write("data/bcci/bcci.csv", changedPostal)
         try check(s, "a changed byte in the stored state", warm: warm, expect: "stored dossier state: none usable")
+        // A header that names more dossiers than its chunks hold (the arrays are sized from it before any
+        // chunk is read): refused before any memory is asked for, not a crash.
+        let inflate = "UPDATE dossier_snapshot SET dossiers = 2000000000, chunks = 30518"
+        if warm.hasPrefix("postgresql:") { try PostgresServer.psql(warm, inflate) } else {
+            try DatabaseQueue(path: warm).write { try $0.execute(sql: inflate) }
+        }
+        s.write("data/bcci/bcci.csv", postal)
+        try check(s, "a header that claims more than its chunks", warm: warm, expect: "stored dossier state: none usable")
     }
 
     @Test func nightsOnSQLiteEndWhereAColdRunDoes() throws {

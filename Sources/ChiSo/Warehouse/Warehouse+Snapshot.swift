@@ -29,9 +29,12 @@ extension Warehouse {
             // caught rather than decoded into wrong ids or links.
             let started = Date()
             var hashes: [Int: String] = [:]
-            // The chunks' sizes bound their ids' (read from the rows' headers, not their data).
-            let size: Int = try db.value("SELECT COALESCE(SUM(length(data)), 0) FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= 0",
-                                         [period]) ?? 0
+            // The chunks' sizes bound their ids' (read from the rows' headers, not their data). The arrays are
+            // sized from the header before any chunk is read, so a header that names more chunks than the
+            // table holds is refused here, before it can ask for memory.
+            guard let sizes = try db.rows("SELECT COUNT(*) AS n, COALESCE(SUM(length(data)), 0) AS bytes FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= 0",
+                                          [period]).first, sizes["n"] as Int == expected else { return nil }
+            let size: Int = sizes["bytes"]
             // Room for the files a nightly run appends (address space only until used).
             let store = try StoreSnapshot.assemble(count: count, room: count / 8 + 65_536, idBytes: size) { target in
                 let parts = Decoded(target)
