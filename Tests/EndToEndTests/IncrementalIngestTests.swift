@@ -174,6 +174,19 @@ import Testing
         }
         s.write("data/bcci/bcci.csv", postal)
         try check(s, "a header that claims more than its chunks", warm: warm, expect: "stored dossier state: none usable")
+        // As many chunk rows as it claims, but each far too small to hold its share: refused the same way.
+        let padding = """
+            WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 30517)
+            INSERT INTO dossier_snapshot_chunks (period_id, chunk, data, sha256) SELECT period_id, chunk + n, x'00', sha256
+            FROM dossier_snapshot_chunks, k WHERE chunk = 0
+            """
+        if warm.hasPrefix("postgresql:") {
+            try PostgresServer.psql(warm, padding.replacingOccurrences(of: "x'00'", with: "'\\x00'::bytea") + "; " + inflate)
+        } else {
+            try DatabaseQueue(path: warm).write { try $0.execute(sql: padding); try $0.execute(sql: inflate) }
+        }
+        s.write("data/bcci/bcci.csv", changedPostal)
+        try check(s, "a header with as many chunks as it claims, each too small", warm: warm, expect: "stored dossier state: none usable")
     }
 
     @Test func nightsOnSQLiteEndWhereAColdRunDoes() throws {

@@ -35,6 +35,8 @@ extension Warehouse {
             guard let sizes = try db.rows("SELECT COUNT(*) AS n, COALESCE(SUM(length(data)), 0) AS bytes FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= 0",
                                           [period]).first, sizes["n"] as Int == expected else { return nil }
             let size: Int = sizes["bytes"]
+            // Every dossier takes at least 26 bytes of its chunk (``StoreSnapshot/decode(chunk:_:units:into:)``).
+            guard count <= size / 26 else { return nil }
             // Room for the files a nightly run appends (address space only until used).
             let store = try StoreSnapshot.assemble(count: count, room: count / 8 + 65_536, idBytes: size) { target in
                 let parts = Decoded(target)
