@@ -95,5 +95,10 @@ import Testing
         #expect(!decodes(stranger))
         #expect(!decodes(Array(w.bytes.dropLast())))  // a hash tag missing
         #expect(!decodes(w.bytes, starts: Array(starts.reversed())))  // keys out of order
+        // A slot count the bytes cannot hold (4,294,967,295 slots would be 34 GB): refused before any
+        // memory is sized from it.
+        var huge = w.bytes
+        huge.replaceSubrange(0..<4, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(!decodes(huge))
     }
 }

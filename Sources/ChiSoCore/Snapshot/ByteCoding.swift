@@ -47,6 +47,8 @@ package struct ByteReader {
 
     /// True when every byte was read.
     package var atEnd: Bool { offset == bytes.count }
+    /// Bytes not read yet.
+    package var remaining: Int { bytes.count - offset }
 
     @inline(__always) package mutating func u8() -> UInt8? {
         guard offset < bytes.count else { return nil }

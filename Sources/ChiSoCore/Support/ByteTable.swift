@@ -64,7 +64,8 @@ public struct ByteTable: Sendable {
         /// The index of a table of `count` keys; nil when it does not fit them (a slot naming no key or a
         /// key twice, a key in no slot, a table over three-quarters full, bytes missing).
         package init?(count: Int, from r: inout ByteReader) {
-            guard let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3 else { return nil }
+            // The bytes must hold the slots and the tags before any memory is sized from `n`.
+            guard let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3, r.remaining >= 4 * n + 4 + 4 * count else { return nil }
             var slots = [UInt64](repeating: 0, count: n)
             var seen = [Bool](repeating: false, count: count)
             for k in 0..<n {
