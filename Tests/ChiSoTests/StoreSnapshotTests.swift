@@ -139,6 +139,49 @@ import Testing
         #expect(StoreSnapshot.decode(index: index, chunks: [chunks[0] + [0]], count: 500, units: 3) == nil)
     }
 
+    /// A run that reads linked sources again records only the links it clears, not a copy of all: the
+    /// comparison from that record finds exactly what comparing with a full copy finds.
+    @Test func theComparisonFromClearedLinksIsTheFullOne() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15  // a seeded walk: the same cases every run
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let sourceSets: [[SourceKind]] = [[.postal], [.late], [.digitized], [.late, .postal, .digitized], [.postal, .digitized]]
+        for sources in sourceSets {
+            for appended in [0, 7] {
+                var store = store(2_000)
+                for _ in 0..<appended { store.upsert(id: "MOI-\(next(1_000_000))", store.dossiers[0]) }
+                let full = store.links  // the stored links (appended dossiers have none yet)
+                let count = 2_000
+                let relinked = StoreDiff.Relinked.clearing(sources, in: &store.links, stored: count)
+                for i in store.links.indices {
+                    #expect(sources.allSatisfy { s in var x = store.links[i]; x.take(s, from: DossierLinks()); return x == store.links[i] })
+                }
+                // Read again: most rows as they were, some gone, some new, some changed, on old and new positions.
+                for i in store.links.indices {
+                    var again = full[i]
+                    switch next(10) {
+                    case 0: again = DossierLinks()
+                    case 1: again.postalReturn = RowRef(file: 9, line: i + 5); again.returnDelivered.toggle()
+                    case 2: again.late = RowRef(file: 8, line: i + 7); again.apology.toggle()
+                    case 3: again.digitized = RowRef(file: 7, line: i + 3); again.eSigned.toggle()
+                    case 4: again.apology.toggle()  // a flag alone
+                    default: break
+                    }
+                    for s in sources { store.links[i].take(s, from: again) }
+                }
+                var old = full
+                old.removeLast(appended)
+                let expected = StoreDiff.links(old, store.links)
+                let got = StoreDiff.links(relinked, now: store.links)
+                #expect(got.late == expected.late && got.postal == expected.postal && got.digitized == expected.digitized,
+                        "sources \(sources), \(appended) appended")
+                #expect(relinked.count == count)
+            }
+        }
+    }
+
     @Test func theComparisonFindsExactlyWhatChanged() {
         let old = store(1_000)
         var new = old

@@ -17,19 +17,20 @@ extension StageRunner {
         var count: Int
         /// The stored rows of the positions that a new file's duplicate replaced, as they were.
         var replaced: [Int: Dossier]
-        /// The stored links, when a linked source is read again; nil when every one was kept, so that the
+        /// The stored links of the linked sources read again; nil when every one was kept, so that the
         /// links of the stored positions are those stored.
-        var links: [DossierLinks]?
+        var relinked: StoreDiff.Relinked?
     }
 
     /// The dossier side of the ingest, the one way that applies: new files appended to the stored state;
     /// every dossier file read; or, when only linked sources run, the stored state (else the tables)
     /// with those sources' links cleared to be read again.
-    /// - Returns: the linked sources kept, and with appended files what the state was (`stored` then
-    ///   holds its chunk hashes only: its store became the run's).
+    /// - Returns: the linked sources kept; with appended files what the state was; with only linked
+    ///   sources read again, their links as they were. When the stored state was used, `stored` then
+    ///   holds its chunk hashes only: its store became the run's (moved, never copied).
     func readDossiers(into result: inout IngestResult, runs: Set<Stage>, linkedRuns: [Stage], planned: [Stage: PlannedStage],
                       stored: inout Warehouse.StoredDossiers?, registry: UnitRegistry,
-                      ingestor: Ingestor) throws -> (kept: KeptLinks, base: AppendedBase?) {
+                      ingestor: Ingestor) throws -> (kept: KeptLinks, base: AppendedBase?, relinked: StoreDiff.Relinked?) {
         var kept = KeptLinks()
         let appended = try runs.contains(.ingestDossiers) && stored != nil ? appendedDossierFiles(planned[.ingestDossiers]!) : nil
         if let appended, var state = stored {
@@ -51,20 +52,21 @@ extension StageRunner {
             for path in appended { ingestor.ingestDossiers(path, into: &result) }
             let replaced = result.store.replaced ?? [:]
             result.store.replaced = nil
-            var oldLinks: [DossierLinks]?
+            var reread: [SourceKind] = []
             for stage in linkedRuns {
                 let old = try warehouse.loadFindings(key, stage: stage.rawValue)
                 if keepsLinks(planned[stage]!, count: count, replaced: replaced, new: result.store, findings: old) {
                     kept.sources.insert(stage.source!)
                     kept.findings += old
                 } else {
-                    if oldLinks == nil { oldLinks = Array(result.store.links.prefix(count)) }
-                    clearLinks(stage.source!, in: &result.store)
+                    reread.append(stage.source!)
                 }
             }
+            // The appended positions have no links yet: only the stored ones are recorded as they were.
+            let relinked = reread.isEmpty ? nil : StoreDiff.Relinked.clearing(reread, in: &result.store.links, stored: count)
             for (file, id) in zip(files, ids) where kept.sources.contains(file.source) { kept.files.append((file, id)) }
             trace("appended \(appended.count) dossier file(s) to the stored state; linked sources kept: \(kept.sources.map(\.rawValue).sorted())")
-            return (kept, AppendedBase(count: count, replaced: replaced, links: oldLinks))
+            return (kept, AppendedBase(count: count, replaced: replaced, relinked: relinked), nil)
         } else if runs.contains(.ingestDossiers) {
             // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
             // grow by copying (which would briefly hold them twice).
@@ -76,10 +78,21 @@ extension StageRunner {
             let (files, ids) = try warehouse.loadExportFiles(key)
             let rereading = Set(linkedRuns.map { $0.source! })
             for (file, id) in zip(files, ids) where !rereading.contains(file.source) { result.append(file, id: id) }
-            result.store = try stored?.store ?? warehouse.loadDossiers(key, registry: registry)
-            for stage in linkedRuns { clearLinks(stage.source!, in: &result.store) }
+            if var state = stored {
+                // The stored state becomes the run's store (moved: clearing links copies nothing), and the
+                // links it had of the sources read again are recorded for the comparison after.
+                result.store = state.store
+                state.store = DossierStore()
+                stored = state
+                let relinked = StoreDiff.Relinked.clearing(linkedRuns.map { $0.source! }, in: &result.store.links,
+                                                           stored: result.store.links.count)
+                trace("linked source(s) to read again: \(relinked.before.count) dossier(s) had rows of them")
+                return (kept, nil, relinked)
+            }
+            result.store = try warehouse.loadDossiers(key, registry: registry)
+            _ = StoreDiff.Relinked.clearing(linkedRuns.map { $0.source! }, in: &result.store.links, stored: 0)
         }
-        return (kept, nil)
+        return (kept, nil, nil)
     }
 
     /// The new dossier files, when the dossier stage's inputs are those of its last run plus files that

@@ -48,9 +48,9 @@ extension StageRunner {
         var stored = exportsRun && !runs.contains(.ingestUnits)
             ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count) : nil
         trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
-        let (kept, base) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned, stored: &stored,
+        let (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned, stored: &stored,
                                             registry: registry, ingestor: ingestor)
-        let previousState = stored  // its chunk hashes (and, unless files were appended, its store)
+        let previousState = stored  // its chunk hashes (and its store when every dossier file was read again)
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
         // The positions whose dossier rows differ from the stored state's (nil: no usable state).
         let dossierChanges = previousState.map { old in
@@ -171,9 +171,9 @@ extension StageRunner {
         let walk = crosswalk ?? nil
         // Per linked source, the positions whose rows changed (nil: rewrite the period's rows).
         let linkChanges = failed ? nil : previousState.map { old in
-            guard let base else { return StoreDiff.links(old.store, store) }
+            guard let base else { return relinked.map { StoreDiff.links($0, now: store.links) } ?? StoreDiff.links(old.store, store) }
             // Appended files: the stored positions' links are those stored unless a source was read again.
-            if let links = base.links { return StoreDiff.links(links, store.links) }
+            if let relinked = base.relinked { return StoreDiff.links(relinked, now: store.links) }
             let tail = base.count..<max(base.count, store.links.count)
             return ([tail], [tail], [tail])
         }
@@ -319,10 +319,5 @@ extension StageRunner {
             ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
                                       checkLateList: checkLateList, registryFile: registryFile)
         }
-    }
-
-    func clearLinks(_ kind: SourceKind, in store: inout DossierStore) {
-        let none = DossierLinks()
-        for i in store.links.indices { store.links[i].take(kind, from: none) }
     }
 }
