@@ -111,6 +111,50 @@ import Testing
         #expect(wrongPositions == nil)
     }
 
+    /// A night that only adds ids saves what the id index gained (their slots and tags), not the whole
+    /// index: the index written whole then, plus each night's additions, is the index of the store now.
+    @Test func theIndexPlusWhatNightsAddedIsTheWholeIndex() throws {
+        var s = store(3_000)
+        let base = StoreSnapshot.encodeIndex(s)
+        // Night 1: loaded (base), 40 ids added. Night 2: loaded (base + night 1), 25 more and one again.
+        s.markIDInserts()
+        for i in 0..<40 { s.upsert(id: "DEM1-\(i)", s.dossiers[i]) }
+        let night1 = try #require(StoreSnapshot.encodeIndexDelta(s))
+        #expect(StoreSnapshot.deltaKeys(night1)! == (3_000, 40))
+        s.markIDInserts()
+        for i in 0..<25 { s.upsert(id: "DEM2-\(i)", s.dossiers[i]) }
+        s.upsert(id: "DEM1-3", s.dossiers[7])  // a duplicate: no new key
+        let night2 = try #require(StoreSnapshot.encodeIndexDelta(s))
+        #expect(StoreSnapshot.deltaKeys(night2)! == (3_040, 25))
+        let index = try #require(StoreSnapshot.decodeIndex(base, count: 3_000))
+        // In either order (as the rows come), the additions apply in the order of their keys.
+        for deltas in [[night1, night2], [night2, night1]] {
+            let whole = try #require(StoreSnapshot.applying(deltas, to: index))
+            let arena = (0..<s.dossiers.count).map { s.id($0) }
+            var bytes: [UInt8] = [], starts: [UInt32] = []
+            for key in arena { starts.append(UInt32(bytes.count)); bytes += Array(key.utf8) }
+            let table = try #require(ByteTable(arena: bytes, starts: starts, index: whole))
+            for (i, key) in arena.enumerated() { #expect(table.find(key) == i) }
+            #expect(table.find("DEM3-0") == nil)
+        }
+        // An addition that does not follow on from the index, or names a slot already taken: refused.
+        #expect(StoreSnapshot.applying([night2], to: index) == nil)
+        var taken = night1
+        let firstSlot = 13  // magic, version, first id, count: then each key's slot
+        let used = try #require((0..<3_000).lazy.map { UInt32($0) }.first { slot in
+            var t = night1
+            withUnsafeBytes(of: slot.littleEndian) { t.replaceSubrange(firstSlot..<firstSlot + 4, with: $0) }
+            return StoreSnapshot.applying([t], to: index) == nil
+        })
+        withUnsafeBytes(of: used.littleEndian) { taken.replaceSubrange(firstSlot..<firstSlot + 4, with: $0) }
+        #expect(StoreSnapshot.applying([taken], to: index) == nil)
+        // Once the table grows (every slot may move), nothing short is recorded: the index goes whole.
+        var grown = store(100)
+        grown.markIDInserts()
+        for i in 0..<6_000 { grown.upsert(id: "LON-\(i)", grown.dossiers[0]) }  // past three-quarters of 5,462 slots
+        #expect(StoreSnapshot.encodeIndexDelta(grown) == nil)
+    }
+
     @Test func bytesItDidNotWriteAreRefusedNotTrusted() {
         let s = store(500)
         let (index, chunks) = encode(s)

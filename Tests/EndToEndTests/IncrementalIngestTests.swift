@@ -117,6 +117,11 @@ import Testing
         let held = try lines(path + "held-back.csv")
         write(s, "ho-so/ho-so-04.csv", [two[0]] + Array(two[1...20]) + Array(held.dropFirst()))
         try check(s, "added, duplicates and orphans that now link", warm: warm, expect: "appended 1 dossier file(s)")
+        // A new file that repeats a dossier added three nights ago: its id is in what the nights since the
+        // id index was last written whole added to it (two nights' new ids), and is found there.
+        write(s, "ho-so/ho-so-05.csv", [two[0], "MOI-" + two[3]])
+        try check(s, "added, a dossier of an earlier night again", warm: warm,
+                  expect: "ids from 2 nights' additions to the index)")
         // A row of an older file changes (its status): every dossier file is read again.
         var one = try lines(path + "ho-so/ho-so-02.csv")
         one[5] = one[5].replacingOccurrences(of: ";2023-08-19;", with: ";2023-08-17;")  // a due date moves: late now

@@ -224,7 +224,8 @@ extension StageRunner {
             // The id index depends on the ids alone: unchanged when no dossier row changed.
             let idsChanged = dossierChanges?.isEmpty != true
             DispatchQueue.global().async(group: encoder) {
-                Warehouse.encodeSnapshot(store, previous: previousState, changed: changed, idsChanged: idsChanged, into: snapshot.feed)
+                Warehouse.encodeSnapshot(store, previous: previousState, changed: changed, idsChanged: idsChanged,
+                                         indexDelta: snapshot.indexDelta, into: snapshot.feed)
             }
         }
         if let writer {

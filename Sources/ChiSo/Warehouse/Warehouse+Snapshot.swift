@@ -7,8 +7,13 @@ extension Warehouse {
     struct StoredDossiers {
         /// The store, decoded.
         var store: DossierStore
-        /// The SHA-256 of each chunk as stored (-1: the id index), so that a save rewrites only those that change.
+        /// The SHA-256 of each chunk as stored (-1: the id index, below it what nights added to it since it
+        /// was written whole), so that a save rewrites only those that change.
         var hashes: [Int: String]
+        /// Keys that those additions hold.
+        var deltaKeys = 0
+        /// The rows of additions to the id index.
+        var deltaRows: Int { hashes.keys.filter { $0 < -1 }.count }
     }
 
     /// The snapshot of `key`'s dossiers if it was written with `stamp` (the export stages' fingerprints
@@ -28,7 +33,7 @@ extension Warehouse {
             // arrays: its bytes must hash to the SHA-256 written beside them, so that a damaged page is
             // caught rather than decoded into wrong ids or links.
             let started = Date()
-            var hashes: [Int: String] = [:]
+            var hashes: [Int: String] = [:], deltaKeys = 0
             // The chunks' sizes bound their ids' (read from the rows' headers, not their data). The arrays are
             // sized from the header before any chunk is read, so a header that names more chunks than the
             // table holds is refused here, before it can ask for memory.
@@ -44,33 +49,44 @@ extension Warehouse {
                 defer { decoding.wait() }  // an error while reading: nothing decodes on after the read ends
                 // At most four chunks read ahead of the decoding: the raw state is never all in memory.
                 let room = DispatchSemaphore(value: 4)
-                var received = 0, sawIndex = false
+                var received = 0, sawIndex = false, deltas: [[UInt8]] = [], intactDeltas = true
                 try db.scan("SELECT chunk, data, sha256 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
                     let k = row.int(0)
-                    guard k == -1 ? !sawIndex : k == received else { return }
+                    guard k < 0 ? !sawIndex : k == received else { return }
                     let sha = row.string(2)
                     hashes[k] = sha
+                    if k < -1 {
+                        // What nights added to the id index (a few bytes per key), before the index itself:
+                        // checked here, applied once it is decoded.
+                        let bytes = row.blob(1)
+                        intactDeltas = intactDeltas && Hashing.sha256(bytes: bytes) == sha
+                        deltaKeys += StoreSnapshot.deltaKeys(bytes)?.count ?? 0
+                        deltas.append(bytes)
+                        return
+                    }
                     if k == -1 { sawIndex = true } else { received += 1 }
                     guard k < expected else { return }  // one chunk too many: counted, and the state refused below
                     let bytes = row.blob(1)
+                    let indexed = count - deltaKeys  // the keys the index held when it was written whole
                     room.wait()
                     DispatchQueue.global().async(group: decoding) {
                         defer { room.signal() }
                         let intact = Hashing.sha256(bytes: bytes) == sha
                         if k == -1 {
-                            parts.setIndex(intact ? StoreSnapshot.decodeIndex(bytes, count: count) : nil)
+                            parts.setIndex(intact && indexed >= 0 ? StoreSnapshot.decodeIndex(bytes, count: indexed) : nil)
                         } else {
                             parts.decoded(k, intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, into: target) : nil)
                         }
                     }
                 }
                 decoding.wait()
-                guard sawIndex, received == expected else { return nil }
-                return parts.filled()
+                guard sawIndex, received == expected, intactDeltas else { return nil }
+                return parts.filled(adding: deltas)
             }
-            guard let store else { return nil }
-            StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s")
-            return StoredDossiers(store: store, hashes: hashes)
+            guard var store else { return nil }
+            store.markIDInserts()
+            StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s\(deltaKeys > 0 ? " (\(deltaKeys) ids from \(hashes.keys.filter { $0 < -1 }.count) nights' additions to the index)" : "")")
+            return StoredDossiers(store: store, hashes: hashes, deltaKeys: deltaKeys)
         }
     }
 
@@ -84,23 +100,35 @@ extension Warehouse {
         let replaceAll: Bool
         /// Chunks the old state had beyond the new count.
         let dropFrom: Int?
-        /// The chunks that differ, in order; -1 is the id index.
+        /// Where what the id index gained goes (a row below the last night's), when it is saved that way
+        /// rather than whole.
+        let indexDelta: Int?
+        /// The chunks that differ, in order; -1 is the id index (whole), below it what it gained.
         let feed: SnapshotFeed
     }
+
+    /// Up to this many nights' additions are kept beside the id index, while they hold at most an eighth
+    /// as many keys as it; then it is written whole again.
+    static let indexDeltaRows = 64
 
     /// The header of a save of `store` over `previous`.
     static func snapshotWrite(_ store: DossierStore, previous: StoredDossiers?) -> SnapshotWrite {
         let count = StoreSnapshot.chunkCount(store.dossiers.count)
-        let known = (previous?.hashes.count ?? 1) - 1  // chunks 0..<known, beside the index
+        let known = previous?.hashes.keys.filter { $0 >= 0 }.count ?? 0  // chunks 0..<known
+        var delta: Int?
+        if let previous, previous.hashes[-1] != nil, let added = store.ids.insertsSinceMark?.slots.count,
+           previous.deltaRows < indexDeltaRows, (previous.deltaKeys + added) * 8 <= store.dossiers.count {
+            delta = -2 - previous.deltaRows
+        }
         return SnapshotWrite(dossiers: store.dossiers.count, chunks: count, replaceAll: previous == nil,
-                             dropFrom: known > count ? count : nil, feed: SnapshotFeed(capacity: 4))
+                             dropFrom: known > count ? count : nil, indexDelta: delta, feed: SnapshotFeed(capacity: 4))
     }
 
     /// Encodes the chunks of `store` that differ from `previous`'s into `feed` (with `changed`, the
     /// positions that differ from it, only the chunks holding one are encoded and compared, and the id
     /// index only when `idsChanged`), then ends it.
     static func encodeSnapshot(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?, idsChanged: Bool,
-                               into feed: SnapshotFeed) {
+                               indexDelta: Int?, into feed: SnapshotFeed) {
         defer { feed.end() }
         let count = StoreSnapshot.chunkCount(store.dossiers.count)
         var candidates = Set(-1..<count)
@@ -111,6 +139,13 @@ extension Warehouse {
             }
         }
         for k in candidates.sorted() where k < count {
+            if k < 0, let row = indexDelta {
+                // Only the keys added since the state was read: their slots and tags, in a row of their own.
+                guard let bytes = StoreSnapshot.encodeIndexDelta(store) else { continue }
+                if StoreSnapshot.deltaKeys(bytes)?.count == 0 { continue }
+                guard feed.put((row, bytes, Hashing.sha256(bytes: bytes))) else { return }
+                continue
+            }
             let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
             let sha = Hashing.sha256(bytes: bytes)
             if let previous, previous.hashes[k] == sha { continue }
@@ -143,6 +178,9 @@ extension Warehouse {
             // a COPY is open, so each has a writer of its own).
             while let (k, bytes, sha) = write.feed.take() {
                 try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
+                if k == -1 {  // the id index whole: what nights added to it is in it
+                    try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk < -1", [period])
+                }
                 let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256"])
                 insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
                 try insert.endRow()
@@ -194,11 +232,12 @@ private final class Decoded: @unchecked Sendable {
         }
     }
 
-    /// What was decoded and placed, with the index; nil when a chunk or the index failed.
-    func filled() -> StoreSnapshot.Filled? {
+    /// What was decoded and placed, with the index and what nights added to it (`deltas`); nil when a
+    /// chunk or the index failed, or an addition does not fit it.
+    func filled(adding deltas: [[UInt8]]) -> StoreSnapshot.Filled? {
         lock.withLock {
-            guard !failed, waiting.isEmpty, let index else { return nil }
-            return StoreSnapshot.Filled(chunks: placed, idBytes: bytes, index: index)
+            guard !failed, waiting.isEmpty, let index, let whole = StoreSnapshot.applying(deltas, to: index) else { return nil }
+            return StoreSnapshot.Filled(chunks: placed, idBytes: bytes, index: whole)
         }
     }
 

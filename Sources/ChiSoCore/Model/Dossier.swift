@@ -220,6 +220,10 @@ public struct DossierStore: Sendable {
         self.links = links
     }
 
+    /// From now on, the id table records the slot each new id takes, so that the stored state's index
+    /// can be saved as what it gained (``StoreSnapshot/encodeIndexDelta(_:)``).
+    package mutating func markIDInserts() { ids.markInserts() }
+
     /// Makes room for about `count` dossiers (generously: unused capacity is address space, not memory),
     /// with the id hash table sized for `expected`.
     public mutating func reserve(_ count: Int, expected: Int) {

@@ -16,6 +16,9 @@ public struct ByteTable: Sendable {
     /// Per id: its hash tag again, in id order, so that the snapshot's index is written by two sequential
     /// passes (the slots, then these) rather than by scattering tags in slot order.
     private var hashes: [UInt32] = []
+    /// After ``markInserts()``: the first id inserted since, and the slot each one took, in id order; nil
+    /// when not asked for, or once the slots were rebuilt (every slot may have moved).
+    package private(set) var insertsSinceMark: (firstID: Int, slots: [UInt32])?
 
     /// An empty table sized for about `capacity` keys.
     public init(capacity: Int = 64) {
@@ -55,11 +58,41 @@ public struct ByteTable: Sendable {
         for h in hashes { w.u32(h) }
     }
 
+    /// From now on, records the slot each inserted key takes (``insertsSinceMark``): what a nightly run
+    /// stores instead of the whole index when it only added keys.
+    package mutating func markInserts() { insertsSinceMark = (starts.count, []) }
+
+    /// The hash tag of `id`'s key (the low 32 bits of its hash).
+    package func tag(_ id: Int) -> UInt32 { hashes[id] }
+
+    /// What ``insertsSinceMark`` recorded, for ``Index/apply(delta:)``: the first id, the count, then each
+    /// key's slot and tag; nil when nothing is recorded (not marked, or the slots were rebuilt since).
+    package func encodeDelta(into w: inout ByteWriter) -> Bool {
+        guard let (first, taken) = insertsSinceMark else { return false }
+        w.u32(UInt32(first)); w.u32(UInt32(taken.count))
+        for (j, slot) in taken.enumerated() { w.u32(slot); w.u32(hashes[first + j]) }
+        return true
+    }
+
     /// The hash index `encodeIndex` wrote, read apart from the keys it indexes, so that a caller can decode
     /// it on one core while the keys are gathered on another.
     package struct Index: Sendable {
-        fileprivate let slots: [UInt64]
-        fileprivate let hashes: [UInt32]
+        fileprivate private(set) var slots: [UInt64]
+        fileprivate private(set) var hashes: [UInt32]
+
+        /// Adds what ``insertsSinceMark`` recorded for the keys after the index's own (``encodeDelta``):
+        /// false when it does not fit (keys not next in order, a slot taken or out of range, the table over
+        /// three-quarters full), leaving the index unusable.
+        package mutating func apply(delta r: inout ByteReader) -> Bool {
+            guard let first = r.u32().map(Int.init), first == hashes.count, let n = r.u32().map(Int.init),
+                  r.remaining == 8 * n, (first + n) * 4 <= slots.count * 3 else { return false }
+            for j in 0..<n {
+                guard let s = r.u32().map(Int.init), let tag = r.u32(), s < slots.count, slots[s] == 0 else { return false }
+                slots[s] = UInt64(tag) << 32 | UInt64(first + j + 1)
+                hashes.append(tag)
+            }
+            return true
+        }
 
         /// The index of a table of `count` keys; nil when it does not fit them (a slot naming no key or a
         /// key twice, a key in no slot, a table over three-quarters full, bytes missing).
@@ -184,6 +217,7 @@ public struct ByteTable: Sendable {
         arena.append(contentsOf: key)
         hashes.append(tag)
         slots[i] = ByteTable.slot(id: id, tag: tag)
+        insertsSinceMark?.slots.append(UInt32(i))
         if starts.count * 4 > slots.count * 3 { grow() }  // load factor at most 3/4
         return (id, true)
     }
@@ -240,6 +274,7 @@ public struct ByteTable: Sendable {
     private mutating func grow() { rehash(size: slots.count * 3 / 2) }
 
     private mutating func rehash(size: Int) {
+        insertsSinceMark = nil
         slots = Array(repeating: 0, count: size)
         for id in 0..<starts.count {
             let h = ByteTable.withKeyHash(self, id)
