@@ -147,6 +147,109 @@ import Testing
         #expect(ingestor.ingestDossierFileInParts(path, into: &result, reserve: (64, 64), minimumBytes: 1) == .notSplit)
     }
 
+    // MARK: one big linked file read in two parts
+
+    static let postalHeader = "Mã hồ sơ,Mã đơn vị,Loại dịch vụ,Mã bưu gửi,Ngày gửi,Trạng thái phát\n"
+
+    /// Postal legs of the dossiers `rows(150)` makes: many legs of the same dossier (so duplicates across
+    /// the cut), orphans, other units, bad tracking codes, bad rows, blank lines and every line end.
+    private func postalRows(_ count: Int, from first: Int = 0) -> String {
+        let units = ["000.00.10.H99", "000.40.30.H99", "101.40.30.H99"]
+        var text = ""
+        for i in first..<(first + count) {
+            let k = i % 150
+            let id = i % 9 == 4 ? "KHONG-CO-\(i)" : "R\(k)"
+            let unit = i % 11 == 5 ? "101.40.30.H99" : units[k % 3]
+            let leg = i % 2 == 0 ? "Tiếp nhận hồ sơ" : "Trả kết quả"
+            let code = i % 13 == 7 ? "SAI" : "EB\(100_000_000 + i)VN"
+            let status = i % 3 == 0 ? "Chuyển hoàn" : "Phát thành công"
+            let end = i % 13 == 0 ? "\r\n" : i % 17 == 0 ? "\r" : "\n"
+            text += "\(id),\(unit),\(leg),\(code),20230303160000,\(status)\(end)"
+            if i % 37 == 0 { text += "\n" }
+            if i % 23 == 0 { text += "R\(k),\(units[k % 3]),Không rõ,EB1VN,20230303160000,Phát thành công\n" }  // a bad row
+        }
+        return text
+    }
+
+    /// Reads `postal` as the only postal file (after `earlier`, when given) over the dossiers of
+    /// `rows(150)`, both whole and in two parts (any size splits), and checks that the two agree on
+    /// everything, findings in the same order; returns how the parts went.
+    private func linkedPartsAgainstWhole(_ postal: [UInt8], earlier: String? = nil, ratio: Double = 0.5) throws -> Ingestor.PartsOutcome {
+        f.pipeline(sources: ["postal": "data/bcci/*.csv"], ratio: ratio)
+        f.dir.write("data/ho-so/1.csv", PipelineFixture.header + rows(150))
+        if let earlier { f.dir.write("data/bcci/0.csv", Self.postalHeader + earlier) }
+        f.dir.write("data/bcci/1.csv", postal)
+        let (config, registry) = try f.load()
+        let files = try config.exportFiles()
+        let dossierPath = try #require(files.first { $0.0 == .dossiers }?.1.first)
+        let postalPaths = try #require(files.first { $0.0 == .postal }?.1)
+        var ingestor = Ingestor(config: config, registry: registry)
+        let path = try #require(postalPaths.last)
+        ingestor.knownHashes = [path: "known"]
+        var base = IngestResult()
+        ingestor.ingestDossiers(dossierPath, into: &base)
+        for earlier in postalPaths.dropLast() { ingestor.ingestLinked(.postal, earlier, into: &base) }
+        var whole = base
+        ingestor.ingestLinked(.postal, path, into: &whole)
+        var parts = base
+        let outcome = ingestor.ingestLinkedInParts(.postal, path, into: &parts, minimumBytes: 1)
+        #expect(parts.store.links == whole.store.links)
+        #expect(parts.store.dossiers == whole.store.dossiers)
+        #expect(parts.files.map(\.file) == whole.files.map(\.file))
+        #expect(parts.files.map(\.rows) == whole.files.map(\.rows))
+        #expect(parts.files.map(\.quarantined) == whole.files.map(\.quarantined))
+        #expect(parts.files.map(\.failed) == whole.files.map(\.failed))
+        #expect(parts.files.map(\.size) == whole.files.map(\.size))
+        #expect(parts.files.map(\.delimiter) == whole.files.map(\.delimiter))
+        #expect(parts.fileIDs == whole.fileIDs)
+        #expect(parts.findings == whole.findings)  // the same findings, in the same order
+        return outcome
+    }
+
+    @Test func aBigLinkedFileReadInTwoPartsEqualsReadingItWhole() throws {
+        #expect(try linkedPartsAgainstWhole(Array((Self.postalHeader + postalRows(600)).utf8)) == .inParts)
+        // With a BOM and a delimiter to detect.
+        let semicolons = (Self.postalHeader + postalRows(500)).replacingOccurrences(of: ",", with: ";")
+        #expect(try linkedPartsAgainstWhole([0xEF, 0xBB, 0xBF] + Array(semicolons.utf8)) == .inParts)
+        // After an earlier file of the same source: its legs are replaced "of the earlier file".
+        #expect(try linkedPartsAgainstWhole(Array((Self.postalHeader + postalRows(600)).utf8), earlier: postalRows(300, from: 1_000)) == .inParts)
+        // The findings show what the parts had to get right: duplicates in the tail of rows in the head.
+        f.pipeline(sources: ["postal": "data/bcci/*.csv"])
+        f.dir.write("data/ho-so/1.csv", PipelineFixture.header + rows(150))
+        f.dir.write("data/bcci/1.csv", Self.postalHeader + postalRows(600))
+        let (config, registry) = try f.load()
+        let files = try config.exportFiles()
+        var ingestor = Ingestor(config: config, registry: registry)
+        let path = try #require(files.first { $0.0 == .postal }?.1.first)
+        ingestor.knownHashes = [path: "known"]
+        var result = IngestResult()
+        ingestor.ingestDossiers(try #require(files.first { $0.0 == .dossiers }?.1.first), into: &result)
+        #expect(ingestor.ingestLinkedInParts(.postal, path, into: &result, minimumBytes: 1) == .inParts)
+        let lines = result.findings.filter { $0.code == .duplicateReplaced && $0.source == .postal }.compactMap(\.line)
+        let replaced = result.findings.filter { $0.code == .duplicateReplaced && $0.source == .postal }
+            .compactMap { Int($0.message.split(separator: " ").last ?? "") }
+        let cutByte = try #require(Ingestor.cut(path, minimumBytes: 1))
+        let cut = try #require(LineCount.line(at: cutByte, of: path))  // the tail's first line
+        #expect(zip(lines, replaced).contains { $0.0 >= cut && $0.1 < cut })
+        #expect(Set(result.findings.map(\.code)).isSuperset(of: [.orphanRecord, .unitMismatch, .duplicateReplaced]))
+    }
+
+    @Test func aLinkedFileWhosePartsDoNotFitIsReadWhole() throws {
+        // A quoted cell of many lines around the middle: the tail's guess starts inside it.
+        let inside = String(repeating: "xx\n", count: 2000)
+        let quoted = Self.postalHeader + postalRows(60) + "R1,000.00.10.H99,Trả kết quả,\"\(inside)\",20230303160000,Phát thành công\n"
+            + postalRows(60, from: 60)
+        #expect(try linkedPartsAgainstWhole(Array(quoted.utf8)) == .readWhole)
+        // Each part under the ratio of bad rows, the whole over it: 40 bad rows of 100, all in the tail.
+        var text = Self.postalHeader
+        for i in 0..<60 { text += "R\(i % 150),000.00.10.H99,Trả kết quả,EB\(i)VN,20230303160000,Phát thành công\n" }
+        for i in 0..<40 { text += "R\(i),000.00.10.H99,Không rõ,EB\(i)VN,20230303160000,Phát thành công\n" }
+        #expect(try linkedPartsAgainstWhole(Array(text.utf8), ratio: 0.3) == .readWhole)
+        // A stray quote in the tail stops the file.
+        let stray = Self.postalHeader + postalRows(300) + "R1,000.00.10.H99,Trả kết quả,\"x\"y,20230303160000,Phát thành công\n" + postalRows(20, from: 300)
+        #expect(try linkedPartsAgainstWhole(Array(stray.utf8)) == .readWhole)
+    }
+
     @Test func lineCountNumbersLinesAsTheReaderDoes() throws {
         let text = Array("a,b\r1,2\r\n3,4\n\r\r\n5,6\r7,8\n\"q\nq\",9\n0,0\n".utf8)
         let path = f.dir.write("lines.csv", text)

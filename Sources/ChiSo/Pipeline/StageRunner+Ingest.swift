@@ -126,7 +126,11 @@ extension StageRunner {
                 for (file, id) in kept.files where file.source == source { result.append(file, id: id) }
                 continue
             }
-            for path in try sourceFiles(stage) { ingestor.ingestLinked(source, path, into: &result) }
+            for path in try sourceFiles(stage) {
+                // Without fresh dossiers to write, the other core is free: a big file is read on both.
+                if writer == nil, ingestor.ingestLinkedInParts(source, path, into: &result) != .notSplit { continue }
+                ingestor.ingestLinked(source, path, into: &result)
+            }
             if early && stage == readOrder.first && !result.files[f0...].contains(where: \.failed) {
                 let store = result.store  // as read so far: this source's links are complete
                 writtenEarly.insert(source)
