@@ -63,18 +63,23 @@ import Testing
         var parts = IngestResult()
         let outcome = ingestor.ingestDossierFileInParts(path, into: &parts, reserve: (64, 64), minimumBytes: 1)
         #expect((0..<parts.store.dossiers.count).map(parts.store.id) == (0..<whole.store.dossiers.count).map(whole.store.id))
+        sameFiles(parts, whole)
+        if whole.files.allSatisfy({ !$0.failed }) { #expect(whole.files.map(\.size) == [text.count]) }
+        #expect(Reports.sortedFindings(parts.findings) == Reports.sortedFindings(whole.findings))
+        return outcome
+    }
+
+    /// The dossiers, the files' reports and ids of a read in parts and of the read whole are the same.
+    private func sameFiles(_ parts: IngestResult, _ whole: IngestResult) {
         #expect(parts.store.dossiers == whole.store.dossiers)
         #expect(parts.files.map(\.file) == whole.files.map(\.file))
         #expect(parts.files.map(\.rows) == whole.files.map(\.rows))
         #expect(parts.files.map(\.quarantined) == whole.files.map(\.quarantined))
         #expect(parts.files.map(\.failed) == whole.files.map(\.failed))
         #expect(parts.files.map(\.size) == whole.files.map(\.size))
-        if whole.files.allSatisfy({ !$0.failed }) { #expect(whole.files.map(\.size) == [text.count]) }
         #expect(parts.files.map(\.encoding) == whole.files.map(\.encoding))
         #expect(parts.files.map(\.delimiter) == whole.files.map(\.delimiter))
         #expect(parts.fileIDs == whole.fileIDs)
-        #expect(Reports.sortedFindings(parts.findings) == Reports.sortedFindings(whole.findings))
-        return outcome
     }
 
     /// Rows with duplicates far apart (so across the cut), unknown units, quoted ids, blank lines and
@@ -112,22 +117,26 @@ import Testing
         #expect(!duplicates.isEmpty && duplicates.allSatisfy { !$0.message.contains("tệp trước") })
     }
 
-    @Test func aCutInsideAQuotedFieldIsReadWhole() throws {
-        // A quoted cell of many lines around the middle: the tail's guess starts inside it.
+    /// Files whose two parts do not fit, for either kind of file: a quoted cell of many lines around the
+    /// middle (the tail's guess starts inside it), bad rows over the ratio only together (each part under
+    /// it: 40 of 100, all in the tail), a stray quote in the tail (it stops the file). Each is read whole.
+    private func partsThatDoNotFit(header: String, rows: (Int, Int) -> String, good: (Int) -> String, bad: (Int) -> String,
+                                   quoted: (String) -> String, stray: String,
+                                   check: ([UInt8], Double) throws -> Ingestor.PartsOutcome) throws {
         let inside = String(repeating: "xx\n", count: 2000)
-        let text = PipelineFixture.header + rows(60) + "\"M1\",000.00.10.H99,1/3/2023,,,4,,,,\"\(inside)\"\n" + rows(60, from: 60)
-        #expect(try partsAgainstWhole(Array(text.utf8)) == .readWhole)
+        #expect(try check(Array((header + rows(60, 0) + quoted(inside) + rows(60, 60)).utf8), 0.5) == .readWhole)
+        var text = header
+        for i in 0..<60 { text += good(i) }
+        for i in 0..<40 { text += bad(i) }
+        #expect(try check(Array(text.utf8), 0.3) == .readWhole)
+        #expect(try check(Array((header + rows(300, 0) + stray + rows(20, 300)).utf8), 0.5) == .readWhole)
     }
 
-    @Test func partsThatFailOrHaveTooManyBadRowsTogetherAreReadWhole() throws {
-        // Each part under the ratio, the whole over it: 40 bad rows of 100, all in the tail.
-        var text = PipelineFixture.header
-        for i in 0..<60 { text += "G\(i),000.00.10.H99,1/3/2023,,,4,,,,\n" }
-        for i in 0..<40 { text += "B\(i),KHONG-CO,1/3/2023,,,4,,,,\n" }
-        #expect(try partsAgainstWhole(Array(text.utf8), ratio: 0.3) == .readWhole)
-        // A stray quote in the tail stops the file.
-        let stray = PipelineFixture.header + rows(200) + "S1,000.00.10.H99,1/3/2023,,,4,\"x\"y,,,\n" + rows(20, from: 200)
-        #expect(try partsAgainstWhole(Array(stray.utf8)) == .readWhole)
+    @Test func dossierFilesWhosePartsDoNotFitAreReadWhole() throws {
+        try partsThatDoNotFit(header: PipelineFixture.header, rows: { rows($0, from: $1) },
+                              good: { "G\($0),000.00.10.H99,1/3/2023,,,4,,,,\n" }, bad: { "B\($0),KHONG-CO,1/3/2023,,,4,,,,\n" },
+                              quoted: { "\"M1\",000.00.10.H99,1/3/2023,,,4,,,,\"\($0)\"\n" },
+                              stray: "S1,000.00.10.H99,1/3/2023,,,4,\"x\"y,,,\n") { try partsAgainstWhole($0, ratio: $1) }
     }
 
     @Test func smallUTF16AndUnhashedFilesAreNotSplit() throws {
@@ -194,14 +203,7 @@ import Testing
         var parts = base
         let outcome = ingestor.ingestLinkedInParts(.postal, path, into: &parts, minimumBytes: 1)
         #expect(parts.store.links == whole.store.links)
-        #expect(parts.store.dossiers == whole.store.dossiers)
-        #expect(parts.files.map(\.file) == whole.files.map(\.file))
-        #expect(parts.files.map(\.rows) == whole.files.map(\.rows))
-        #expect(parts.files.map(\.quarantined) == whole.files.map(\.quarantined))
-        #expect(parts.files.map(\.failed) == whole.files.map(\.failed))
-        #expect(parts.files.map(\.size) == whole.files.map(\.size))
-        #expect(parts.files.map(\.delimiter) == whole.files.map(\.delimiter))
-        #expect(parts.fileIDs == whole.fileIDs)
+        sameFiles(parts, whole)
         #expect(parts.findings == whole.findings)  // the same findings, in the same order
         return outcome
     }
@@ -235,19 +237,12 @@ import Testing
     }
 
     @Test func aLinkedFileWhosePartsDoNotFitIsReadWhole() throws {
-        // A quoted cell of many lines around the middle: the tail's guess starts inside it.
-        let inside = String(repeating: "xx\n", count: 2000)
-        let quoted = Self.postalHeader + postalRows(60) + "R1,000.00.10.H99,Trả kết quả,\"\(inside)\",20230303160000,Phát thành công\n"
-            + postalRows(60, from: 60)
-        #expect(try linkedPartsAgainstWhole(Array(quoted.utf8)) == .readWhole)
-        // Each part under the ratio of bad rows, the whole over it: 40 bad rows of 100, all in the tail.
-        var text = Self.postalHeader
-        for i in 0..<60 { text += "R\(i % 150),000.00.10.H99,Trả kết quả,EB\(i)VN,20230303160000,Phát thành công\n" }
-        for i in 0..<40 { text += "R\(i),000.00.10.H99,Không rõ,EB\(i)VN,20230303160000,Phát thành công\n" }
-        #expect(try linkedPartsAgainstWhole(Array(text.utf8), ratio: 0.3) == .readWhole)
-        // A stray quote in the tail stops the file.
-        let stray = Self.postalHeader + postalRows(300) + "R1,000.00.10.H99,Trả kết quả,\"x\"y,20230303160000,Phát thành công\n" + postalRows(20, from: 300)
-        #expect(try linkedPartsAgainstWhole(Array(stray.utf8)) == .readWhole)
+        let leg = ",000.00.10.H99,Trả kết quả,"
+        try partsThatDoNotFit(header: Self.postalHeader, rows: { postalRows($0, from: $1) },
+                              good: { "R\($0 % 150)\(leg)EB\($0)VN,20230303160000,Phát thành công\n" },
+                              bad: { "R\($0),000.00.10.H99,Không rõ,EB\($0)VN,20230303160000,Phát thành công\n" },
+                              quoted: { "R1\(leg)\"\($0)\",20230303160000,Phát thành công\n" },
+                              stray: "R1\(leg)\"x\"y,20230303160000,Phát thành công\n") { try linkedPartsAgainstWhole($0, ratio: $1) }
     }
 
     @Test func lineCountNumbersLinesAsTheReaderDoes() throws {
