@@ -132,6 +132,28 @@ import Testing
         #expect(try check(Array((header + rows(300, 0) + stray + rows(20, 300)).utf8), 0.5) == .readWhole)
     }
 
+    /// The tail's first line counted beforehand (beside the hashing) is used when it is for the same cut;
+    /// a count for another cut is ignored, and a wrong one makes the parts not fit (read whole).
+    @Test func aLineCountMadeBeforehandStartsTheTail() throws {
+        f.pipeline()
+        f.dir.write("data/ho-so/1.csv", PipelineFixture.header + rows(400))
+        let (config, registry) = try f.load()
+        let path = try config.exportFiles()[0].1[0]
+        let cut = try #require(Ingestor.cut(path, minimumBytes: 1))
+        let line = try #require(LineCount.line(at: cut, of: path))
+        var ingestor = Ingestor(config: config, registry: registry)
+        ingestor.knownHashes = [path: "known"]
+        var whole = IngestResult()
+        ingestor.ingestDossiers(path, into: &whole)
+        for (known, outcome) in [((cut, line), Ingestor.PartsOutcome.inParts), ((cut + 1, line + 7), .inParts), ((cut, line + 1), .readWhole)] {
+            ingestor.knownLines = [path: known]
+            var parts = IngestResult()
+            #expect(ingestor.ingestDossierFileInParts(path, into: &parts, reserve: (64, 64), minimumBytes: 1) == outcome)
+            sameFiles(parts, whole)
+            #expect(Reports.sortedFindings(parts.findings) == Reports.sortedFindings(whole.findings))
+        }
+    }
+
     @Test func dossierFilesWhosePartsDoNotFitAreReadWhole() throws {
         try partsThatDoNotFit(header: PipelineFixture.header, rows: { rows($0, from: $1) },
                               good: { "G\($0),000.00.10.H99,1/3/2023,,,4,,,,\n" }, bad: { "B\($0),KHONG-CO,1/3/2023,,,4,,,,\n" },

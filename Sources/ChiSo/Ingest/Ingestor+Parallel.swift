@@ -86,9 +86,10 @@ extension Ingestor {
         let tail = TailSlot()
         let group = DispatchGroup()
         let me = self
+        let counted = knownLines[path].flatMap { $0.cut == cut ? $0.line : nil }
         DispatchQueue.global().async(group: group) {
-            guard let firstLine = LineCount.line(at: cut, of: path) else { return }
-            StageRunner.trace("tail of \(path.utf8.count > 60 ? "…" : "")\(String(path.suffix(60))): lines counted up to byte \(cut), the tail begins")
+            guard let firstLine = counted ?? LineCount.line(at: cut, of: path) else { return }
+            StageRunner.trace("tail of \(path.utf8.count > 60 ? "…" : "")\(String(path.suffix(60))): lines counted up to byte \(cut)\(counted == nil ? "" : " (beside the hashing)"), the tail begins")
             var partial = IngestResult()
             partial.store.reserve(reserve.count / 2 + 1024, expected: reserve.expected / 2 + 1024)
             let first = FirstSeenLog()

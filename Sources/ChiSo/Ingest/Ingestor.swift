@@ -29,6 +29,9 @@ public struct Ingestor: Sendable {
     let registry: UnitRegistry
     /// SHA-256 by path of files whose hash is known and whose size, mtime and inode have not changed since.
     public var knownHashes: [String: String] = [:]
+    /// By path, the line a file read in two parts resumes on at its cut, when it was counted beforehand
+    /// (while the inputs were hashed, on a core that had finished its share): the tail then starts at once.
+    var knownLines: [String: (cut: Int, line: Int)] = [:]
 
     init(config: PipelineConfig, registry: UnitRegistry) {
         self.config = config

@@ -35,6 +35,7 @@ extension StageRunner {
         // Exports: dossiers first; linked sources against the dossiers of this run or of the warehouse.
         var ingestor = Ingestor(config: config, registry: registry)
         ingestor.knownHashes = fileHashes.mapValues(\.sha256)
+        ingestor.knownLines = lineCounts
         var result = IngestResult()
         let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
         let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }

@@ -36,7 +36,17 @@ extension StageRunner {
             }
         }
         for path in paths { fileStamps[path] = try Warehouse.fileStamp(path) }
-        for (path, h) in try warehouse.fileHashes(paths) { fileHashes[path] = h }
+        // A lone big dossier file will be read in two parts, its tail numbering its lines from a count of
+        // the head's line ends: counted now, beside the hashing, where a core waits for the biggest file's
+        // hash anyway (only when there is hashing to do: alone, the count would delay the run).
+        var count: (@Sendable () -> Void)?
+        let lines = LineCountSlot()
+        if graph.stages.contains(.ingestDossiers), let dossierFiles = try? sourceFiles(.ingestDossiers), dossierFiles.count == 1,
+           let path = dossierFiles.first, paths.contains(path), let cut = Ingestor.cut(path, minimumBytes: Ingestor.partsFromBytes) {
+            count = { lines.value = LineCount.line(at: cut, of: path).map { (path, cut, $0) } }
+        }
+        for (path, h) in try warehouse.fileHashes(paths, alongside: count) { fileHashes[path] = h }
+        if let (path, cut, line) = lines.value { lineCounts[path] = (cut, line) }
         var out: [Stage: Fingerprint] = [:]
         for stage in graph.stages {
             var inputs: [String: String] = ["tool": ChiSoVersion.current]
@@ -130,4 +140,9 @@ extension StageRunner {
         }
         return nil
     }
+}
+
+/// The line count made beside the hashing: written once by the worker that made it, read after.
+private final class LineCountSlot: @unchecked Sendable {
+    var value: (path: String, cut: Int, line: Int)?
 }

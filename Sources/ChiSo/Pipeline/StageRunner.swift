@@ -65,6 +65,9 @@ public final class StageRunner {
     var fileHashes: [String: (sha256: String, size: Int)] = [:]
     /// Size, mtime and inode of each file when it was hashed.
     var fileStamps: [String: [Int64]] = [:]
+    /// A lone big dossier file's line ends before its cut, counted while the inputs were hashed (see
+    /// ``Ingestor/knownLines``).
+    var lineCounts: [String: (cut: Int, line: Int)] = [:]
 
     /// A runner over `warehouse`; checks `as_of` against the period. Plans nothing until `plan()`.
     public init(config: PipelineConfig, sections: PipelineSections, options: StageOptions, warehouse: Warehouse) throws {

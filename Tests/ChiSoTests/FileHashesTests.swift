@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+@testable import ChiSo
+
+/// The inputs' hashes: computed once, reused while a file's size, mtime and inode stay, and the work
+/// planned beside them (a big file's line count) done only when there is hashing to do.
+@Suite struct FileHashesTests {
+    /// Set by a closure that may run on another thread.
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var set = false
+        func raise() { lock.withLock { set = true } }
+        var value: Bool { lock.withLock { set } }
+    }
+
+    @Test func workBesideTheHashingRunsOnlyWhenThereIsHashingToDo() throws {
+        let dir = TempDir()
+        let big = dir.write("a.csv", String(repeating: "x", count: 50_000)), small = dir.write("b.csv", "y\n")
+        let warehouse = try Warehouse(path: dir.path + "/w.sqlite")
+        let first = Flag()
+        let hashed = try warehouse.fileHashes([small, big], alongside: { first.raise() })
+        #expect(first.value)
+        for path in [small, big] {
+            #expect(hashed[path]?.sha256 == (try Hashing.sha256(file: path)))
+            #expect(hashed[path]?.size == (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int))
+        }
+        // Unchanged files: their stored hashes, nothing hashed, nothing done beside.
+        let second = Flag()
+        let again = try warehouse.fileHashes([small, big], alongside: { second.raise() })
+        #expect(!second.value)
+        #expect(again[big]?.sha256 == hashed[big]?.sha256 && again[small]?.sha256 == hashed[small]?.sha256)
+    }
+}
