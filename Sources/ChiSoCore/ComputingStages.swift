@@ -12,9 +12,10 @@ package enum ComputingStages {
     /// - Parameters:
     ///   - checkLateList: whether a `late` export is configured (SPEC 4's late-list cross-checks).
     ///   - registryFile: the registry as findings name it.
+    ///   - table: the indicator table when the caller counted it already (on several cores, in parts).
     package static func normalize(_ ingest: IngestResult, registry: UnitRegistry, reorganization: Reorganization,
-                          dates: RunDates, checkLateList: Bool, registryFile: String) -> Normalized {
-        let table = reorganization.indicators(ingest.store, dates: dates, checkLateList: checkLateList)
+                          dates: RunDates, checkLateList: Bool, registryFile: String, table: IndicatorTable? = nil) -> Normalized {
+        let table = table ?? reorganization.indicators(ingest.store, dates: dates, checkLateList: checkLateList)
         var findings = ComputingStages.crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
         if reorganization.followsReorganization {
             findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: registryFile)

@@ -83,6 +83,36 @@ import Testing
         #expect(table(items, checkLate: false).warnings.isEmpty)
     }
 
+    /// Counting parts of the dossiers (as the run does on two cores) and combining the tables in order
+    /// gives the table of one pass: every count, the warnings in the same order, the in-period counts.
+    @Test func partsCountedApartAndCombinedAreTheWholeTable() {
+        var items: [(Dossier, DossierLinks)] = []
+        let statuses: [DossierStatus] = [.processing, .returned, .accepted]
+        for i in 0..<300 {
+            let finished = i % 3 == 0 ? nil : "2023-03-\(String(format: "%02d", 5 + i % 20))"
+            let dossier = d(i % 7 == 0 ? "2022-12-20" : "2023-03-01", finished: finished, status: statuses[i % 3],
+                            channel: i % 4 == 0 ? .postal : .direct, fee: i % 5 == 0, paid: i % 10 == 0, unit: i % 3)
+            items.append((dossier, links { l in
+                if i % 6 == 0 { l.late = RowRef(file: 1, line: i + 2); l.apology = i % 12 == 0 }
+                if i % 8 == 0 { l.postalIntake = RowRef(file: 2, line: i + 2) }
+            }))
+        }
+        let attribution = [0, 0, -1]  // row 1's dossiers count for row 0, row 2's nowhere
+        let whole = computeIndicators(dossiers: items.map(\.0), links: items.map(\.1), unitCount: 2, dates: dates,
+                                      checkLateList: true, attribution: attribution)
+        #expect(!whole.warnings.isEmpty)
+        for cut in [0, 1, 150, 299, 300] {
+            let parts = [0..<cut, cut..<300].map {
+                computeIndicators(dossiers: items.map(\.0), links: items.map(\.1), unitCount: 2, dates: dates,
+                                  checkLateList: true, attribution: attribution, positions: $0)
+            }
+            let combined = IndicatorTable.combined(parts)
+            #expect(combined.rows.map(\.counts) == whole.rows.map(\.counts), "cut at \(cut)")
+            #expect(combined.warnings == whole.warnings, "cut at \(cut)")
+            #expect(combined.inPeriodByRow == whole.inPeriodByRow, "cut at \(cut)")
+        }
+    }
+
     @Test func feesAndOnlinePaymentCountNewDossiersOnly() {
         let t = table([
             (d(fee: true), links()),

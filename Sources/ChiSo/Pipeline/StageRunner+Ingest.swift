@@ -323,7 +323,9 @@ extension StageRunner {
         let registryFile = config.display(config.resolve(config.sources.units))
         ahead.start {
             ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
-                                      checkLateList: checkLateList, registryFile: registryFile)
+                                      checkLateList: checkLateList, registryFile: registryFile,
+                                      table: StageRunner.countIndicators(result.store, reorganization: reorganization, dates: dates,
+                                                                         checkLateList: checkLateList))
         }
     }
 }

@@ -15,9 +15,11 @@ extension StageRunner {
         // Computed ahead from this run's ingest (the same inputs), or now.
         let ahead = ingest != nil ? self.normalized?.take() : nil
         self.normalized = nil
-        let normalized = ahead ?? ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
-                                                            checkLateList: graph.stages.contains(.ingestLate),
-                                                            registryFile: config.display(config.resolve(config.sources.units)))
+        let checkLateList = graph.stages.contains(.ingestLate)
+        let normalized = ahead ?? ComputingStages.normalize(
+            result, registry: registry, reorganization: reorganization, dates: dates, checkLateList: checkLateList,
+            registryFile: config.display(config.resolve(config.sources.units)),
+            table: StageRunner.countIndicators(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList))
         let (table, findings) = (normalized.table, normalized.findings)
         self.table = table
         let scoring = reorganization.reporting
@@ -84,4 +86,26 @@ extension StageRunner {
         }
         return count
     }
+
+    /// SPEC 4's indicator table, the dossiers counted in two halves on both cores when there are enough
+    /// to pay (5M dossiers: 0.1 s on one core), the halves combined in order: the same table as one pass.
+    static func countIndicators(_ store: DossierStore, reorganization: Reorganization, dates: RunDates,
+                                checkLateList: Bool) -> IndicatorTable {
+        let count = store.dossiers.count
+        guard count >= 200_000 else { return reorganization.indicators(store, dates: dates, checkLateList: checkLateList) }
+        let halves = [0..<count / 2, count / 2..<count]
+        let tables = HalfTables()
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            tables.set(k, reorganization.indicators(store, dates: dates, checkLateList: checkLateList, positions: halves[k]))
+        }
+        return IndicatorTable.combined(tables.all)
+    }
+}
+
+/// The two halves' tables, each written by one worker.
+private final class HalfTables: @unchecked Sendable {
+    private var tables: [IndicatorTable?] = [nil, nil]
+    private let lock = NSLock()
+    func set(_ k: Int, _ table: IndicatorTable) { lock.withLock { tables[k] = table } }
+    var all: [IndicatorTable] { lock.withLock { tables.map { $0! } } }
 }

@@ -122,6 +122,20 @@ public struct IndicatorTable: Sendable {
         self.warnings = warnings
         self.inPeriodByRow = inPeriodByRow
     }
+
+    /// The table of several parts' dossiers together, from the parts' tables in position order: counts
+    /// added, warnings one part's after the other's (as counting them in one pass orders them).
+    public static func combined(_ parts: [IndicatorTable]) -> IndicatorTable {
+        guard var out = parts.first else { return IndicatorTable(rows: [], warnings: []) }
+        for part in parts.dropFirst() {
+            for u in out.rows.indices {
+                for k in out.rows[u].counts.indices { out.rows[u].counts[k] += part.rows[u].counts[k] }
+            }
+            out.warnings += part.warnings
+            for r in out.inPeriodByRow.indices { out.inPeriodByRow[r] += part.inPeriodByRow[r] }
+        }
+        return out
+    }
 }
 
 /// A cross-check that did not hold (SPEC 4), pointing at the row that shows it.
@@ -150,15 +164,17 @@ private struct FlatCounts {
 ///   - checkLateList: report `late_unlisted` (only when a `late` source is configured).
 ///   - attribution: per registry row, the row its dossiers count in (SPEC 10.3), or -1 for none (a retired
 ///     unit: its dossiers are still cross-checked); nil = each dossier counts for its own unit.
+///   - positions: the dossiers to count (all by default): tables of disjoint ranges, ``IndicatorTable/combined(_:)``
+///     in order, are the table of their union, so that a caller may count parts on several cores.
 public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCount: Int, dates: RunDates,
-                              checkLateList: Bool, attribution: [Int]? = nil) -> IndicatorTable {
+                              checkLateList: Bool, attribution: [Int]? = nil, positions: Range<Int>? = nil) -> IndicatorTable {
     // The counts of every unit in one flat table (a row of `width` per unit, then one for the dossiers
     // attributed nowhere): adding to it allocates nothing, where a row value per dossier would.
     let width = Indicator.allCases.count
     var flat = FlatCounts(count: (unitCount + 1) * width)
     var warnings: [CrossCheck] = []
     var inPeriod = [Int](repeating: 0, count: attribution?.count ?? 0)
-    for i in dossiers.indices {
+    for i in positions?.clamped(to: dossiers.indices) ?? dossiers.indices {
         let d = dossiers[i]
         guard case let .inPeriod(carried, outcome) = classify(d, dates) else { continue }
         let l = links[i]

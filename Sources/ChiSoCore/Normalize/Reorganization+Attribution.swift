@@ -45,10 +45,11 @@ extension Reorganization {
         return target.map { $0.map { index[$0] } ?? -1 }
     }
 
-    /// SPEC 4's indicators per reporting unit, each dossier counted for the unit it is attributed to.
-    public func indicators(_ store: DossierStore, dates: RunDates, checkLateList: Bool) -> IndicatorTable {
+    /// SPEC 4's indicators per reporting unit, each dossier counted for the unit it is attributed to
+    /// (only those at `positions`, when given: see ``computeIndicators(dossiers:links:unitCount:dates:checkLateList:attribution:positions:)``).
+    public func indicators(_ store: DossierStore, dates: RunDates, checkLateList: Bool, positions: Range<Int>? = nil) -> IndicatorTable {
         computeIndicators(dossiers: store.dossiers, links: store.links, unitCount: registry.isReporting.filter { $0 }.count,
-                          dates: dates, checkLateList: checkLateList, attribution: attributionMap)
+                          dates: dates, checkLateList: checkLateList, attribution: attributionMap, positions: positions)
     }
 
     /// A reference table keyed by registry row, re-keyed by reporting index.
