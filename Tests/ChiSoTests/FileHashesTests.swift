@@ -3,7 +3,7 @@ import Testing
 @testable import ChiSo
 
 /// The inputs' hashes: computed once, reused while a file's size, mtime and inode stay, and the work
-/// planned beside them (a big file's line count) done only when there is hashing to do.
+/// planned beside them (a big file's line count) done only when that file is hashed.
 @Suite struct FileHashesTests {
     /// Set by a closure that may run on another thread.
     final class Flag: @unchecked Sendable {
@@ -13,12 +13,12 @@ import Testing
         var value: Bool { lock.withLock { set } }
     }
 
-    @Test func workBesideTheHashingRunsOnlyWhenThereIsHashingToDo() throws {
+    @Test func workBesideTheHashingRunsOnlyWhenItsFileIsHashed() throws {
         let dir = TempDir()
         let big = dir.write("a.csv", String(repeating: "x", count: 50_000)), small = dir.write("b.csv", "y\n")
         let warehouse = try Warehouse(path: dir.path + "/w.sqlite")
         let first = Flag()
-        let hashed = try warehouse.fileHashes([small, big], alongside: { first.raise() })
+        let hashed = try warehouse.fileHashes([small, big], alongside: (big, { first.raise() }))
         #expect(first.value)
         for path in [small, big] {
             #expect(hashed[path]?.sha256 == (try Hashing.sha256(file: path)))
@@ -26,8 +26,14 @@ import Testing
         }
         // Unchanged files: their stored hashes, nothing hashed, nothing done beside.
         let second = Flag()
-        let again = try warehouse.fileHashes([small, big], alongside: { second.raise() })
+        let again = try warehouse.fileHashes([small, big], alongside: (big, { second.raise() }))
         #expect(!second.value)
         #expect(again[big]?.sha256 == hashed[big]?.sha256 && again[small]?.sha256 == hashed[small]?.sha256)
+        // Another file changed, the one the work is about not: not done either (that file may not even
+        // be read this run).
+        dir.write("b.csv", "y2\n")
+        let third = Flag()
+        _ = try warehouse.fileHashes([small, big], alongside: (big, { third.raise() }))
+        #expect(!third.value)
     }
 }

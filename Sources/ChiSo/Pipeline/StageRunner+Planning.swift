@@ -38,12 +38,13 @@ extension StageRunner {
         for path in paths { fileStamps[path] = try Warehouse.fileStamp(path) }
         // A lone big dossier file will be read in two parts, its tail numbering its lines from a count of
         // the head's line ends: counted now, beside the hashing, where a core waits for the biggest file's
-        // hash anyway (only when there is hashing to do: alone, the count would delay the run).
-        var count: (@Sendable () -> Void)?
+        // hash anyway (only when that file is hashed: unchanged, it may not be read at all, and alone the
+        // count would delay the run).
+        var count: (path: String, work: @Sendable () -> Void)?
         let lines = LineCountSlot()
         if graph.stages.contains(.ingestDossiers), let dossierFiles = try? sourceFiles(.ingestDossiers), dossierFiles.count == 1,
            let path = dossierFiles.first, paths.contains(path), let cut = Ingestor.cut(path, minimumBytes: Ingestor.partsFromBytes) {
-            count = { lines.value = LineCount.line(at: cut, of: path).map { (path, cut, $0) } }
+            count = (path, { lines.value = LineCount.line(at: cut, of: path).map { (path, cut, $0) } })
         }
         for (path, h) in try warehouse.fileHashes(paths, alongside: count) { fileHashes[path] = h }
         if let (path, cut, line) = lines.value { lineCounts[path] = (cut, line) }

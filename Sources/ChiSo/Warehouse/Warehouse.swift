@@ -241,9 +241,10 @@ public final class Warehouse: @unchecked Sendable {
 
     /// SHA-256 of several files: stored hashes where size, mtime and inode are unchanged, the others
     /// computed on both cores (the biggest first, so that the cores finish together) and stored.
-    /// - Parameter alongside: work to do on the cores beside the hashing, after every file has started
-    ///   (nothing to hash: not done).
-    public func fileHashes(_ paths: [String], alongside: (@Sendable () -> Void)? = nil) throws -> [String: (sha256: String, size: Int)] {
+    /// - Parameter alongside: work to do on the cores beside the hashing, after every file has started,
+    ///   when the file it is about is hashed (its stored hash unusable); otherwise not done.
+    public func fileHashes(_ paths: [String], alongside: (path: String, work: @Sendable () -> Void)? = nil) throws
+        -> [String: (sha256: String, size: Int)] {
         var out: [String: (sha256: String, size: Int)] = [:]
         var missing: [(path: String, stamp: [Int64])] = []
         for path in Set(paths).sorted() {
@@ -258,7 +259,7 @@ public final class Warehouse: @unchecked Sendable {
         let toHash = missing.map(\.path)
         // Longest first: the cores take the files in this order, so the big ones do not come last.
         let order = toHash.indices.sorted { missing[$0].stamp[0] != missing[$1].stamp[0] ? missing[$0].stamp[0] > missing[$1].stamp[0] : $0 < $1 }
-        let extra = toHash.isEmpty ? nil : alongside
+        let extra = alongside.flatMap { toHash.contains($0.path) ? $0.work : nil }
         DispatchQueue.concurrentPerform(iterations: toHash.count + (extra == nil ? 0 : 1)) { k in
             guard k < order.count else { extra?(); return }
             let i = order[k]
