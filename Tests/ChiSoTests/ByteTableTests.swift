@@ -72,6 +72,41 @@ import Testing
         for i in stride(from: 0, to: 12_000, by: 11) { #expect(again.find(key(i)) == i) }
     }
 
+    /// Merging a store read apart (its ids distinct) with the id table's work in parts gives the store
+    /// that upserting its dossiers one by one gives: the same ids in the same order, the same rows, the
+    /// same replacements; every key found, and new keys still taken after. With a table that must grow,
+    /// and with parts that leave keys at their ranges' ends to the last pass.
+    @Test func mergingInPartsIsUpsertingInOrder() {
+        func dossier(_ i: Int) -> Dossier { Dossier(unit: i % 3, received: Day(19_000 + i % 400), status: .accepted, ref: RowRef(file: 1, line: i + 2)) }
+        let serially: ByteTable.Parts = { parts, part in for t in 0..<parts { part(t) } }
+        for (before, after, reserve) in [(1_000, 3_000, 4_096), (5_000, 400, 64), (20_000, 20_000, 60_000), (0, 100, 16), (3_000, 3_000, 16)] {
+            var base = DossierStore()
+            base.reserve(reserve, expected: reserve)
+            for i in 0..<before { base.upsert(id: key(i), dossier(i)) }
+            var other = DossierStore()
+            for i in 0..<after { other.upsert(id: key(i * 3 + before / 2), dossier(i + 7)) }  // some ids already in base
+            var expected = base
+            var replacedOneByOne: [(index: Int, previous: RowRef)] = []
+            for j in 0..<other.dossiers.count {
+                FieldBytes.of(other.id(j)) { id in
+                    if let previous = expected.upsert(id: id, other.dossiers[j]) { replacedOneByOne.append((j, previous)) }
+                }
+            }
+            #expect(!replacedOneByOne.isEmpty || before == 0)
+            for parts in [1, 2, 3] {
+                var merged = base
+                let replaced = merged.merge(other, parts: parts, run: serially)
+                #expect(replaced.map(\.index) == replacedOneByOne.map(\.index))
+                #expect(replaced.map(\.previous) == replacedOneByOne.map(\.previous))
+                #expect(merged.dossiers == expected.dossiers && merged.links == expected.links)
+                #expect((0..<merged.dossiers.count).map(merged.id) == (0..<expected.dossiers.count).map(expected.id))
+                for i in 0..<merged.dossiers.count { #expect(FieldBytes.of(merged.id(i)) { merged.index(of: $0) } == i) }
+                merged.upsert(id: "MOI", dossier(1))
+                #expect(FieldBytes.of("MOI") { merged.index(of: $0) } == expected.dossiers.count)
+            }
+        }
+    }
+
     @Test func anIndexThatDoesNotFitItsKeysIsRefused() {
         var t = ByteTable(capacity: 16)
         for i in 0..<100 { t.insert(key(i)) }

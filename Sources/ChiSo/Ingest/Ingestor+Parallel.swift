@@ -52,11 +52,12 @@ extension Ingestor {
     /// Upserts the dossiers of a store read apart into `merged`, in their order, as reading their rows
     /// after `merged`'s would: each id already there is replaced, with the finding the first row that named
     /// it again gives ("of the earlier file" unless it is the same file's).
+    /// The id table's work (looking the ids up, filling the new ones' slots) is split on both cores.
     private func merge(_ partial: DossierStore, firstSeen first: [FirstSeen], display: String, sameFile: Bool,
                        into merged: inout IngestResult) {
-        for j in partial.dossiers.indices {
+        let replaced = merged.store.merge(partial, parts: 2) { parts, part in DispatchQueue.concurrentPerform(iterations: parts, execute: part) }
+        for (j, previous) in replaced {
             partial.ids.withKey(j) { id in
-                guard let previous = merged.store.upsert(id: id, partial.dossiers[j]) else { return }
                 let key = String(decoding: id, as: UTF8.self)
                 merged.findings.append(Finding(.info, .duplicateReplaced, source: .dossiers, file: display, line: first[j].line,
                                                column: "dossier_id", value: key, dossierID: key,

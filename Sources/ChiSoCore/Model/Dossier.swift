@@ -247,6 +247,32 @@ public struct DossierStore: Sendable {
         return previous.ref
     }
 
+    /// Upserts `other`'s dossiers after this store's, in their order, exactly as upserting them one by one
+    /// would (a store read apart: its ids are distinct), with the work on the id table split in `parts`
+    /// that `run` does at once: `other`'s ids looked up, then the new ones' slots filled.
+    /// - Returns: each of `other`'s dossiers that replaced one here, with the row it replaced.
+    package mutating func merge(_ other: DossierStore, parts: Int, run: ByteTable.Parts) -> [(index: Int, previous: RowRef)] {
+        let existing = ids.ids(of: other.ids, parts: parts, run: run)
+        var replacedRows: [(index: Int, previous: RowRef)] = []
+        var absent: [Int] = []
+        absent.reserveCapacity(other.dossiers.count)
+        for j in other.dossiers.indices {
+            let index = Int(existing[j])
+            if index >= 0 {
+                let previous = dossiers[index]
+                if replaced != nil, replaced![index] == nil { replaced![index] = previous }
+                dossiers[index] = other.dossiers[j]
+                replacedRows.append((j, previous.ref))
+            } else {
+                absent.append(j)
+                dossiers.append(other.dossiers[j])
+                links.append(DossierLinks())
+            }
+        }
+        ids.append(absent: absent, of: other.ids, parts: parts, run: run)
+        return replacedRows
+    }
+
     /// Test and generator convenience.
     public mutating func upsert(id: String, _ dossier: Dossier) {
         FieldBytes.of(id) { _ = upsert(id: $0, dossier) }

@@ -271,6 +271,93 @@ public struct ByteTable: Sendable {
     /// The full hash of a stored key (the table keeps only 32 bits of it).
     private static func withKeyHash(_ t: ByteTable, _ id: Int) -> UInt64 { t.withRawKey(id) { hash($0) } }
 
+    /// Work split in `parts` that a caller runs on several cores at once, each part on one core, and
+    /// returns once every part is done (the shell's concurrent loop: the core starts no threads).
+    package typealias Parts = (_ parts: Int, _ part: @escaping @Sendable (Int) -> Void) -> Void
+
+    /// For each key of `other`, its id in this table or -1: looked up in `parts` ranges of `other`'s ids
+    /// at once (reading this table only).
+    package func ids(of other: ByteTable, parts: Int, run: Parts) -> [Int32] {
+        let count = other.count
+        return [Int32](unsafeUninitializedCapacity: count) { out, made in
+            let sink = SendableInts(out.baseAddress!)
+            run(parts) { t in
+                for j in (t * count / parts)..<((t + 1) * count / parts) {
+                    sink.base[j] = Int32(other.withRawKey(j) { self.find($0) } ?? -1)
+                }
+            }
+            made = count
+        }
+    }
+
+    /// Adds `other`'s keys at `ids` (each absent from this table, and distinct), in that order, as this
+    /// table's next ids, and fills their slots in `parts` slot ranges at once: a part writes only slots of
+    /// its own range and leaves a key whose probe would leave it to one core at the end. The table is the
+    /// one inserting them one by one makes, up to where each key sits in its probe run (a lookup walks
+    /// the same run either way).
+    package mutating func append(absent ids: [Int], of other: ByteTable, parts: Int, run: Parts) {
+        guard !ids.isEmpty else { return }
+        insertsSinceMark = nil  // what a night's save would record is not kept for this way in
+        let first = starts.count
+        for j in ids {
+            other.withRawKey(j) { key in
+                precondition(arena.count + key.count <= Int(UInt32.max), "ByteTable: more than 4 GiB of keys")
+                starts.append(UInt32(arena.count))
+                arena.append(contentsOf: key)
+            }
+            hashes.append(other.hashes[j])
+        }
+        if starts.count * 4 > slots.count * 3 {  // past three-quarters full: every slot moves anyway
+            rehash(size: max(slots.count * 3 / 2, starts.count * 4 / 3 + 1))
+            return
+        }
+        let n = slots.count
+        let homes = ByteTable.homes(of: self, ids: first..<starts.count, slotCount: n, parts: parts, run: run)
+        var left: [[Int]] = Array(repeating: [], count: parts)
+        let tags = hashes
+        slots.withUnsafeMutableBufferPointer { buffer in
+            let table = SendableSlots(buffer.baseAddress!)
+            left.withUnsafeMutableBufferPointer { leftovers in
+                let out = SendableLeft(leftovers.baseAddress!)
+                run(parts) { t in
+                    let lo = t * n / parts, hi = (t + 1) * n / parts
+                    var mine: [Int] = []
+                    for (k, home) in homes.enumerated() where home >= lo && home < hi {
+                        let id = first + k
+                        var i = home
+                        while true {
+                            if i >= hi { mine.append(id); break }  // its probe leaves this range: at the end
+                            if table.base[i] == 0 { table.base[i] = ByteTable.slot(id: id, tag: tags[id]); break }
+                            i += 1
+                        }
+                    }
+                    out.base[t] = mine
+                }
+            }
+        }
+        for id in left.joined() {
+            var i = homes[id - first]
+            while slots[i] != 0 { i = next(i) }
+            slots[i] = ByteTable.slot(id: id, tag: hashes[id])
+        }
+    }
+
+    /// The home slot of each of `keys`' ids in `ids`, in a table of `slotCount` slots, hashed in parts at
+    /// once (`keys` is held only for the call, so that the caller's slots stay its own to write).
+    private static func homes(of keys: ByteTable, ids: Range<Int>, slotCount n: Int, parts: Int, run: Parts) -> [Int] {
+        [Int](unsafeUninitializedCapacity: ids.count) { out, made in
+            let sink = SendableHomes(out.baseAddress!)
+            run(parts) { t in
+                let lo = ids.lowerBound + t * ids.count / parts, hi = ids.lowerBound + (t + 1) * ids.count / parts
+                for id in lo..<hi {
+                    let h = keys.withRawKey(id) { ByteTable.hash($0) }
+                    sink.base[id - ids.lowerBound] = Int(h.multipliedFullWidth(by: UInt64(n)).high)
+                }
+            }
+            made = ids.count
+        }
+    }
+
     private mutating func grow() { rehash(size: slots.count * 3 / 2) }
 
     private mutating func rehash(size: Int) {
@@ -290,3 +377,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// Pointers into buffers that ``ByteTable``'s parts fill at once, each part its own elements.
+private struct SendableInts: @unchecked Sendable { let base: UnsafeMutablePointer<Int32>; init(_ b: UnsafeMutablePointer<Int32>) { base = b } }
+private struct SendableHomes: @unchecked Sendable { let base: UnsafeMutablePointer<Int>; init(_ b: UnsafeMutablePointer<Int>) { base = b } }
+private struct SendableSlots: @unchecked Sendable { let base: UnsafeMutablePointer<UInt64>; init(_ b: UnsafeMutablePointer<UInt64>) { base = b } }
+private struct SendableLeft: @unchecked Sendable { let base: UnsafeMutablePointer<[Int]>; init(_ b: UnsafeMutablePointer<[Int]>) { base = b } }
