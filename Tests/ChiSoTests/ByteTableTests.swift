@@ -86,7 +86,7 @@ import Testing
             var other = DossierStore()
             for i in 0..<after { other.upsert(id: key(i * 3 + before / 2), dossier(i + 7)) }  // some ids already in base
             var expected = base
-            var replacedOneByOne: [(index: Int, previous: RowRef)] = []
+            var replacedOneByOne: [(other: Int, previous: RowRef)] = []
             for j in 0..<other.dossiers.count {
                 FieldBytes.of(other.id(j)) { id in
                     if let previous = expected.upsert(id: id, other.dossiers[j]) { replacedOneByOne.append((j, previous)) }
@@ -96,7 +96,7 @@ import Testing
             for parts in [1, 2, 3] {
                 var merged = base
                 let replaced = merged.merge(other, parts: parts, run: serially)
-                #expect(replaced.map(\.index) == replacedOneByOne.map(\.index))
+                #expect(replaced.map(\.other) == replacedOneByOne.map(\.other))
                 #expect(replaced.map(\.previous) == replacedOneByOne.map(\.previous))
                 #expect(merged.dossiers == expected.dossiers && merged.links == expected.links)
                 #expect((0..<merged.dossiers.count).map(merged.id) == (0..<expected.dossiers.count).map(expected.id))

@@ -49,8 +49,8 @@ extension StageRunner {
         var stored = exportsRun && !runs.contains(.ingestUnits)
             ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count) : nil
         trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
-        let (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned, stored: &stored,
-                                            registry: registry, ingestor: ingestor)
+        let (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned,
+                                                      stored: &stored, registry: registry, ingestor: ingestor)
         let previousState = stored  // its chunk hashes (and its store when every dossier file was read again)
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
         // The positions whose dossier rows differ from the stored state's (nil: no usable state).

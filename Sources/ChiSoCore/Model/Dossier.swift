@@ -250,10 +250,11 @@ public struct DossierStore: Sendable {
     /// Upserts `other`'s dossiers after this store's, in their order, exactly as upserting them one by one
     /// would (a store read apart: its ids are distinct), with the work on the id table split in `parts`
     /// that `run` does at once: `other`'s ids looked up, then the new ones' slots filled.
-    /// - Returns: each of `other`'s dossiers that replaced one here, with the row it replaced.
-    package mutating func merge(_ other: DossierStore, parts: Int, run: ByteTable.Parts) -> [(index: Int, previous: RowRef)] {
+    /// - Returns: each of `other`'s dossiers (by its index in `other`) that replaced one here, with the row
+    ///   it replaced.
+    package mutating func merge(_ other: DossierStore, parts: Int, run: ByteTable.Parts) -> [(other: Int, previous: RowRef)] {
         let existing = ids.ids(of: other.ids, parts: parts, run: run)
-        var replacedRows: [(index: Int, previous: RowRef)] = []
+        var replacedRows: [(other: Int, previous: RowRef)] = []
         var absent: [Int] = []
         absent.reserveCapacity(other.dossiers.count)
         for j in other.dossiers.indices {
