@@ -107,7 +107,7 @@ import Testing
         }
     }
 
-    @Test func anIndexThatDoesNotFitItsKeysIsRefused() {
+    @Test func anIndexThatDoesNotFitItsKeysIsRefused() throws {
         var t = ByteTable(capacity: 16)
         for i in 0..<100 { t.insert(key(i)) }
         var w = ByteWriter()
@@ -118,17 +118,25 @@ import Testing
             return ByteTable(arena: arena, starts: starts, index: &r) != nil
         }
         #expect(decodes(w.bytes))
-        // Slot values are little-endian Int32 after the slot count: find the first two filled slots.
+        // Slots are little-endian UInt64 after the slot count (the key's tag above id + 1): find the first
+        // two filled slots.
         let slotCount = Int(w.bytes[0]) | Int(w.bytes[1]) << 8 | Int(w.bytes[2]) << 16 | Int(w.bytes[3]) << 24
-        let filled = (0..<slotCount).filter { k in (0..<4).contains { w.bytes[4 + 4 * k + $0] != 0 } }
+        let filled = (0..<slotCount).filter { k in (0..<4).contains { w.bytes[4 + 8 * k + $0] != 0 } }
         #expect(filled.count == 100)
         var twice = w.bytes  // one key in two slots, another in none
-        for b in 0..<4 { twice[4 + 4 * filled[1] + b] = twice[4 + 4 * filled[0] + b] }
+        for b in 0..<8 { twice[4 + 8 * filled[1] + b] = twice[4 + 8 * filled[0] + b] }
         #expect(!decodes(twice))
         var stranger = w.bytes  // a slot naming a key the arena does not have
-        stranger[4 + 4 * filled[0]] = 200
+        stranger[4 + 8 * filled[0]] = 200
         #expect(!decodes(stranger))
-        #expect(!decodes(Array(w.bytes.dropLast())))  // a hash tag missing
+        var tagged = w.bytes  // an empty slot with a tag in it
+        let empty = try #require((0..<slotCount).first { !filled.contains($0) })
+        tagged[4 + 8 * empty + 5] = 1
+        #expect(!decodes(tagged))
+        var missing = w.bytes  // a key in no slot (its slot emptied)
+        for b in 0..<8 { missing[4 + 8 * filled[2] + b] = 0 }
+        #expect(!decodes(missing))
+        #expect(!decodes(Array(w.bytes.dropLast())))  // the key count cut short
         #expect(!decodes(w.bytes, starts: Array(starts.reversed())))  // keys out of order
         // A slot count the bytes cannot hold (4,294,967,295 slots would be 34 GB): refused before any
         // memory is sized from it.

@@ -171,10 +171,13 @@ import Testing
         var status = chunks[0]
         status[13 + 20] = 200  // the first dossier's status byte
         #expect(StoreSnapshot.decode(index: index, chunks: [status], count: 500, units: 3) == nil)
-        // An index whose slots name one key twice (and so another never): refused. Slots start at byte 9.
-        let filled = stride(from: 9, to: 9 + 4 * 700, by: 4).filter { index[$0..<$0 + 4] != [0, 0, 0, 0] }
+        // An index whose slots name one key twice (and so another never): refused. Slots (8 bytes: the
+        // id + 1, then the tag) start at byte 9.
+        let slotCount = Int(index[5]) | Int(index[6]) << 8
+        let filled = stride(from: 9, to: 9 + 8 * slotCount, by: 8).filter { index[$0..<$0 + 8] != [0, 0, 0, 0, 0, 0, 0, 0] }
+        #expect(filled.count == 500)
         var twice = index
-        twice.replaceSubrange(filled[1]..<filled[1] + 4, with: index[filled[0]..<filled[0] + 4])
+        twice.replaceSubrange(filled[1]..<filled[1] + 8, with: index[filled[0]..<filled[0] + 8])
         #expect(StoreSnapshot.decode(index: twice, chunks: chunks, count: 500, units: 3) == nil)
         var named = index
         named.replaceSubrange(filled[0]..<filled[0] + 4, with: [0xFF, 0xFF, 0, 0])  // a key that does not exist

@@ -17,6 +17,7 @@ package struct ByteWriter: Sendable {
         bytes.append(UInt8((v >> 16) & 0xFF)); bytes.append(UInt8(v >> 24))
     }
     @inline(__always) package mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
+    @inline(__always) package mutating func u64(_ v: UInt64) { u32(UInt32(truncatingIfNeeded: v)); u32(UInt32(v >> 32)) }
     /// An unsigned number in 7-bit groups, low first (LEB128): one byte below 128.
     package mutating func varint(_ v: UInt32) {
         var v = v
@@ -76,6 +77,13 @@ package struct ByteReader {
             if b < 0x80 { return value }
         }
         return nil
+    }
+    /// The next `n` bytes as they are (a slice of the buffer, not a copy), for a caller that reads a long
+    /// run of fixed-width values in one pass; nil past the end.
+    package mutating func take(_ n: Int) -> ArraySlice<UInt8>? {
+        guard n >= 0, n <= remaining else { return nil }
+        defer { offset += n }
+        return bytes[offset..<offset + n]
     }
     /// A length-prefixed byte string, passed to `body` without copying; nil past the end.
     package mutating func data<R>(_ body: (FieldBytes) throws -> R) rethrows -> R? {

@@ -7,6 +7,9 @@ package enum StoreSnapshot {
     package static let chunkSize = 65_536
     private static let magic: UInt32 = 0x5353_4843  // "CHSS"
     private static let version: UInt8 = 1
+    /// The id index's own format: 2 since the slots are written whole (8 bytes each, tags and ids
+    /// together); an index of version 1 is refused, so the state is rebuilt once.
+    private static let indexVersion: UInt8 = 2
 
     /// How many chunks a store of `count` dossiers takes.
     package static func chunkCount(_ count: Int) -> Int { (count + chunkSize - 1) / chunkSize }
@@ -27,8 +30,8 @@ package enum StoreSnapshot {
 
     /// The bytes of the id table's hash index.
     package static func encodeIndex(_ store: DossierStore) -> [UInt8] {
-        var w = ByteWriter(capacity: store.dossiers.count * 10 + 64)
-        w.u32(magic); w.u8(version)
+        var w = ByteWriter(capacity: store.dossiers.count * 11 + 64)
+        w.u32(magic); w.u8(indexVersion)
         store.ids.encodeIndex(into: &w)
         return w.bytes
     }
@@ -86,7 +89,7 @@ package enum StoreSnapshot {
     /// chiso wrote for that many. Independent of the chunks, so a caller may decode it beside them.
     package static func decodeIndex(_ bytes: [UInt8], count: Int) -> ByteTable.Index? {
         var r = ByteReader(bytes)
-        guard r.u32() == magic, r.u8() == version, let index = ByteTable.Index(count: count, from: &r), r.atEnd else { return nil }
+        guard r.u32() == magic, r.u8() == indexVersion, let index = ByteTable.Index(count: count, from: &r), r.atEnd else { return nil }
         return index
     }
 

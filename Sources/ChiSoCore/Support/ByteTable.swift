@@ -13,9 +13,12 @@ public struct ByteTable: Sendable {
     /// per key passed). Any size, indexed by "fastrange" (the high half of hash × size), so that a
     /// reserved table is not rounded up to a power of two.
     private var slots: [UInt64]
-    /// Per id: its hash tag again, in id order, so that the snapshot's index is written by two sequential
-    /// passes (the slots, then these) rather than by scattering tags in slot order.
+    /// The hash tag of each key from ``taggedFrom`` on (``hashes[id - taggedFrom]``), for what a run
+    /// records or fills of the keys it inserts. Keys restored with a stored index keep theirs in their
+    /// slots only: giving each its tag again was a cache miss per key.
     private var hashes: [UInt32] = []
+    /// The first id whose tag ``hashes`` holds.
+    private var taggedFrom = 0
     /// After ``markInserts()``: the first id inserted since, and the slot each one took, in id order; nil
     /// when not asked for, or once the slots were rebuilt (every slot may have moved).
     package private(set) var insertsSinceMark: (firstID: Int, slots: [UInt32])?
@@ -49,28 +52,31 @@ public struct ByteTable: Sendable {
         if size > slots.count { rehash(size: size) }
     }
 
-    /// The hash index (slots, then each key's hash tag), for the warehouse's snapshot: restoring it
-    /// spares rehashing and reinserting a million keys.
+    /// The hash index (the slot count, each slot as it is: its key's hash tag above id + 1, then the key
+    /// count), for the warehouse's snapshot: restoring it spares rehashing and reinserting a million keys,
+    /// and reads it in one sequential pass (the tags per key follow from the slots).
     package func encodeIndex(into w: inout ByteWriter) {
         w.u32(UInt32(slots.count))
-        for s in slots { w.i32(Int32(truncatingIfNeeded: s & 0xFFFF_FFFF)) }
-        w.u32(UInt32(hashes.count))
-        for h in hashes { w.u32(h) }
+        for s in slots { w.u64(s) }
+        w.u32(UInt32(starts.count))
     }
 
     /// From now on, records the slot each inserted key takes (``insertsSinceMark``): what a nightly run
     /// stores instead of the whole index when it only added keys.
     package mutating func markInserts() { insertsSinceMark = (starts.count, []) }
 
-    /// The hash tag of `id`'s key (the low 32 bits of its hash).
-    package func tag(_ id: Int) -> UInt32 { hashes[id] }
+    /// The hash tag of `id`'s key (the low 32 bits of its hash): kept for keys inserted here, hashed again
+    /// for keys restored with a stored index.
+    private func tag(of id: Int) -> UInt32 {
+        id >= taggedFrom ? hashes[id - taggedFrom] : ByteTable.tag(ByteTable.withKeyHash(self, id))
+    }
 
     /// What ``insertsSinceMark`` recorded, for ``Index/apply(delta:)``: the first id, the count, then each
     /// key's slot and tag; nil when nothing is recorded (not marked, or the slots were rebuilt since).
     package func encodeDelta(into w: inout ByteWriter) -> Bool {
         guard let (first, taken) = insertsSinceMark else { return false }
         w.u32(UInt32(first)); w.u32(UInt32(taken.count))
-        for (j, slot) in taken.enumerated() { w.u32(slot); w.u32(hashes[first + j]) }
+        for (j, slot) in taken.enumerated() { w.u32(slot); w.u32(tag(of: first + j)) }
         return true
     }
 
@@ -78,46 +84,57 @@ public struct ByteTable: Sendable {
     /// it on one core while the keys are gathered on another.
     package struct Index: Sendable {
         fileprivate private(set) var slots: [UInt64]
-        fileprivate private(set) var hashes: [UInt32]
+        /// Keys the slots name (ids 0..<keys).
+        fileprivate private(set) var keys: Int
 
         /// Adds what ``insertsSinceMark`` recorded for the keys after the index's own (``encodeDelta``):
         /// false when it does not fit (keys not next in order, a slot taken or out of range, the table over
         /// three-quarters full), leaving the index unusable.
         package mutating func apply(delta r: inout ByteReader) -> Bool {
-            guard let first = r.u32().map(Int.init), first == hashes.count, let n = r.u32().map(Int.init),
+            guard let first = r.u32().map(Int.init), first == keys, let n = r.u32().map(Int.init),
                   r.remaining == 8 * n, (first + n) * 4 <= slots.count * 3 else { return false }
             for j in 0..<n {
                 guard let s = r.u32().map(Int.init), let tag = r.u32(), s < slots.count, slots[s] == 0 else { return false }
                 slots[s] = UInt64(tag) << 32 | UInt64(first + j + 1)
-                hashes.append(tag)
             }
+            keys += n
             return true
         }
 
         /// The index of a table of `count` keys; nil when it does not fit them (a slot naming no key or a
         /// key twice, a key in no slot, a table over three-quarters full, bytes missing).
         package init?(count: Int, from r: inout ByteReader) {
-            // The bytes must hold the slots and the tags before any memory is sized from `n`.
-            guard let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3, r.remaining >= 4 * n + 4 + 4 * count else { return nil }
-            var slots = [UInt64](repeating: 0, count: n)
-            var seen = [Bool](repeating: false, count: count)
-            for k in 0..<n {
-                guard let s = r.i32(), s >= 0, Int(s) <= count else { return nil }
-                if s > 0 {
-                    if seen[Int(s) - 1] { return nil }
-                    seen[Int(s) - 1] = true
+            // The bytes must hold the slots before any memory is sized from `n`.
+            guard let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3, r.remaining >= 8 * n + 4,
+                  let slotBytes = r.take(8 * n), r.u32() == UInt32(count)
+            else { return nil }
+            // One sequential pass over the slots checks that each names a key once (a bit per key: as many
+            // named slots as keys, none twice, is every key in a slot). The tags stay in the slots: written
+            // per key apart from them, joining the two cost a cache miss per key (0.15 s of CPU at 5M keys).
+            var seen = [UInt64](repeating: 0, count: (count + 63) / 64)
+            var fits = true
+            let slots = [UInt64](unsafeUninitializedCapacity: n) { out, made in
+                slotBytes.withUnsafeBytes { raw in
+                    seen.withUnsafeMutableBufferPointer { seen in
+                        var named = 0
+                        for k in 0..<n {
+                            let s = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self))
+                            out[k] = s
+                            let id = Int(s & 0xFFFF_FFFF)
+                            if id == 0 { fits = fits && s == 0; continue }
+                            let bit: UInt64 = 1 << UInt64((id - 1) & 63)
+                            guard id <= count, seen[(id - 1) >> 6] & bit == 0 else { fits = false; break }
+                            seen[(id - 1) >> 6] |= bit
+                            named += 1
+                        }
+                        fits = fits && named == count
+                    }
                 }
-                slots[k] = UInt64(s)
+                made = fits ? n : 0
             }
-            guard !seen.contains(false), r.u32() == UInt32(count) else { return nil }
-            var hashes = [UInt32](repeating: 0, count: count)
-            for k in 0..<count {
-                guard let h = r.u32() else { return nil }
-                hashes[k] = h
-            }
-            for k in 0..<n where slots[k] != 0 { slots[k] |= UInt64(hashes[Int(slots[k]) - 1]) << 32 }
+            guard fits else { return nil }
             self.slots = slots
-            self.hashes = hashes
+            self.keys = count
         }
     }
 
@@ -131,13 +148,13 @@ public struct ByteTable: Sendable {
     /// A table from its keys and an index already read; nil when the index is for another number of keys
     /// or the starts are not increasing within the arena.
     package init?(arena: [UInt8], starts: [UInt32], index: Index) {
-        guard index.hashes.count == starts.count, starts.first.map({ $0 == 0 }) ?? arena.isEmpty else { return nil }
+        guard index.keys == starts.count, starts.first.map({ $0 == 0 }) ?? arena.isEmpty else { return nil }
         for i in starts.indices.dropFirst() where starts[i] < starts[i - 1] { return nil }
         guard Int(starts.last ?? 0) <= arena.count else { return nil }
         self.arena = arena
         self.starts = starts
         self.slots = index.slots
-        self.hashes = index.hashes
+        self.taggedFrom = index.keys
     }
 
     /// Bytes held, for traces: arena, starts, slots.
@@ -305,7 +322,7 @@ public struct ByteTable: Sendable {
                 starts.append(UInt32(arena.count))
                 arena.append(contentsOf: key)
             }
-            hashes.append(other.hashes[j])
+            hashes.append(other.tag(of: j))
         }
         if starts.count * 4 > slots.count * 3 {  // past three-quarters full: every slot moves anyway
             rehash(size: max(slots.count * 3 / 2, starts.count * 4 / 3 + 1))
@@ -314,7 +331,7 @@ public struct ByteTable: Sendable {
         let n = slots.count
         let homes = ByteTable.homes(of: self, ids: first..<starts.count, slotCount: n, parts: parts, run: run)
         var left: [[Int]] = Array(repeating: [], count: parts)
-        let tags = hashes
+        let tags = hashes, tagBase = taggedFrom
         slots.withUnsafeMutableBufferPointer { buffer in
             let table = SendableSlots(buffer.baseAddress!)
             left.withUnsafeMutableBufferPointer { leftovers in
@@ -327,7 +344,7 @@ public struct ByteTable: Sendable {
                         var i = home
                         while true {
                             if i >= hi { mine.append(id); break }  // its probe leaves this range: at the end
-                            if table.base[i] == 0 { table.base[i] = ByteTable.slot(id: id, tag: tags[id]); break }
+                            if table.base[i] == 0 { table.base[i] = ByteTable.slot(id: id, tag: tags[id - tagBase]); break }
                             i += 1
                         }
                     }
@@ -338,7 +355,7 @@ public struct ByteTable: Sendable {
         for id in left.joined() {
             var i = homes[id - first]
             while slots[i] != 0 { i = next(i) }
-            slots[i] = ByteTable.slot(id: id, tag: hashes[id])
+            slots[i] = ByteTable.slot(id: id, tag: hashes[id - taggedFrom])
         }
     }
 
