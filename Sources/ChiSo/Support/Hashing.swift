@@ -1,3 +1,4 @@
+import CZlib
 import Crypto
 import Foundation
 
@@ -11,6 +12,12 @@ public enum Hashing {
     /// Lower-case hex SHA-256 of a byte array, without copying it into a `Data` first.
     static func sha256(bytes: [UInt8]) -> String {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The CRC-32 of a byte array (zlib's, as in zip and PNG): the check that a stored chunk read back is
+    /// the one written, at several times SHA-256's speed (7 against 2 GB/s on one core here).
+    static func crc32(bytes: [UInt8]) -> UInt32 {
+        UInt32(truncatingIfNeeded: CZlib.crc32_z(0, bytes, z_size_t(bytes.count)))
     }
 
     /// Lower-case hex SHA-256 of a string's UTF-8 bytes.

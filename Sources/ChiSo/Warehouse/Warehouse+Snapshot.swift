@@ -30,8 +30,8 @@ extension Warehouse {
             MemoryPolicy.keepFreedMemory()
             // Chunk -1 is the id index, then the chunks of positions from 0. Each is checked and decoded on
             // another core as soon as it is read, while the next one is read, straight into the store's
-            // arrays: its bytes must hash to the SHA-256 written beside them, so that a damaged page is
-            // caught rather than decoded into wrong ids or links.
+            // arrays: its bytes must have the CRC-32 written beside them (rows written before chiso stored
+            // one: the SHA-256), so that a damaged page is caught rather than decoded into wrong ids or links.
             let started = Date()
             var hashes: [Int: String] = [:], deltaKeys = 0
             // The chunks' sizes bound their ids' (read from the rows' headers, not their data). The arrays are
@@ -50,16 +50,23 @@ extension Warehouse {
                 // At most four chunks read ahead of the decoding: the raw state is never all in memory.
                 let room = DispatchSemaphore(value: 4)
                 var received = 0, sawIndex = false, deltas: [[UInt8]] = [], intactDeltas = true
-                try db.scan("SELECT chunk, data, sha256 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
+                try db.scan("SELECT chunk, data, sha256, crc32 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
                     let k = row.int(0)
                     guard k < 0 ? !sawIndex : k == received else { return }
                     let sha = row.string(2)
                     hashes[k] = sha
+                    // Each chunk's bytes must be those written: their CRC-32, or in a row written before
+                    // chiso stored one, their SHA-256.
+                    let crc: Int? = row.isNull(3) ? nil : row.int(3)
+                    let intact: @Sendable ([UInt8]) -> Bool = { bytes in
+                        guard let crc else { return Hashing.sha256(bytes: bytes) == sha }
+                        return UInt32(exactly: crc) == Hashing.crc32(bytes: bytes)
+                    }
                     if k < -1 {
                         // What nights added to the id index (a few bytes per key), before the index itself:
                         // checked here, applied once it is decoded.
                         let bytes = row.blob(1)
-                        intactDeltas = intactDeltas && Hashing.sha256(bytes: bytes) == sha
+                        intactDeltas = intactDeltas && intact(bytes)
                         deltaKeys += StoreSnapshot.deltaKeys(bytes)?.count ?? 0
                         deltas.append(bytes)
                         return
@@ -71,7 +78,7 @@ extension Warehouse {
                     room.wait()
                     DispatchQueue.global().async(group: decoding) {
                         defer { room.signal() }
-                        let intact = Hashing.sha256(bytes: bytes) == sha
+                        let intact = intact(bytes)
                         if k == -1 {
                             parts.setIndex(intact && indexed >= 0 ? StoreSnapshot.decodeIndex(bytes, count: indexed) : nil)
                         } else {
@@ -143,13 +150,13 @@ extension Warehouse {
                 // Only the keys added since the state was read: their slots and tags, in a row of their own.
                 guard let bytes = StoreSnapshot.encodeIndexDelta(store) else { continue }
                 if StoreSnapshot.deltaKeys(bytes)?.count == 0 { continue }
-                guard feed.put((row, bytes, Hashing.sha256(bytes: bytes))) else { return }
+                guard feed.put((row, bytes, Hashing.sha256(bytes: bytes), Hashing.crc32(bytes: bytes))) else { return }
                 continue
             }
             let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
             let sha = Hashing.sha256(bytes: bytes)
             if let previous, previous.hashes[k] == sha { continue }
-            guard feed.put((k, bytes, sha)) else { return }  // the writer gave up
+            guard feed.put((k, bytes, sha, Hashing.crc32(bytes: bytes))) else { return }  // the writer gave up
         }
     }
 
@@ -166,9 +173,9 @@ extension Warehouse {
             // Every chunk (a first save): one writer, flushed after each chunk so that it never holds more
             // than one, and keeping the buffer it grew for the first (a writer per chunk grew and freed one
             // for each of the 77 chunks at 5M dossiers).
-            let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256"])
-            while let (k, bytes, sha) = write.feed.take() {
-                insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
+            let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256", "crc32"])
+            while let (k, bytes, sha, crc) = write.feed.take() {
+                insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha); insert.int(Int(crc))
                 try insert.endRow()
                 try insert.flush()
             }
@@ -176,13 +183,13 @@ extension Warehouse {
         } else {
             // The few chunks that changed, each replacing its row (on PostgreSQL no statement may run while
             // a COPY is open, so each has a writer of its own).
-            while let (k, bytes, sha) = write.feed.take() {
+            while let (k, bytes, sha, crc) = write.feed.take() {
                 try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k])
                 if k == -1 {  // the id index whole: what nights added to it is in it
                     try db.execute("DELETE FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk < -1", [period])
                 }
-                let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256"])
-                insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha)
+                let insert = try db.bulkWriter(table: "dossier_snapshot_chunks", columns: ["period_id", "chunk", "data", "sha256", "crc32"])
+                insert.int(period); insert.int(k); insert.blob(bytes); insert.text(sha); insert.int(Int(crc))
                 try insert.endRow()
                 try insert.finish()
             }
@@ -250,7 +257,8 @@ private final class Decoded: @unchecked Sendable {
 /// can stop: `end` when every chunk was put, `close` when the writer will take no more (after an
 /// error), which also releases an encoder waiting for room.
 final class SnapshotFeed: @unchecked Sendable {
-    typealias Chunk = (chunk: Int, bytes: [UInt8], sha256: String)
+    /// A chunk's bytes, its SHA-256 (what a later save compares) and its CRC-32 (what a load checks).
+    typealias Chunk = (chunk: Int, bytes: [UInt8], sha256: String, crc32: UInt32)
     private var queue: [Chunk] = []
     private var ended = false, closed = false
     private let capacity: Int

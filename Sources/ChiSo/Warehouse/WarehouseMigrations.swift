@@ -12,7 +12,7 @@ enum WarehouseMigrations {
     /// SPEC 4's indicator columns, one integer each.
     static var indicatorColumns: String { Indicator.allCases.map { "\($0.rawValue) INTEGER NOT NULL" }.joined(separator: ", ") }
 
-    static let all: [Migration] = [v1, v2, v3, v4, v5]
+    static let all: [Migration] = [v1, v2, v3, v4, v5, v6]
 
     static let v1 = Migration(identifier: "v1", sql: """
         -- Every invocation of `chiso run`, successful or not.
@@ -238,5 +238,12 @@ enum WarehouseMigrations {
         CREATE TABLE dossier_snapshot_chunks (
           period_id INTEGER NOT NULL, chunk INTEGER NOT NULL, data BLOB NOT NULL, sha256 TEXT NOT NULL,
           PRIMARY KEY (period_id, chunk));
+        """)
+
+    static let v6 = Migration(identifier: "v6", sql: """
+        -- Each stored-state chunk's CRC-32, checked when it is read back (SHA-256, several times slower,
+        -- stays the key a save compares to tell a changed chunk). NULL in rows written before: those are
+        -- checked against their SHA-256 as before.
+        ALTER TABLE dossier_snapshot_chunks ADD COLUMN crc32 INTEGER;
         """)
 }
