@@ -28,6 +28,7 @@ extension StageRunner {
             sheets.append((sheet, vi))
         }
         let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
+        StageRunner.trace("report: begins")
         try stage("chi-tieu.csv", "Chỉ tiêu") {
             Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: $0, predecessors: predecessors)
         }
@@ -52,6 +53,7 @@ extension StageRunner {
             }
         }
         let findings = try periodFindings()
+        StageRunner.trace("report: tables staged, \(findings.count) findings at hand")
         // The findings' sheet is the workbook's last; their CSV (in the CSVs' header style) is built after
         // the workbook has started.
         let findingsVi = Reports.findings(findings, style: .vi)
@@ -64,6 +66,7 @@ extension StageRunner {
         let xlsx = Ahead<Result<[UInt8], any Error>>()
         let xlsxPath = output.staging + "/bao-cao.xlsx"
         xlsx.start { Result { try XlsxFile.bytes(workbook, besides: xlsxPath) } }
+        StageRunner.trace("report: workbook started")
         var waited = false
         // On an error below, the workbook's writer finishes before the staging folder is removed.
         defer { if !waited { _ = xlsx.take() }; withExtendedLifetime(output) {} }
@@ -78,9 +81,16 @@ extension StageRunner {
                                     decisions: allDecisions, findings: findings, files: try allFiles(), history: history,
                                     external: reorganization.reportingTable(try loadedReferences()[.external]))
         let html = Array(try council.html().utf8)
+        StageRunner.trace("report: findings CSV and HTML built")
+        // While the workbook finishes on the other core: this run's dossier state is no longer needed (the
+        // report is the last stage), so it is dropped and its memory handed back now rather than at exit.
+        ingest = nil
+        MemoryPolicy.releaseFreedMemory()
+        StageRunner.trace("report: dossier state released")
         waited = true
         guard let workbookBytes = xlsx.take() else { throw OutputError(path: xlsxPath, reason: "không tạo được bảng tính") }
         try put(try workbookBytes.get(), "bao-cao.xlsx")
+        StageRunner.trace("report: workbook staged")
         try put(html, "bao-cao.html")
         let files = try allFiles()
         var counts: [String: Int] = [:]
@@ -115,6 +125,7 @@ extension StageRunner {
         // one); only then does the warehouse record the report, with each file's hash, so that a run killed
         // in between redoes the report and a file changed or lost later is noticed (see `plan`).
         try output.commit()
+        StageRunner.trace("report: folder swapped")
         try warehouse.write { db in
             try Warehouse.saveReportOutputs(db, key, hashes)
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID, rows: written.count)
