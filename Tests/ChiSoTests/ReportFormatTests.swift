@@ -14,6 +14,18 @@ import Testing
         #expect(text == "Mã,Tên\r\n\"a,b\",\"say \"\"hi\"\"\"\r\n\"line\nbreak\",plain; text\r\n,\"cr\r\"\r\n")
     }
 
+    /// The workbook's column widths count characters, not bytes: the shortcut that counts a value's
+    /// characters only when its bytes could beat the longest so far finds what counting every one finds.
+    @Test func theLongestValueIsCountedInCharacters() {
+        let values = ["", "abc", "Sở Nội vụ", "e\u{301}e\u{301}e\u{301}e\u{301}", "Đ", "xxxxxx", "Ủy ban nhân dân xã Thạch Hà", "🇻🇳🇻🇳"]
+        for order in [values, values.reversed(), values.sorted()] {
+            let rows = order.map { ["-", $0] }
+            #expect(XlsxFile.longestValue(rows, column: 1, enough: 58) == order.map(\.count).max())
+            #expect(XlsxFile.longestValue(rows, column: 1, enough: 5) == 5)
+        }
+        #expect(XlsxFile.longestValue([], column: 0, enough: 58) == 0)
+    }
+
     @Test func round2IsHalfAwayFromZeroAsWritten() {
         #expect(Rounding.round2(2.675) == (2.675 * 100).rounded(.toNearestOrAwayFromZero) / 100)
         #expect(Rounding.round2(0.125) == 0.13)

@@ -65,7 +65,7 @@ public enum XlsxFile {
             // Widths from the longest header word or value, in characters (not bytes).
             for (c, header) in table.header.enumerated() {
                 let longestWord = header.split(separator: " ").map(\.count).max() ?? 0
-                let values = table.rows.lazy.map { $0[c].count }.max() ?? 0
+                let values = longestValue(table.rows, column: c, enough: 58)
                 let width = Double(min(60, max(8, max(values, min(header.count, max(longestWord, 14)))) + 2))
                 worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil)
             }
@@ -105,6 +105,19 @@ public enum XlsxFile {
         }
         closed = true
         try check(workbook_close(book), path)
+    }
+
+    /// The most characters of a value in `column`, or `enough` once one has that many (a width is capped).
+    /// A value's characters are counted (grapheme breaking, the costly part) only when its UTF-8 bytes,
+    /// never fewer than its characters, exceed the longest so far: the 68k cells of a 5M night's findings
+    /// sheet took 20 ms on the workbook's path when each was counted.
+    static func longestValue(_ rows: [[String]], column c: Int, enough: Int) -> Int {
+        var longest = 0
+        for row in rows where row[c].utf8.count > longest {
+            longest = max(longest, row[c].count)
+            if longest >= enough { return enough }
+        }
+        return longest
     }
 
     private static func check(_ error: lxw_error, _ path: String) throws {
