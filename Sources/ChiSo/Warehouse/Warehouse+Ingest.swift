@@ -126,11 +126,14 @@ extension Warehouse {
         try st.finish()
     }
 
-    /// The findings of a period in the order they were made, all of them or one stage's.
-    func loadFindings(_ key: PeriodKey, stage: String? = nil) throws -> [Finding] {
-        try read { db in
-            try db.rows("SELECT * FROM findings WHERE pipeline = ? AND period = ?\(stage == nil ? "" : " AND stage = ?") ORDER BY \(db.dialect.insertionOrder)",
-                        [key.pipeline, key.period] + (stage.map { [$0] } ?? [])).map { row in
+    /// The findings of a period in the order they were made: all of them, one stage's, or all but those of
+    /// the stages `except` names.
+    func loadFindings(_ key: PeriodKey, stage: String? = nil, except: [String] = []) throws -> [Finding] {
+        let filter = (stage == nil ? "" : " AND stage = ?") + (except.isEmpty ? "" : " AND stage NOT IN (\(except.map { _ in "?" }.joined(separator: ", ")))")
+        let arguments: SQLArguments = [key.pipeline, key.period] + (stage.map { [$0] } ?? []) + except.map { $0 }
+        return try read { db in
+            try db.rows("SELECT * FROM findings WHERE pipeline = ? AND period = ?\(filter) ORDER BY \(db.dialect.insertionOrder)",
+                        arguments).map { row in
                 Finding(Severity(rawValue: row["severity"]) ?? .error, FindingCode(rawValue: row["code"]) ?? .encoding,
                         source: SourceKind(rawValue: row["source"]) ?? .dossiers, file: row["file"], line: row["line"],
                         column: row["column"], value: row["value"], dossierID: row["dossier_id"], unitCode: row["unit_code"],
