@@ -82,10 +82,7 @@ extension StageRunner {
                                     external: reorganization.reportingTable(try loadedReferences()[.external]))
         let html = Array(try council.html().utf8)
         StageRunner.trace("report: findings CSV and HTML built")
-        // While the workbook finishes on the other core: this run's dossier state is no longer needed (the
-        // report is the last stage), so it is dropped and its memory handed back now rather than at exit.
-        ingest = nil
-        MemoryPolicy.releaseFreedMemory()
+        releaseDossierState()  // while the workbook finishes on the other core
         StageRunner.trace("report: dossier state released")
         waited = true
         guard let workbookBytes = xlsx.take() else { throw OutputError(path: xlsxPath, reason: "không tạo được bảng tính") }

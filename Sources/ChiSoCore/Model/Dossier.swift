@@ -220,6 +220,15 @@ public struct DossierStore: Sendable {
         self.links = links
     }
 
+    /// Hands each of the store's buffers (dossiers, links, ids) to `release` and leaves it empty: what a run
+    /// done with its state does so that the memory is given back while it finishes, not at exit.
+    package mutating func releaseStorage(_ release: MemoryRelease) {
+        releasing(&dossiers, release)
+        releasing(&links, release)
+        ids.releaseStorage(release)
+        replaced = nil
+    }
+
     /// From now on, the id table records the slot each new id takes, so that the stored state's index
     /// can be saved as what it gained (``StoreSnapshot/encodeIndexDelta(_:)``).
     package mutating func markIDInserts() { ids.markInserts() }

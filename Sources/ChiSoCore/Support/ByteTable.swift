@@ -157,6 +157,14 @@ public struct ByteTable: Sendable {
         self.taggedFrom = index.keys
     }
 
+    /// Hands each of the table's buffers to `release` (to give their memory back) and leaves it empty.
+    package mutating func releaseStorage(_ release: MemoryRelease) {
+        releasing(&arena, release); releasing(&starts, release); releasing(&slots, release); releasing(&hashes, release)
+        slots = Array(repeating: 0, count: 16)
+        taggedFrom = 0
+        insertsSinceMark = nil
+    }
+
     /// Bytes held, for traces: arena, starts, slots.
     public var footprint: String {
         "arena \(arena.count)/\(arena.capacity) starts \(starts.count) slots \(slots.count)"
@@ -387,6 +395,17 @@ public struct ByteTable: Sendable {
             slots[i] = ByteTable.slot(id: id, tag: ByteTable.tag(h))
         }
     }
+}
+
+/// What receives a buffer whose memory the caller is done with (``ByteTable/releaseStorage(_:)``,
+/// ``DossierStore/releaseStorage(_:)``): the shell gives its pages back to the system.
+package typealias MemoryRelease = (UnsafeMutableRawBufferPointer) -> Void
+
+/// Hands `array`'s elements to `release`, then empties it (its buffer is freed once no one else holds it).
+/// The array must be its buffer's only owner, or it is copied first.
+package func releasing<T>(_ array: inout [T], _ release: MemoryRelease) {
+    array.withUnsafeMutableBytes(release)
+    array = []
 }
 
 #if canImport(Glibc)
