@@ -110,6 +110,12 @@ public struct DossierLinks: Sendable, Equatable {
     @inline(__always) private func flag(_ bit: UInt8) -> Bool { flags & bit != 0 }
     @inline(__always) private mutating func set(_ bit: UInt8, _ on: Bool) { flags = on ? flags | bit : flags & ~bit }
 
+    /// Whether it has a row in `late`, in `postal` as intake, in `postal` as return (no row reference
+    /// made): what counting the indicators asks of every dossier.
+    var hasLate: Bool { lateLine != 0 }
+    var hasPostalIntake: Bool { intakeLine != 0 }
+    var hasPostalReturn: Bool { returnLine != 0 }
+
     /// Its row in `late` (danh sách trễ hạn), if any.
     public var late: RowRef? { get { Self.ref(lateLine, lateFile) } set { (lateLine, lateFile) = Self.parts(newValue) } }
     /// The late row says the unit apologized (xin lỗi).

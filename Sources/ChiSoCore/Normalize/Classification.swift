@@ -12,6 +12,16 @@ public enum DossierClass: Sendable, Equatable {
         public var isFinished: Bool { self == .finishedEarly || self == .finishedOnTime || self == .finishedLate }
         /// SPEC 4 `late_total`: finished late or open overdue.
         public var isLate: Bool { self == .finishedLate || self == .openOverdue }
+        /// The indicator that counts this outcome.
+        var indicator: Indicator {
+            switch self {
+            case .finishedEarly: return .finishedEarly
+            case .finishedOnTime: return .finishedOnTime
+            case .finishedLate: return .finishedLate
+            case .openInTime: return .openInTime
+            case .openOverdue: return .openOverdue
+            }
+        }
     }
 }
 
