@@ -12,8 +12,8 @@ all: build
 
 # libcsv-dev: the CSV tokenizer; libsqlite3-dev: the warehouse (through GRDB); libxlsxwriter-dev: the workbook;
 # libc6-dev: the C headers of the CSystemCalls shim (malloc.h, limits.h; Swift's Glibc module needs it too).
-# zlib1g-dev: CRC-32, the check on each stored-state chunk read back (CZlib).
-DEBS := libcsv-dev libsqlite3-dev libxlsxwriter-dev libpq-dev libc6-dev zlib1g-dev
+# libdeflate-dev: CRC-32, the check on each stored-state chunk read back (CLibDeflate).
+DEBS := libcsv-dev libsqlite3-dev libxlsxwriter-dev libpq-dev libc6-dev libdeflate-dev
 deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

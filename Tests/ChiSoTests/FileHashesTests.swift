@@ -13,6 +13,14 @@ import Testing
         var value: Bool { lock.withLock { set } }
     }
 
+    /// The stored state's chunk check is the standard CRC-32 (zip's, gzip's, zlib's): its check value, and
+    /// the empty input.
+    @Test func theChunkCheckIsTheStandardCRC32() {
+        #expect(Hashing.crc32(bytes: Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(Hashing.crc32(bytes: []) == 0)
+        #expect(Hashing.crc32(bytes: [UInt8](repeating: 0xAB, count: 1 << 20)) != Hashing.crc32(bytes: [UInt8](repeating: 0xAB, count: (1 << 20) - 1) + [0xAC]))
+    }
+
     @Test func workBesideTheHashingRunsOnlyWhenItsFileIsHashed() throws {
         let dir = TempDir()
         let big = dir.write("a.csv", String(repeating: "x", count: 50_000)), small = dir.write("b.csv", "y\n")

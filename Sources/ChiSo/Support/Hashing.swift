@@ -1,4 +1,4 @@
-import CZlib
+import CLibDeflate
 import Crypto
 import Foundation
 
@@ -14,10 +14,11 @@ public enum Hashing {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The CRC-32 of a byte array (zlib's, as in zip and PNG): the check that a stored chunk read back is
-    /// the one written, at several times SHA-256's speed (7 against 2 GB/s on one core here).
+    /// The CRC-32 of a byte array (zlib's and gzip's, as in zip and PNG): the check that a stored chunk
+    /// read back is the one written, at eight times SHA-256's speed on one core here (libdeflate's, with
+    /// the CPU's carry-less multiply: 16.6 GB/s; zlib's own: 7; SHA-256: 2).
     static func crc32(bytes: [UInt8]) -> UInt32 {
-        UInt32(truncatingIfNeeded: CZlib.crc32_z(0, bytes, z_size_t(bytes.count)))
+        libdeflate_crc32(0, bytes, bytes.count)
     }
 
     /// Lower-case hex SHA-256 of a string's UTF-8 bytes.
