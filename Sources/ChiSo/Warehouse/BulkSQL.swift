@@ -176,4 +176,26 @@ final class BulkRead: SQLCursor {
         guard n > 0, let p = sqlite3_column_blob(handle, Int32(i)) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
+
+    /// The BLOB in `column` of `table`'s row `rowid`, read straight into the array returned (SQLite's
+    /// incremental I/O). Selecting the column makes SQLite assemble the value in a buffer of its own first,
+    /// then it is copied: for the stored state's 53 MB index, two fresh buffers where one will do.
+    static func blob(_ db: Database, table: String, column: String, rowid: Int) throws -> [UInt8] {
+        var blob: OpaquePointer?
+        let opened = sqlite3_blob_open(db.sqliteConnection, "main", table, column, sqlite3_int64(rowid), 0, &blob)
+        defer { sqlite3_blob_close(blob) }
+        guard opened == SQLITE_OK, let blob else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: opened), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        let n = Int(sqlite3_blob_bytes(blob))
+        var read = SQLITE_OK
+        let bytes = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            if n > 0 { read = sqlite3_blob_read(blob, buffer.baseAddress, Int32(n), 0) }
+            count = read == SQLITE_OK ? n : 0
+        }
+        guard read == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: read), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return bytes
+    }
 }

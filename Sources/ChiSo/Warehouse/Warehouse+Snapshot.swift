@@ -50,7 +50,17 @@ extension Warehouse {
                 // At most four chunks read ahead of the decoding: the raw state is never all in memory.
                 let room = DispatchSemaphore(value: 4)
                 var received = 0, sawIndex = false, deltas: [[UInt8]] = [], intactDeltas = true
-                try db.scan("SELECT chunk, data, sha256, crc32 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk", [period]) { row in
+                // On SQLite each chunk is read by its rowid straight into the array that is decoded (see
+                // ``SQLSession/blob(table:column:rowid:)``); PostgreSQL selects it.
+                let direct = db.dialect == .sqlite
+                func chunkBytes(_ row: any SQLCursor) throws -> [UInt8] {
+                    guard direct, let bytes = try db.blob(table: "dossier_snapshot_chunks", column: "data", rowid: row.int(1)) else {
+                        return row.blob(1)
+                    }
+                    return bytes
+                }
+                try db.scan("SELECT chunk, \(direct ? "rowid" : "data"), sha256, crc32 FROM dossier_snapshot_chunks WHERE period_id = ? ORDER BY chunk",
+                            [period]) { row in
                     let k = row.int(0)
                     guard k < 0 ? !sawIndex : k == received else { return }
                     let sha = row.string(2)
@@ -65,7 +75,7 @@ extension Warehouse {
                     if k < -1 {
                         // What nights added to the id index (a few bytes per key), before the index itself:
                         // checked here, applied once it is decoded.
-                        let bytes = row.blob(1)
+                        let bytes = try chunkBytes(row)
                         intactDeltas = intactDeltas && intact(bytes)
                         deltaKeys += StoreSnapshot.deltaKeys(bytes)?.count ?? 0
                         deltas.append(bytes)
@@ -73,7 +83,7 @@ extension Warehouse {
                     }
                     if k == -1 { sawIndex = true } else { received += 1 }
                     guard k < expected else { return }  // one chunk too many: counted, and the state refused below
-                    let bytes = row.blob(1)
+                    let bytes = try chunkBytes(row)
                     let indexed = count - deltaKeys  // the keys the index held when it was written whole
                     room.wait()
                     DispatchQueue.global().async(group: decoding) {

@@ -53,6 +53,9 @@ final class PostgresSession: SQLSession {
         return partition
     }
 
+    /// PostgreSQL rows have no rowid: the caller selects the column.
+    func blob(table: String, column: String, rowid: Int) throws -> [UInt8]? { nil }
+
     func periodTable(table: String, periodID: Int) throws -> String {
         let partition = PostgresSchema.partition(table, periodID)
         if try connection.execute("SELECT to_regclass(?)", [.text(partition)]).isNull(0, 0) {

@@ -26,6 +26,10 @@ protocol SQLSession: AnyObject {
     /// The table to change one period's rows of a per-dossier table in, keeping the rest (an incremental
     /// write): the table itself on SQLite, the period's partition (created if new) on PostgreSQL.
     func periodTable(table: String, periodID: Int) throws -> String
+
+    /// The BLOB in `column` of `table`'s row `rowid`, read straight into the array returned; nil where
+    /// rows have no rowid (PostgreSQL), so that the caller selects the column instead.
+    func blob(table: String, column: String, rowid: Int) throws -> [UInt8]?
 }
 
 extension SQLSession {

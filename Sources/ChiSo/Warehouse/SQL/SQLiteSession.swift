@@ -36,6 +36,10 @@ final class SQLiteSession: SQLSession {
         while try read.next() { try body(read) }
     }
 
+    func blob(table: String, column: String, rowid: Int) throws -> [UInt8]? {
+        try BulkRead.blob(db, table: table, column: column, rowid: rowid)
+    }
+
     func bulkWriter(table: String, columns: [String]) throws -> any SQLBulkWriter {
         try BulkInsert(db, table: table, columns: columns)
     }
