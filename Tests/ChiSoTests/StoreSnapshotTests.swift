@@ -155,6 +155,42 @@ import Testing
         #expect(StoreSnapshot.encodeIndexDelta(grown) == nil)
     }
 
+    /// The index read in parts (its head, its slots straight into an array of words, its tail: how the
+    /// SQLite warehouse reads it) is the index read from its bytes, and refuses what they refuse.
+    @Test func theIndexReadInPartsIsTheIndexReadWhole() throws {
+        let s = store(3_000)
+        let bytes = StoreSnapshot.encodeIndex(s)
+        let head = Array(bytes.prefix(StoreSnapshot.indexHead)), tail = Array(bytes.suffix(StoreSnapshot.indexTail))
+        let n = try #require(StoreSnapshot.indexSlots(head: head, size: bytes.count))
+        func words(_ b: [UInt8]) -> [UInt64] {
+            (0..<n).map { k in (0..<8).reduce(UInt64(0)) { $0 | UInt64(b[StoreSnapshot.indexHead + 8 * k + $1]) << (8 * UInt64($1)) } }
+        }
+        let whole = try #require(StoreSnapshot.decodeIndex(bytes, count: 3_000))
+        let parts = try #require(StoreSnapshot.decodeIndex(slots: words(bytes), tail: tail, count: 3_000))
+        let chunks = (0..<StoreSnapshot.chunkCount(3_000)).map { StoreSnapshot.encode(s, chunk: $0) }
+        for index in [whole, parts] {
+            let back = try #require(StoreSnapshot.assemble(count: 3_000, idBytes: chunks.reduce(0) { $0 + $1.count }) { target in
+                guard let ids = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, into: target),
+                      StoreSnapshot.place(ids: ids, chunk: 0, at: 0, into: target) else { return nil }
+                return StoreSnapshot.Filled(chunks: 1, idBytes: ids.count, index: index)
+            })
+            for i in stride(from: 0, to: 3_000, by: 7) { #expect(FieldBytes.of(s.id(i)) { back.index(of: $0) } == i) }
+            #expect(FieldBytes.of("HS-3000") { back.index(of: $0) } == nil)
+        }
+        // A head that is not an index's, or a size its slot count does not fit; a tail naming another count;
+        // a slot naming a key twice: refused, as whole.
+        #expect(StoreSnapshot.indexSlots(head: [0] + head.dropFirst(), size: bytes.count) == nil)
+        #expect(StoreSnapshot.indexSlots(head: head, size: bytes.count + 8) == nil)
+        #expect(StoreSnapshot.decodeIndex(slots: words(bytes), tail: tail, count: 2_999) == nil)
+        var twice = words(bytes)
+        let filled = twice.indices.filter { twice[$0] != 0 }
+        twice[filled[1]] = twice[filled[0]]
+        #expect(StoreSnapshot.decodeIndex(slots: twice, tail: tail, count: 3_000) == nil)
+        var tagged = words(bytes)
+        tagged[try #require(tagged.indices.first { tagged[$0] == 0 })] = 1 << 40  // an empty slot with a tag
+        #expect(StoreSnapshot.decodeIndex(slots: tagged, tail: tail, count: 3_000) == nil)
+    }
+
     @Test func bytesItDidNotWriteAreRefusedNotTrusted() {
         let s = store(500)
         let (index, chunks) = encode(s)

@@ -17,8 +17,18 @@ public enum Hashing {
     /// The CRC-32 of a byte array (zlib's and gzip's, as in zip and PNG): the check that a stored chunk
     /// read back is the one written, at eight times SHA-256's speed on one core here (libdeflate's, with
     /// the CPU's carry-less multiply: 16.6 GB/s; zlib's own: 7; SHA-256: 2).
-    static func crc32(bytes: [UInt8]) -> UInt32 {
-        libdeflate_crc32(0, bytes, bytes.count)
+    static func crc32(bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
+        libdeflate_crc32(crc, bytes, bytes.count)
+    }
+
+    /// The CRC-32 of a BLOB read in parts (``BlobParts``): of its bytes as stored, words little-endian.
+    static func crc32(head: [UInt8], words: [UInt64], tail: [UInt8]) -> UInt32 {
+        #if _endian(little)
+        let crc = libdeflate_crc32(crc32(bytes: head), words, 8 * words.count)  // the words as read
+        #else
+        let crc = libdeflate_crc32(crc32(bytes: head), words.map(\.littleEndian), 8 * words.count)
+        #endif
+        return crc32(bytes: tail, continuing: crc)
     }
 
     /// Lower-case hex SHA-256 of a string's UTF-8 bytes.

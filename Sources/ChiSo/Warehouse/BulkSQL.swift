@@ -177,6 +177,39 @@ final class BulkRead: SQLCursor {
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 
+    /// The BLOB in `column` of `table`'s row `rowid` read in three parts: `head` bytes, then as many
+    /// 64-bit words as `words` makes of the head and the BLOB's size (read straight into their array, as
+    /// stored: little-endian), then the last `tail` bytes. No words when `words` gives nil.
+    static func blobParts(_ db: Database, table: String, column: String, rowid: Int, head: Int, tail: Int,
+                          words: ([UInt8], Int) -> Int?) throws -> BlobParts {
+        var blob: OpaquePointer?
+        let opened = sqlite3_blob_open(db.sqliteConnection, "main", table, column, sqlite3_int64(rowid), 0, &blob)
+        defer { sqlite3_blob_close(blob) }
+        guard opened == SQLITE_OK, let blob else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: opened), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        let size = Int(sqlite3_blob_bytes(blob))
+        var read = SQLITE_OK
+        func bytes(_ n: Int, at offset: Int) -> [UInt8] {
+            guard read == SQLITE_OK, n > 0, offset >= 0, offset + n <= size else { return [] }
+            return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+                read = sqlite3_blob_read(blob, buffer.baseAddress, Int32(n), Int32(offset))
+                count = read == SQLITE_OK ? n : 0
+            }
+        }
+        let first = bytes(head, at: 0)
+        guard let n = words(first, size), n > 0, head + 8 * n + tail == size else { return BlobParts(head: first, words: [], tail: []) }
+        let middle = [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
+            read = sqlite3_blob_read(blob, buffer.baseAddress, Int32(8 * n), Int32(head))
+            count = read == SQLITE_OK ? n : 0
+        }
+        let last = bytes(tail, at: head + 8 * n)
+        guard read == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: read), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return BlobParts(head: first, words: middle, tail: last)
+    }
+
     /// The BLOB in `column` of `table`'s row `rowid`, read straight into the array returned (SQLite's
     /// incremental I/O). Selecting the column makes SQLite assemble the value in a buffer of its own first,
     /// then it is copied: for the stored state's 53 MB index, two fresh buffers where one will do.

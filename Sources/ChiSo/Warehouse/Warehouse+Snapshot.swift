@@ -83,8 +83,25 @@ extension Warehouse {
                     }
                     if k == -1 { sawIndex = true } else { received += 1 }
                     guard k < expected else { return }  // one chunk too many: counted, and the state refused below
-                    let bytes = try chunkBytes(row)
                     let indexed = count - deltaKeys  // the keys the index held when it was written whole
+                    if k == -1, direct, let crc,
+                       let index = try db.blobParts(table: "dossier_snapshot_chunks", column: "data", rowid: row.int(1),
+                                                    head: StoreSnapshot.indexHead, tail: StoreSnapshot.indexTail,
+                                                    words: StoreSnapshot.indexSlots) {
+                        // The index's slots (53 MB at 5M dossiers) are read straight into the array the table
+                        // keeps, checked and used in place: never copied.
+                        let held = HeldParts(index)
+                        room.wait()
+                        DispatchQueue.global().async(group: decoding) {
+                            defer { room.signal() }
+                            let (head, words, tail) = held.take()
+                            let intact = UInt32(exactly: crc) == Hashing.crc32(head: head, words: words, tail: tail)
+                            parts.setIndex(intact && indexed >= 0
+                                           ? StoreSnapshot.decodeIndex(slots: consume words, tail: tail, count: indexed) : nil)
+                        }
+                        return
+                    }
+                    let bytes = try chunkBytes(row)
                     room.wait()
                     DispatchQueue.global().async(group: decoding) {
                         defer { room.signal() }
@@ -222,6 +239,18 @@ extension Warehouse {
             try db.execute("DELETE FROM \(target) WHERE period_id = ? AND position >= ? AND position < ?", [period, r.lowerBound, r.upperBound])
         }
         return target
+    }
+}
+
+/// A BLOB's parts on their way to another core, handed over whole: their array has one owner when it is
+/// checked in place (a second would make it a copy).
+private final class HeldParts: @unchecked Sendable {
+    private var parts: BlobParts?
+    init(_ parts: BlobParts) { self.parts = parts }
+    /// The parts, once (they are no longer held here).
+    func take() -> (head: [UInt8], words: [UInt64], tail: [UInt8]) {
+        defer { parts = nil }
+        return (parts!.head, parts!.words, parts!.tail)
     }
 }
 

@@ -93,6 +93,27 @@ package enum StoreSnapshot {
         return index
     }
 
+    /// Bytes of the id index before its slots (magic, version, slot count) and after them (key count): a
+    /// caller that reads the slots straight into an array reads these apart.
+    package static let indexHead = 9, indexTail = 4
+
+    /// The number of slots of an index of `size` bytes whose first ``indexHead`` bytes are `head`; nil when
+    /// they are not an index chiso wrote, or the size does not fit them.
+    package static func indexSlots(head: [UInt8], size: Int) -> Int? {
+        var r = ByteReader(head)
+        guard head.count == indexHead, r.u32() == magic, r.u8() == indexVersion, let n = r.u32().map(Int.init),
+              size == indexHead + 8 * n + indexTail else { return nil }
+        return n
+    }
+
+    /// The id index from its parts, read apart (``indexSlots(head:size:)``): the slots as stored, then the
+    /// last ``indexTail`` bytes; nil when they are not an index of `count` keys.
+    package static func decodeIndex(slots: consuming [UInt64], tail: [UInt8], count: Int) -> ByteTable.Index? {
+        var r = ByteReader(tail)
+        guard r.u32() == UInt32(count), r.atEnd else { return nil }
+        return ByteTable.Index(count: count, slots: consume slots)
+    }
+
     /// The store back from its index and chunks in order, on one core; nil when they are not a whole,
     /// well-formed snapshot of `count` dossiers over a registry of `units` rows.
     package static func decode(index: [UInt8], chunks: [[UInt8]], count: Int, units: Int) -> DossierStore? {

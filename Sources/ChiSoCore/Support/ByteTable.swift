@@ -108,29 +108,42 @@ public struct ByteTable: Sendable {
             guard let n = r.u32().map(Int.init), n >= 16, count * 4 <= n * 3, r.remaining >= 8 * n + 4,
                   let slotBytes = r.take(8 * n), r.u32() == UInt32(count)
             else { return nil }
+            let slots = [UInt64](unsafeUninitializedCapacity: n) { out, made in
+                slotBytes.withUnsafeBytes { raw in
+                    for k in 0..<n { out[k] = raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self) }
+                }
+                made = n
+            }
+            self.init(count: count, slots: slots)
+        }
+
+        /// The index of a table of `count` keys from its slots as stored (little-endian, read straight into
+        /// the array by the caller: the 53 MB of a 5M state are then never copied); nil when they do not
+        /// fit the keys (as above).
+        package init?(count: Int, slots stored: consuming [UInt64]) {
+            var slots = consume stored  // its only owner: checked in place, not copied
+            let n = slots.count
+            guard n >= 16, count * 4 <= n * 3 else { return nil }
             // One sequential pass over the slots checks that each names a key once (a bit per key: as many
             // named slots as keys, none twice, is every key in a slot). The tags stay in the slots: written
             // per key apart from them, joining the two cost a cache miss per key (0.15 s of CPU at 5M keys).
             var seen = [UInt64](repeating: 0, count: (count + 63) / 64)
             var fits = true
-            let slots = [UInt64](unsafeUninitializedCapacity: n) { out, made in
-                slotBytes.withUnsafeBytes { raw in
-                    seen.withUnsafeMutableBufferPointer { seen in
-                        var named = 0
-                        for k in 0..<n {
-                            let s = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self))
-                            out[k] = s
-                            let id = Int(s & 0xFFFF_FFFF)
-                            if id == 0 { fits = fits && s == 0; continue }
-                            let bit: UInt64 = 1 << UInt64((id - 1) & 63)
-                            guard id <= count, seen[(id - 1) >> 6] & bit == 0 else { fits = false; break }
-                            seen[(id - 1) >> 6] |= bit
-                            named += 1
-                        }
-                        fits = fits && named == count
+            slots.withUnsafeMutableBufferPointer { slots in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    var named = 0
+                    for k in 0..<n {
+                        let s = UInt64(littleEndian: slots[k])
+                        slots[k] = s
+                        let id = Int(s & 0xFFFF_FFFF)
+                        if id == 0 { fits = fits && s == 0; continue }
+                        let bit: UInt64 = 1 << UInt64((id - 1) & 63)
+                        guard id <= count, seen[(id - 1) >> 6] & bit == 0 else { fits = false; break }
+                        seen[(id - 1) >> 6] |= bit
+                        named += 1
                     }
+                    fits = fits && named == count
                 }
-                made = fits ? n : 0
             }
             guard fits else { return nil }
             self.slots = slots

@@ -55,6 +55,8 @@ final class PostgresSession: SQLSession {
 
     /// PostgreSQL rows have no rowid: the caller selects the column.
     func blob(table: String, column: String, rowid: Int) throws -> [UInt8]? { nil }
+    func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
+                   words: ([UInt8], Int) -> Int?) throws -> BlobParts? { nil }
 
     func periodTable(table: String, periodID: Int) throws -> String {
         let partition = PostgresSchema.partition(table, periodID)

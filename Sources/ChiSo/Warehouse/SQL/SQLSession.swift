@@ -30,6 +30,19 @@ protocol SQLSession: AnyObject {
     /// The BLOB in `column` of `table`'s row `rowid`, read straight into the array returned; nil where
     /// rows have no rowid (PostgreSQL), so that the caller selects the column instead.
     func blob(table: String, column: String, rowid: Int) throws -> [UInt8]?
+
+    /// The same BLOB in three parts (``BlobParts``): `head` bytes, the 64-bit words that `words` counts
+    /// from the head and the BLOB's size, read straight into their array, then `tail` bytes; nil where
+    /// rows have no rowid (PostgreSQL).
+    func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
+                   words: ([UInt8], Int) -> Int?) throws -> BlobParts?
+}
+
+/// A BLOB read in three parts: its first bytes, 64-bit words (as stored, little-endian), its last bytes.
+struct BlobParts: Sendable {
+    var head: [UInt8]
+    var words: [UInt64]
+    var tail: [UInt8]
 }
 
 extension SQLSession {

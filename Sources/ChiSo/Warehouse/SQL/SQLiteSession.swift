@@ -40,6 +40,11 @@ final class SQLiteSession: SQLSession {
         try BulkRead.blob(db, table: table, column: column, rowid: rowid)
     }
 
+    func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
+                   words: ([UInt8], Int) -> Int?) throws -> BlobParts? {
+        try BulkRead.blobParts(db, table: table, column: column, rowid: rowid, head: head, tail: tail, words: words)
+    }
+
     func bulkWriter(table: String, columns: [String]) throws -> any SQLBulkWriter {
         try BulkInsert(db, table: table, columns: columns)
     }
