@@ -182,53 +182,68 @@ final class BulkRead: SQLCursor {
     /// stored: little-endian), then the last `tail` bytes. No words when `words` gives nil.
     static func blobParts(_ db: Database, table: String, column: String, rowid: Int, head: Int, tail: Int,
                           words: ([UInt8], Int) -> Int?) throws -> BlobParts {
-        var blob: OpaquePointer?
-        let opened = sqlite3_blob_open(db.sqliteConnection, "main", table, column, sqlite3_int64(rowid), 0, &blob)
-        defer { sqlite3_blob_close(blob) }
-        guard opened == SQLITE_OK, let blob else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: opened), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-        let size = Int(sqlite3_blob_bytes(blob))
-        var read = SQLITE_OK
-        func bytes(_ n: Int, at offset: Int) -> [UInt8] {
-            guard read == SQLITE_OK, n > 0, offset >= 0, offset + n <= size else { return [] }
-            return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-                read = sqlite3_blob_read(blob, buffer.baseAddress, Int32(n), Int32(offset))
-                count = read == SQLITE_OK ? n : 0
+        try IncrementalBlob(db, table: table, column: column, rowid: rowid).read { blob in
+            let first = blob.bytes(head, at: 0)
+            guard let n = words(first, blob.size), n > 0, head + 8 * n + tail == blob.size else {
+                return BlobParts(head: first, words: [], tail: [])
             }
+            let middle = blob.words(n, at: head)
+            return BlobParts(head: first, words: middle, tail: blob.bytes(tail, at: head + 8 * n))
         }
-        let first = bytes(head, at: 0)
-        guard let n = words(first, size), n > 0, head + 8 * n + tail == size else { return BlobParts(head: first, words: [], tail: []) }
-        let middle = [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
-            read = sqlite3_blob_read(blob, buffer.baseAddress, Int32(8 * n), Int32(head))
-            count = read == SQLITE_OK ? n : 0
-        }
-        let last = bytes(tail, at: head + 8 * n)
-        guard read == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: read), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-        return BlobParts(head: first, words: middle, tail: last)
     }
 
     /// The BLOB in `column` of `table`'s row `rowid`, read straight into the array returned (SQLite's
     /// incremental I/O). Selecting the column makes SQLite assemble the value in a buffer of its own first,
     /// then it is copied: for the stored state's 53 MB index, two fresh buffers where one will do.
     static func blob(_ db: Database, table: String, column: String, rowid: Int) throws -> [UInt8] {
-        var blob: OpaquePointer?
+        try IncrementalBlob(db, table: table, column: column, rowid: rowid).read { $0.bytes($0.size, at: 0) }
+    }
+}
+
+/// One BLOB opened for SQLite's incremental I/O, read in pieces straight into arrays; the first failed
+/// read is thrown once the pieces are read.
+private final class IncrementalBlob {
+    private let db: Database
+    private var blob: OpaquePointer?
+    private var failure = SQLITE_OK
+    /// The BLOB's size in bytes.
+    private(set) var size = 0
+
+    init(_ db: Database, table: String, column: String, rowid: Int) throws {
+        self.db = db
         let opened = sqlite3_blob_open(db.sqliteConnection, "main", table, column, sqlite3_int64(rowid), 0, &blob)
-        defer { sqlite3_blob_close(blob) }
-        guard opened == SQLITE_OK, let blob else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: opened), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        guard opened == SQLITE_OK, let blob else { throw error(opened) }
+        size = Int(sqlite3_blob_bytes(blob))
+    }
+
+    deinit { sqlite3_blob_close(blob) }
+
+    /// What `body` reads; throws the first read that failed.
+    func read<R>(_ body: (IncrementalBlob) -> R) throws -> R {
+        let result = body(self)
+        guard failure == SQLITE_OK else { throw error(failure) }
+        return result
+    }
+
+    /// `n` bytes from `offset` (none past the end, or after a failed read).
+    func bytes(_ n: Int, at offset: Int) -> [UInt8] {
+        guard failure == SQLITE_OK, n > 0, offset >= 0, offset + n <= size else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            failure = sqlite3_blob_read(blob, buffer.baseAddress, Int32(n), Int32(offset))
+            count = failure == SQLITE_OK ? n : 0
         }
-        let n = Int(sqlite3_blob_bytes(blob))
-        var read = SQLITE_OK
-        let bytes = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-            if n > 0 { read = sqlite3_blob_read(blob, buffer.baseAddress, Int32(n), 0) }
-            count = read == SQLITE_OK ? n : 0
+    }
+
+    /// `n` 64-bit words from `offset`, as stored (none past the end, or after a failed read).
+    func words(_ n: Int, at offset: Int) -> [UInt64] {
+        guard failure == SQLITE_OK, n > 0, offset >= 0, offset + 8 * n <= size else { return [] }
+        return [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
+            failure = sqlite3_blob_read(blob, buffer.baseAddress, Int32(8 * n), Int32(offset))
+            count = failure == SQLITE_OK ? n : 0
         }
-        guard read == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: read), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-        return bytes
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 }
