@@ -45,6 +45,44 @@ import Testing
         #expect(t[.receivedPostal] == 1)
     }
 
+    /// Each indicator's gates, one dossier at a time: a carried-over dossier touches none of the intake
+    /// counts (channel, fees, postal intake, digitization), an open one none of the result counts (postal
+    /// return, e-results, digitized in full, e-signed), a dossier that is not late no apology count. Every
+    /// count a dossier could touch is added without a branch, so each gate is pinned here by exact rows.
+    @Test func eachIndicatorCountsOnlyTheDossiersItsGateLetsThrough() {
+        let every = links {
+            $0.late = ref; $0.apology = true; $0.postalIntake = ref; $0.postalReturn = ref; $0.returnDelivered = true
+            $0.digitized = ref; $0.digitizedInputs = true; $0.reused = true; $0.eResult = true; $0.eSigned = true
+        }
+        func row(_ dossier: Dossier) -> IndicatorRow { table([(dossier, every)], checkLate: false).rows[0] }
+        let intake: [Indicator] = [.receivedOnline, .receivedOnlineFull, .receivedDirect, .receivedPostal, .feeDossiers,
+                                   .paidOnline, .postalIntake, .digitizedInputs, .reusedData]
+        let results: [Indicator] = [.postalReturn, .postalReturnDelivered, .eResults, .digitizedFull, .eSignedResults]
+        // Carried over, postal, fee paid online, finished on time: no intake count, every result count.
+        let carried = row(d("2022-12-20", due: "2023-03-10", finished: "2023-03-10", status: .returned, channel: .postal,
+                            full: true, fee: true, paid: true))
+        for i in intake { #expect(carried[i] == 0, "carried over: \(i)") }
+        for i in results { #expect(carried[i] == 1, "finished: \(i)") }
+        #expect(carried[.carriedOver] == 1 && carried[.receivedNew] == 0 && carried[.finishedOnTime] == 1)
+        #expect(carried[.lateTotal] == 0 && carried[.lateApologized] == 0)  // listed late and apologized, not late
+        // New, postal, open and overdue: the postal intake counts, no result count; late with its apology.
+        let open = row(d(due: "2023-12-30", channel: .postal, fee: true, paid: true))
+        for i in [Indicator.receivedPostal, .feeDossiers, .paidOnline, .postalIntake, .digitizedInputs, .reusedData] {
+            #expect(open[i] == 1, "new: \(i)")
+        }
+        for i in [Indicator.receivedOnline, .receivedOnlineFull, .receivedDirect] { #expect(open[i] == 0, "postal: \(i)") }
+        for i in results { #expect(open[i] == 0, "open: \(i)") }
+        #expect(open[.openOverdue] == 1 && open[.openTotal] == 1 && open[.lateTotal] == 1 && open[.lateApologized] == 1)
+        // New, online in full, fee due but paid otherwise, finished late without a postal return.
+        var noReturn = every
+        noReturn.postalReturn = nil
+        let late = table([(d(finished: "2023-03-11", status: .returned, channel: .online, full: true, fee: true), noReturn)],
+                         checkLate: false).rows[0]
+        #expect(late[.receivedOnline] == 1 && late[.receivedOnlineFull] == 1 && late[.feeDossiers] == 1 && late[.paidOnline] == 0)
+        #expect(late[.postalReturn] == 0 && late[.postalReturnDelivered] == 0 && late[.eResults] == 1 && late[.digitizedFull] == 1)
+        #expect(late[.finishedLate] == 1 && late[.lateTotal] == 1 && late[.lateApologized] == 1)
+    }
+
     @Test func finishedAndOpenOutcomesAndLateTotal() {
         let t = table([
             (d(finished: "2023-03-05", status: .returned), links()),     // early
