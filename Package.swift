@@ -26,12 +26,16 @@ let package = Package(
         /// libdeflate (Debian `libdeflate-dev`): CRC-32, the check each stored-state chunk is read back with
         /// (16.6 GB/s here against 2 for SHA-256, which stays the key that tells a changed chunk at save).
         .systemLibrary(name: "CLibDeflate", pkgConfig: nil, providers: [.apt(["libdeflate-dev"])]),
+        /// The CPU's prefetch hint (`__builtin_prefetch`), which Swift does not spell: the byte table asks for
+        /// a batch of lookups' cache lines at once. Header only; it reads and writes nothing.
+        .systemLibrary(name: "CPrefetch"),
         /// Linux calls Glibc's Swift module lacks (renameat2, to swap the output folder in one step).
         .systemLibrary(name: "CSystemCalls"),
         /// The SPEC's rules and value types, with no I/O: classification, indicators, the reorganization,
         /// index arithmetic, ranks, bands, awards and the configuration model. Imports nothing but the
-        /// standard library (and Foundation for Unicode normalization in `ByteText`, no I/O).
-        .target(name: "ChiSoCore"),
+        /// standard library (and Foundation for Unicode normalization in `ByteText`, `CPrefetch` for the
+        /// byte table's batched lookups, no I/O).
+        .target(name: "ChiSoCore", dependencies: ["CPrefetch"]),
         /// The shell: reading files, the warehouses, the outputs, the run.
         .target(
             name: "ChiSo",

@@ -45,6 +45,36 @@ import Testing
         for i in 3_000..<6_000 { #expect(t.find(key(i)) == nil) }
     }
 
+    @Test func aBatchFindsWhatEachKeyFindsAlone() throws {
+        // A full table (reserved for exactly its keys) and a small one whose probes wrap past its end.
+        var full = ByteTable()
+        full.reserve(3_000, keyBytes: 27)
+        for i in 0..<3_000 { full.insert(key(i)) }
+        var small = ByteTable(capacity: 4)
+        for i in 0..<12 { small.insert(key(i * 5)) }
+        small.insert("")
+        // Present and absent keys mixed, a key twice, prefixes and extensions of stored keys, the empty key.
+        let probes = (0..<200).map { key($0 * 37 % 6_000) } + [key(7), key(7), String(key(8).dropLast()), key(9) + "9", ""]
+        for table in [full, small] {
+            var found: [Int] = [99]  // emptied first
+            for size in [1, 5, 32, probes.count] {  // one key, odd sizes, the ingest's size, all at once
+                for start in stride(from: 0, to: probes.count, by: size) {
+                    var batch = KeyBatch()
+                    let keys = Array(probes[start..<min(start + size, probes.count)])
+                    for k in keys { FieldBytes.of(k) { batch.append($0) } }
+                    #expect(batch.count == keys.count)
+                    table.find(batch, into: &found)
+                    #expect(found == keys.map { table.find($0) ?? -1 }, "batch of \(size) from \(start)")
+                    for (k, key) in keys.enumerated() { #expect(batch.withKey(k) { $0.string } == key) }
+                }
+            }
+        }
+        #expect(full.find(key(2_999)) == 2_999 && full.find(key(3_000)) == nil)  // both kinds were asked for
+        var none: [Int] = [1]
+        full.find(KeyBatch(), into: &none)
+        #expect(none.isEmpty)
+    }
+
     @Test func theIndexComesBackFromItsBytesAndKeepsWorking() throws {
         var t = ByteTable(capacity: 16)
         for i in 0..<5_000 { t.insert(key(i)) }

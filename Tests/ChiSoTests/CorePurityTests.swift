@@ -31,7 +31,7 @@ import Testing
             let imports = text.split(separator: "\n").filter { $0.hasPrefix("import ") }.map(String.init)
             let allowed: Set<String> = file == "Support/ByteText.swift" ? ["import Foundation"]  // NFC normalization
                 : file == "Support/ByteTable.swift" || file == "Support/FieldBytes.swift"
-                    ? ["import Glibc", "import Darwin"]                                    // malloc, memcmp
+                    ? ["import Glibc", "import Darwin", "import CPrefetch"]                // malloc, memcmp, prefetch
                 : []
             #expect(Set(imports).isSubset(of: allowed), "ChiSoCore/\(file) imports \(imports)")
         }

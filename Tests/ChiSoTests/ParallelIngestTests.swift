@@ -258,6 +258,51 @@ import Testing
         #expect(Set(result.findings.map(\.code)).isSuperset(of: [.orphanRecord, .unitMismatch, .duplicateReplaced]))
     }
 
+    /// Linked rows are linked a batch at a time (``LinkedRowBatch``), their dossiers looked up side by side:
+    /// the same links and the same findings, in the same order, as linking each row as it is read, with
+    /// duplicates, orphans, other units and bad rows falling on both sides of the batches' edges.
+    @Test func linkingInBatchesEqualsLinkingRowByRow() throws {
+        f.pipeline(sources: ["postal": "data/bcci/*.csv"])
+        f.dir.write("data/ho-so/1.csv", PipelineFixture.header + rows(150))
+        f.dir.write("data/bcci/0.csv", Self.postalHeader + postalRows(40, from: 1_000))
+        f.dir.write("data/bcci/1.csv", Self.postalHeader + postalRows(600))
+        let (config, registry) = try f.load()
+        let files = try config.exportFiles()
+        let postalPaths = try #require(files.first { $0.0 == .postal }?.1)
+        #expect(postalPaths.count == 2)
+        let ingestor = Ingestor(config: config, registry: registry)
+        var base = IngestResult()
+        ingestor.ingestDossiers(try #require(files.first { $0.0 == .dossiers }?.1.first), into: &base)
+        var batched = base, byRow = base
+        for path in postalPaths {
+            ingestor.ingestLinked(.postal, path, into: &batched)
+            // Row by row, as the ingest linked before it batched.
+            let display = config.display(path)
+            let fileIndex = byRow.nextFileID(.postal)
+            var parser: LinkedParser?
+            var linker = LinkedRowLinker(kind: .postal, display: display, fileIndex: fileIndex, registry: registry)
+            var store = byRow.store
+            let (report, readFindings) = ingestor.reader(.postal).read(path: path, display: display, begin: { map, _ in
+                parser = LinkedParser(kind: .postal, columns: map)
+            }, row: { row in
+                let parsed = try parser!.parse(row)
+                linker.link(parsed, id: parser!.idCell(row), unit: parser!.unitCell(row), unitRaw: { parser!.unitRaw(row) },
+                            line: row.line, in: &store)
+            })
+            byRow.store = store
+            byRow.append(report, id: fileIndex)
+            byRow.findings += readFindings + linker.findings
+        }
+        #expect(batched.store.links == byRow.store.links)
+        sameFiles(batched, byRow)
+        #expect(batched.findings == byRow.findings)
+        // What the batches had to get right is there, spread over the file's 19 batches.
+        let codes = batched.findings.map(\.code)
+        for code in [FindingCode.orphanRecord, .unitMismatch, .duplicateReplaced] {
+            #expect(codes.filter { $0 == code }.count >= 20, "\(code)")
+        }
+    }
+
     @Test func aLinkedFileWhosePartsDoNotFitIsReadWhole() throws {
         let leg = ",000.00.10.H99,Trả kết quả,"
         try partsThatDoNotFit(header: Self.postalHeader, rows: { postalRows($0, from: $1) },

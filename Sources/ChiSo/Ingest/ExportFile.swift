@@ -14,6 +14,12 @@ public struct ExportRow {
         return record.string(column)
     }
 
+    /// The cell's bytes as read (untrimmed); empty when the column is absent.
+    func rawCell(_ column: Int?) -> FieldBytes {
+        guard let column else { return .empty }
+        return record[column]
+    }
+
     var line: Int { record.line }
 }
 

@@ -62,15 +62,24 @@ extension Ingestor {
         var linker = LinkedRowLinker(kind: kind, display: display, fileIndex: fileIndex, registry: registry)
         var actions = LinkedActions()
         var fits = true
+        // Rows are resolved a batch at a time (their dossiers looked up side by side), in file order.
+        var batch = LinkedRowBatch()
+        func resolve() {
+            batch.lookUp(in: dossiers)
+            batch.drain { parsed, found, id, unit, unitRaw, line in
+                guard let index = linker.resolve(parsed, found: found, id: id, unit: unit, unitRaw: unitRaw, line: line, in: dossiers)
+                else { return }
+                fits = actions.record(index, line: line, payload: parsed.payload, unit: unit, findingsEnd: linker.findings.count) && fits
+            }
+        }
         let (report, readFindings, nextLine) = reader(kind).read(path: path, display: display, part: part, begin: { map, _ in
             parser = LinkedParser(kind: kind, columns: map)
         }, row: { row in
             let parsed = try parser!.parse(row)
-            let unit = parser!.unitCell(row)
-            guard let index = linker.resolve(parsed, id: parser!.idCell(row), unit: unit, unitRaw: { parser!.unitRaw(row) },
-                                             line: row.line, in: dossiers) else { return }
-            fits = actions.record(index, line: row.line, payload: parsed.payload, unit: unit, findingsEnd: linker.findings.count) && fits
+            batch.append(parsed, id: parser!.idCell(row), unit: parser!.unitCell(row), unitRaw: parser!.unitRawCell(row), line: row.line)
+            if batch.isFull { resolve() }
         })
+        resolve()
         guard fits else { return nil }
         actions.findings = linker.findings
         return ResolvedLinkedPart(report: report, readFindings: readFindings, nextLine: nextLine, actions: actions)

@@ -113,13 +113,22 @@ public struct Ingestor: Sendable {
         var linker = LinkedRowLinker(kind: kind, display: display, fileIndex: fileIndex, registry: registry)
         var store = result.store
         result.store = DossierStore()  // moved out so that the closure can mutate it without copying
+        // Rows are linked a batch at a time (their dossiers looked up side by side), in file order.
+        var batch = LinkedRowBatch()
+        func link() {
+            batch.lookUp(in: store)
+            batch.drain { parsed, found, id, unit, unitRaw, line in
+                linker.link(parsed, found: found, id: id, unit: unit, unitRaw: unitRaw, line: line, in: &store)
+            }
+        }
         let (report, readFindings) = reader(kind).read(path: path, display: display, begin: { map, _ in
             parser = LinkedParser(kind: kind, columns: map)
         }, row: { row in
             let parsed = try parser!.parse(row)
-            linker.link(parsed, id: parser!.idCell(row), unit: parser!.unitCell(row), unitRaw: { parser!.unitRaw(row) },
-                        line: row.line, in: &store)
+            batch.append(parsed, id: parser!.idCell(row), unit: parser!.unitCell(row), unitRaw: parser!.unitRawCell(row), line: row.line)
+            if batch.isFull { link() }
         })
+        link()
         result.store = store
         result.append(report, id: fileIndex)
         result.findings.append(contentsOf: readFindings)

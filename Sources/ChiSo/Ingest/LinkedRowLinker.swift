@@ -6,6 +6,9 @@
 /// findings that need only the dossiers (reading them, never writing), ``apply(_:to:line:dossierID:unit:in:)``
 /// gives the row to the dossier and tells a duplicate. A file read in two parts at once resolves both parts
 /// while neither writes, then applies the head's rows and the tail's in file order (``LinkedActions``).
+/// The ingest hands the rows over a batch at a time, their dossiers looked up together (``LinkedRowBatch``);
+/// the `found:` forms take that lookup, and the others (one row, its dossier looked up here) are what a
+/// batch must equal (a test reads a file both ways).
 struct LinkedRowLinker {
     let kind: SourceKind
     let display: String
@@ -36,15 +39,32 @@ struct LinkedRowLinker {
               unit: { UnitCodeLookup.normalized(unitCell) }, in: &store)
     }
 
+    /// ``link(_:id:unit:unitRaw:line:in:)`` for a row whose dossier was looked up already (`found`, nil for
+    /// none: see ``LinkedRowBatch``).
+    mutating func link(_ parsed: LinkedRow, found: Int?, id idCell: FieldBytes, unit unitCell: FieldBytes, unitRaw: () -> String,
+                       line: Int, in store: inout DossierStore) {
+        guard let index = resolve(parsed, found: found, id: idCell, unit: unitCell, unitRaw: unitRaw, line: line, in: store)
+        else { return }
+        apply(parsed.payload, to: index, line: line, dossierID: { ByteText.string(idCell) },
+              unit: { UnitCodeLookup.normalized(unitCell) }, in: &store)
+    }
+
     /// The row's dossier, or nil for an orphan; makes the row's own warning, the orphan's finding and a
     /// unit mismatch's, in that order. Reads `store` only.
     mutating func resolve(_ parsed: LinkedRow, id idCell: FieldBytes, unit unitCell: FieldBytes, unitRaw: () -> String, line: Int,
                           in store: DossierStore) -> Int? {
+        resolve(parsed, found: store.index(of: idCell), id: idCell, unit: unitCell, unitRaw: unitRaw, line: line, in: store)
+    }
+
+    /// ``resolve(_:id:unit:unitRaw:line:in:)`` for a row whose dossier was looked up already (`found`, nil for
+    /// none: see ``LinkedRowBatch``).
+    mutating func resolve(_ parsed: LinkedRow, found: Int?, id idCell: FieldBytes, unit unitCell: FieldBytes, unitRaw: () -> String,
+                          line: Int, in store: DossierStore) -> Int? {
         if let w = parsed.warning {
             finding(.warning, w.code, line: line, column: w.column, value: w.value, dossierID: ByteText.string(idCell),
                     unitCode: UnitCodeLookup.normalized(unitCell), w.message)
         }
-        guard let index = store.index(of: idCell) else {
+        guard let index = found else {
             finding(.warning, .orphanRecord, line: line, dossierID: ByteText.string(idCell), unitCode: UnitCodeLookup.normalized(unitCell),
                     "Không có hồ sơ hợp lệ nào mang mã này trong danh sách hồ sơ; dòng không được tính")
             return nil

@@ -46,7 +46,9 @@ extension StageRunner {
            let path = dossierFiles.first, paths.contains(path), let cut = Ingestor.cut(path, minimumBytes: Ingestor.partsFromBytes) {
             count = (path, { lines.value = LineCount.line(at: cut, of: path).map { (path, cut, $0) } })
         }
+        trace("inputs stamped: \(paths.count) files")
         for (path, h) in try warehouse.fileHashes(paths, alongside: count) { fileHashes[path] = h }
+        trace("inputs hashed")
         if let (path, cut, line) = lines.value { lineCounts[path] = (cut, line) }
         var out: [Stage: Fingerprint] = [:]
         for stage in graph.stages {

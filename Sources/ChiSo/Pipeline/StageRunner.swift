@@ -91,6 +91,7 @@ public final class StageRunner {
 
     /// Runs the plan. Throws ``ConfigError``/``ConfigErrors`` (exit 2); a data failure returns exit 1.
     public func run(_ plan: [PlannedStage]) throws -> RunResult {
+        trace("run begins")
         OutputFolder.cleanLeftovers(target: outputDirectory)
         let runID = try warehouse.beginRun(key, asOf: PortalDate.iso(dates.asOf), pipelineSHA: config.sha256,
                                            command: options.command, outDirectory: options.outDirectory,

@@ -31,6 +31,8 @@ struct LinkedParser {
     func idCell(_ row: ExportRow) -> FieldBytes { row.cell(col[0]) }
     func unitCell(_ row: ExportRow) -> FieldBytes { row.cell(col[1]) }
     func unitRaw(_ row: ExportRow) -> String { row.raw(col[1]) }
+    /// The unit cell's bytes as read (``unitRaw(_:)`` before it is made a string).
+    func unitRawCell(_ row: ExportRow) -> FieldBytes { row.rawCell(col[1]) }
 
     mutating func parse(_ row: ExportRow) throws -> LinkedRow {
         if idCell(row).isEmpty { throw RowRejection.missing("dossier_id", row.raw(col[0])) }
