@@ -298,7 +298,11 @@ public struct DossierStore: Sendable {
 
     /// The index of each id of `batch` (-1 for an id no dossier has), looked up side by side
     /// (``ByteTable/find(_:into:)``).
-    package func indices(of batch: KeyBatch, into found: inout [Int]) { ids.find(batch, into: &found) }
+    package func indices(of batch: KeyBatch, into found: inout [Int]) {
+        ids.find(batch, into: &found)
+        prefetch(dossiers, found)
+        prefetch(links, found)
+    }
 
     /// The id of the dossier at `index`.
     public func id(_ index: Int) -> String { ids.key(index) }

@@ -458,6 +458,15 @@ public struct ByteTable: Sendable {
 /// ``DossierStore/releaseStorage(_:)``): the shell gives its pages back to the system.
 package typealias MemoryRelease = (UnsafeMutableRawBufferPointer) -> Void
 
+/// Asks the CPU for the cache lines of `array`'s elements at `indices` (those in range; -1 is skipped),
+/// which the caller reads next.
+package func prefetch<T>(_ array: [T], _ indices: [Int]) {
+    array.withUnsafeBufferPointer { a in
+        guard let base = a.baseAddress else { return }
+        for i in indices where i >= 0 && i < a.count { chiso_prefetch(base + i) }
+    }
+}
+
 /// Hands `array`'s elements to `release`, then empties it (its buffer is freed once no one else holds it).
 /// The array must be its buffer's only owner, or it is copied first.
 package func releasing<T>(_ array: inout [T], _ release: MemoryRelease) {
