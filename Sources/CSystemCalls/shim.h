@@ -29,4 +29,10 @@ static inline void chiso_release_pages(void *p, size_t n) {
         madvise((void *)a, (e - a) < piece ? (e - a) : piece, MADV_DONTNEED);
     }
 }
+/// Moves the calling thread to SCHED_IDLE: it runs only on a core nothing else wants (background work
+/// that must not slow the threads the run waits on). Returns 0, or -1 with errno (then nothing changed).
+static inline int chiso_run_when_idle(void) {
+    struct { int sched_priority; } param = {0};
+    return (int)syscall(SYS_sched_setscheduler, 0, 5 /* SCHED_IDLE */, &param);
+}
 #endif

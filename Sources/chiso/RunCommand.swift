@@ -77,6 +77,7 @@ struct RunCommand: ParsableCommand {
         let progress = ProgressLog(prefix: "\(config.pipeline)/\(config.period.key)", outputDirectory: runner.outputDirectory,
                                    logger: Verbosity.logger(verbose: verbose, quiet: quiet))
         runner.onStage = progress.stage
+        runner.deferInputHashes = true  // a first run (or --force) hashes its exports while it reads them
         let result = try runner.run(try runner.plan())
         if result.exit == .success {
             progress.finish(result)

@@ -21,6 +21,24 @@ import Testing
         #expect(Hashing.crc32(bytes: [UInt8](repeating: 0xAB, count: 1 << 20)) != Hashing.crc32(bytes: [UInt8](repeating: 0xAB, count: (1 << 20) - 1) + [0xAC]))
     }
 
+    /// A first run's exports are hashed in the background (``DeferredHashes``): each file's SHA-256 as
+    /// hashing it up front gives, whichever thread hashed it; a file that cannot be read fails the wait.
+    @Test func hashesLeftForLaterAreTheFilesHashes() throws {
+        let dir = TempDir()
+        let paths = (0..<6).map { dir.write("\($0).csv", String(repeating: "dòng \($0)\n", count: 1 + $0 * 40_000)) }
+        let sizes = Dictionary(uniqueKeysWithValues: try paths.map { ($0, try Warehouse.fileStamp($0)[0]).self }.map { ($0.0, Int($0.1)) })
+        let later = DeferredHashes(paths, sizes: sizes)
+        #expect(later.paths.first == paths.last && Set(later.paths) == Set(paths))  // the biggest first
+        let hashes = try later.wait()
+        #expect(hashes.count == 6)
+        for path in paths { #expect(hashes[path] == (try Hashing.sha256(file: path))) }
+        let missing = DeferredHashes(paths + [dir.path + "/missing.csv"], sizes: sizes)
+        #expect(throws: EnvironmentError.self) { try missing.wait() }
+        let stopped = DeferredHashes(paths, sizes: sizes)
+        stopped.cancel()
+        #expect(throws: (any Error).self) { try stopped.wait() }  // a run that stopped asks for nothing
+    }
+
     @Test func workBesideTheHashingRunsOnlyWhenItsFileIsHashed() throws {
         let dir = TempDir()
         let big = dir.write("a.csv", String(repeating: "x", count: 50_000)), small = dir.write("b.csv", "y\n")

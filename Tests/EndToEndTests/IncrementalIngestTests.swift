@@ -51,6 +51,8 @@ import Testing
         "SELECT position, digitized_inputs, reused, e_result, e_signed, file_id, line FROM digitized_rows ORDER BY position",
         "SELECT stage, source, file, position, file_id, size, sha256, rows, quarantined FROM source_files ORDER BY stage, position",
         "SELECT stage, severity, code, source, file, line, \"column\", value, dossier_id, unit_code, message FROM findings",
+        // The cold run hashes its exports while it reads them, the nights before they plan: the same fingerprints.
+        "SELECT stage, fingerprint FROM stage_state WHERE stage <> 'report' ORDER BY stage",  // the report's names its folder
     ]
 
     func tables(_ db: String) throws -> [[String]] {

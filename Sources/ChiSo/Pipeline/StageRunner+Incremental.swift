@@ -46,7 +46,7 @@ extension StageRunner {
             result.store.replaced = [:]
             // Room for the new files' rows (the decoded state has some already, then this is free); the id
             // table keeps its slots (it grows by itself past three-quarters full, rather than rehashing now).
-            let bytes = try appended.reduce(0) { $0 + (try hash($1).size) }
+            let bytes = try appended.reduce(0) { $0 + (try size($1)) }
             result.store.reserve(count + bytes / 150 + 1024, expected: 0)
             result.findings = try warehouse.loadFindings(key, stage: Stage.ingestDossiers.rawValue)
             for path in appended { ingestor.ingestDossiers(path, into: &result) }
@@ -70,7 +70,7 @@ extension StageRunner {
         } else if runs.contains(.ingestDossiers) {
             // Portal exports run at about 250 bytes a row; reserve for rows of 150 so that the arrays never
             // grow by copying (which would briefly hold them twice).
-            let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try hash($1).size) }
+            let bytes = try sourceFiles(.ingestDossiers).reduce(0) { $0 + (try size($1)) }
             ingestor.ingestDossierFiles(try sourceFiles(.ingestDossiers), into: &result,
                                         reserve: (bytes / 150 + 1024, bytes / 250 + 1024))
         } else if !linkedRuns.isEmpty {

@@ -35,11 +35,13 @@ extension StageRunner {
         // Exports: dossiers first; linked sources against the dossiers of this run or of the warehouse.
         var ingestor = Ingestor(config: config, registry: registry)
         ingestor.knownHashes = fileHashes.mapValues(\.sha256)
+        // Exports hashed in the background: not hashed again by their readers (their reports get the hash below).
+        for path in pendingHashes?.paths ?? [] { ingestor.knownHashes[path] = "" }
         ingestor.knownLines = lineCounts
         var result = IngestResult()
         let exportStages: [Stage] = [.ingestDossiers, .ingestLate, .ingestPostal, .ingestDigitized].filter(graph.stages.contains)
         let linkedRuns = exportStages.filter { $0 != .ingestDossiers && runs.contains($0) }
-        let planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
+        var planned = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
         // The stored dossier state, when it is that of the tables now (same export fingerprints) and the
         // registry it indexes has not changed: what is compared against to rewrite only what changed.
         let exportsRun = exportStages.contains(where: runs.contains)
@@ -156,6 +158,18 @@ extension StageRunner {
             }
         }
         trace("linked exports read")
+        // The exports' hashes, if they were left for now: the fingerprints the run records, the reports' hashes.
+        var hashedLater: [String] = []
+        if let pending = pendingHashes {
+            hashedLater = pending.paths
+            let prints = try resolveDeferredHashes()!
+            resolvedFingerprints = prints
+            planned = planned.mapValues { $0.with(prints[$0.stage]!) }
+            let byDisplay = Dictionary(hashedLater.map { (config.display($0), fileHashes[$0]!.sha256) }) { first, _ in first }
+            for i in result.files.indices where result.files[i].sha256.isEmpty {
+                result.files[i].sha256 = byDisplay[result.files[i].file] ?? ""
+            }
+        }
         findings += result.findings + kept.findings
         newFiles += result.files[firstNew...]
         // The files were hashed before they were read: one that changed meanwhile would be recorded wrongly.
@@ -187,7 +201,9 @@ extension StageRunner {
         let snapshot = failed || !exportsRun ? nil : Warehouse.snapshotWrite(store, previous: previousState)
         let encoder = DispatchGroup()
         defer { snapshot?.feed.close(); encoder.wait() }  // an error on this side: the encoder stops
+        let stamps = fileStamps, hashes = fileHashes
         let rest: (any SQLSession) throws -> Void = { db in
+            for path in hashedLater { try Warehouse.saveFileHash(db, path: path, stamp: stamps[path]!, sha256: hashes[path]!.sha256) }
             for stage in stages where stage.isIngest && runs.contains(stage) {
                 let source = stage.source!
                 let stageFiles = files.filter { stage.reads($0.source) }

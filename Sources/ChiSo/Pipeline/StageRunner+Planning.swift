@@ -12,6 +12,12 @@ extension StageRunner {
         return h
     }
 
+    /// A planned input's size as it was stamped (an export hashed later has no hash yet).
+    func size(_ path: String) throws -> Int {
+        if let stamp = fileStamps[path] { return Int(stamp[0]) }
+        return try hash(path).size
+    }
+
     func sourceFiles(_ stage: Stage) throws -> [String] {
         switch stage {
         case .ingestUnits: return [config.resolve(config.sources.units)] + (config.sources.lineage.map { [config.resolve($0)] } ?? [])
@@ -36,6 +42,19 @@ extension StageRunner {
             }
         }
         for path in paths { fileStamps[path] = try Warehouse.fileStamp(path) }
+        // A run whose plan does not depend on the files (every stage runs) hashes the exports later, in
+        // time the run leaves idle (see ``DeferredHashes``); the other inputs are small, hashed now.
+        var later: Set<String> = []
+        if deferInputHashes, !hashesDeferred, try everyStageRunsWhateverItsInputs() {
+            hashesDeferred = true
+            for stage in graph.stages where stage.isExport { later.formUnion(try sourceFiles(stage)) }
+            later.formIntersection(paths)
+            paths.removeAll { later.contains($0) }
+            if !later.isEmpty {
+                pendingHashes = DeferredHashes(Array(later), sizes: fileStamps.mapValues { Int($0[0]) })
+                trace("inputs hashed later: \(later.count) files")
+            }
+        }
         // A lone big dossier file will be read in two parts, its tail numbering its lines from a count of
         // the head's line ends: counted now, beside the hashing, where a core waits for the biggest file's
         // hash anyway (only when that file is hashed: unchanged, it may not be read at all, and alone the
@@ -50,22 +69,64 @@ extension StageRunner {
         for (path, h) in try warehouse.fileHashes(paths, alongside: count) { fileHashes[path] = h }
         trace("inputs hashed")
         if let (path, cut, line) = lines.value { lineCounts[path] = (cut, line) }
+        // Each stage's files and its own inputs (which may read the warehouse): kept, so that fingerprints
+        // made again once deferred hashes come in need neither the warehouse nor the file system.
+        var inputs = PlannedInputs()
+        for stage in graph.stages {
+            if stage.isIngest {
+                let files = try sourceFiles(stage)
+                for path in files where !FileManager.default.fileExists(atPath: path) {
+                    throw config.missingFile(config.sources.lineage.map(config.resolve) == path ? .lineage : stage.source!, resolved: path)
+                }
+                inputs.files[stage] = files
+            }
+            inputs.own[stage] = try StageRunner.stageTable[stage]!.inputs(self)
+        }
+        plannedInputs = inputs
+        return try fingerprints(of: inputs)
+    }
+
+    /// What the fingerprints are made of besides the files' hashes: each ingest stage's files, each
+    /// stage's own inputs.
+    struct PlannedInputs {
+        var files: [Stage: [String]] = [:]
+        var own: [Stage: [String: String]] = [:]
+    }
+
+    /// The fingerprints of `planned`, in graph order (each names its upstream stages' fingerprints); an
+    /// export whose hash is deferred counts as a placeholder.
+    func fingerprints(of planned: PlannedInputs) throws -> [Stage: Fingerprint] {
         var out: [Stage: Fingerprint] = [:]
         for stage in graph.stages {
             var inputs: [String: String] = ["tool": ChiSoVersion.current]
             for up in graph.upstream(of: stage) { inputs["upstream \(up.rawValue)"] = out[up]!.value }
-            if stage.isIngest {
-                for path in try sourceFiles(stage) {
-                    guard FileManager.default.fileExists(atPath: path) else {
-                        throw config.missingFile(config.sources.lineage.map(config.resolve) == path ? .lineage : stage.source!, resolved: path)
-                    }
-                    inputs["file \(config.display(path))"] = try hash(path).sha256
-                }
+            for path in planned.files[stage] ?? [] {
+                inputs["file \(config.display(path))"] = pendingHashes?.paths.contains(path) == true && fileHashes[path] == nil
+                    ? "(băm sau)" : try hash(path).sha256
             }
-            inputs.merge(try StageRunner.stageTable[stage]!.inputs(self)) { $1 }
+            inputs.merge(planned.own[stage]!) { $1 }
             out[stage] = Fingerprint(inputs: inputs)
         }
         return out
+    }
+
+    /// True when the plan runs every stage for a reason that is not its inputs: the period's first run (no
+    /// stage has a state) or `--force`, and neither `--stage` nor `--from`.
+    func everyStageRunsWhateverItsInputs() throws -> Bool {
+        guard options.only == nil, options.from == nil else { return false }
+        return try options.force || warehouse.stageStates(key).isEmpty
+    }
+
+    /// Waits for the exports' hashes (``DeferredHashes``), records them as the planning would have, and
+    /// gives the fingerprints the plan could not have: what the rest of the run records.
+    func resolveDeferredHashes() throws -> [Stage: Fingerprint]? {
+        guard let pending = pendingHashes else { return nil }
+        let hashes = try pending.wait()
+        for (path, sha) in hashes { fileHashes[path] = (sha, Int(fileStamps[path]![0])) }
+        pendingHashes = nil
+        trace("inputs hashed: \(hashes.count) files, later")
+        // Not ``fingerprints()``: the ingest's writer holds the warehouse now, and the files are those planned.
+        return try fingerprints(of: plannedInputs)
     }
 
     /// An input inside the output folder would make every later run read its own outputs.

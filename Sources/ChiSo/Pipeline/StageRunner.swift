@@ -11,6 +11,11 @@ public struct PlannedStage: Sendable {
     let fingerprint: Fingerprint
     /// The last successful run, if any.
     public let previous: StageState?
+
+    /// The same plan with the fingerprint it could not have before its inputs were hashed.
+    func with(_ fingerprint: Fingerprint) -> PlannedStage {
+        PlannedStage(stage: stage, run: run, reason: reason, fingerprint: fingerprint, previous: previous)
+    }
 }
 
 /// A stage's line in the log.
@@ -68,6 +73,18 @@ public final class StageRunner {
     /// A lone big dossier file's line ends before its cut, counted while the inputs were hashed (see
     /// ``Ingestor/knownLines``).
     var lineCounts: [String: (cut: Int, line: Int)] = [:]
+    /// Let a run that plans every stage whatever its inputs (the period's first, or `--force`) hash its
+    /// exports while it reads them rather than before (``DeferredHashes``). The plan's fingerprints are then
+    /// placeholders until the ingest has read the exports; `chiso run` sets it, `--dry-run` and `status` do not.
+    public var deferInputHashes = false
+    /// The exports being hashed in the background, until the ingest asks for them.
+    var pendingHashes: DeferredHashes?
+    /// Set once the planning deferred the exports' hashes (the fingerprints made again later do not).
+    var hashesDeferred = false
+    /// What the plan's fingerprints were made of (see ``fingerprints(of:)``).
+    var plannedInputs = PlannedInputs()
+    /// Every stage's fingerprint once the deferred hashes came in (nil: the plan's are the run's).
+    var resolvedFingerprints: [Stage: Fingerprint]?
 
     /// A runner over `warehouse`; checks `as_of` against the period. Plans nothing until `plan()`.
     public init(config: PipelineConfig, sections: PipelineSections, options: StageOptions, warehouse: Warehouse) throws {
@@ -92,6 +109,7 @@ public final class StageRunner {
     /// Runs the plan. Throws ``ConfigError``/``ConfigErrors`` (exit 2); a data failure returns exit 1.
     public func run(_ plan: [PlannedStage]) throws -> RunResult {
         trace("run begins")
+        defer { pendingHashes?.cancel() }  // a run that ends before its ingest asked for them
         OutputFolder.cleanLeftovers(target: outputDirectory)
         let runID = try warehouse.beginRun(key, asOf: PortalDate.iso(dates.asOf), pipelineSHA: config.sha256,
                                            command: options.command, outDirectory: options.outDirectory,
@@ -118,7 +136,8 @@ public final class StageRunner {
         }
     }
 
-    func execute(_ plan: [PlannedStage], runID: Int64) throws -> RunResult {
+    func execute(_ planned: [PlannedStage], runID: Int64) throws -> RunResult {
+        var plan = planned
         let started = Date()
         var reports: [StageReport] = []
         func record(_ p: PlannedStage, seconds: Double, rows: Int?, bytes: Int? = nil) throws {
@@ -128,13 +147,15 @@ public final class StageRunner {
                                       seconds: p.run ? seconds : nil, fingerprint: p.fingerprint.value, rows: rows)
             onStage(r)
         }
-        let byStage = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
-
         // The ingest pass: every source first, then one transaction, so that a failed file changes nothing.
-        let ingestPlan = plan.filter { if case .ingestPass = StageRunner.stageTable[$0.stage]!.runner { return true } else { return false } }
+        var ingestPlan = plan.filter { if case .ingestPass = StageRunner.stageTable[$0.stage]!.runner { return true } else { return false } }
         if ingestPlan.contains(where: \.run) {
             let t0 = Date()
             let outcome = try runIngest(ingestPlan, runID: runID)
+            if let prints = resolvedFingerprints {  // the exports were hashed during the ingest
+                plan = plan.map { $0.with(prints[$0.stage]!) }
+                ingestPlan = ingestPlan.map { $0.with(prints[$0.stage]!) }
+            }
             if outcome.failed {
                 let dir = outputDirectory
                 let output = AtomicOutput()
@@ -155,6 +176,7 @@ public final class StageRunner {
             for p in ingestPlan { try record(p, seconds: 0, rows: p.previous?.rows) }
         }
 
+        let byStage = Dictionary(uniqueKeysWithValues: plan.map { ($0.stage, $0) })
         // Every other stage on its own, in graph order, as the stage table says.
         var written: [String] = []
         for stage in graph.stages where !stage.isIngest {

@@ -269,15 +269,18 @@ public final class Warehouse: @unchecked Sendable {
             let sha = try results.get(i).get()
             out[m.path] = (sha, Int(m.stamp[0]))
             if readOnly { continue }
-            try write { db in
-                try db.execute("""
-                    INSERT INTO file_hashes (path, size, mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode,
-                      sha256 = excluded.sha256
-                    """, [m.path, m.stamp[0], m.stamp[1], m.stamp[2], sha])
-            }
+            try write { db in try Warehouse.saveFileHash(db, path: m.path, stamp: m.stamp, sha256: sha) }
         }
         return out
+    }
+
+    /// Records `path`'s hash with the stamp (``fileStamp(_:)``) it was taken under, for later runs to reuse.
+    static func saveFileHash(_ db: any SQLSession, path: String, stamp: [Int64], sha256: String) throws {
+        try db.execute("""
+            INSERT INTO file_hashes (path, size, mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, inode = excluded.inode,
+              sha256 = excluded.sha256
+            """, [path, stamp[0], stamp[1], stamp[2], sha256])
     }
 }
 
