@@ -22,10 +22,12 @@ import Testing
     }
 
     /// A first run's exports are hashed in the background (``DeferredHashes``): each file's SHA-256 as
-    /// hashing it up front gives, whichever thread hashed it; a file that cannot be read fails the wait.
+    /// hashing it up front gives, whichever thread hashed which of its 1 MiB chunks (the files are up to
+    /// 7 MB, and the wait takes over where the background thread stopped); a file that cannot be read
+    /// fails the wait.
     @Test func hashesLeftForLaterAreTheFilesHashes() throws {
         let dir = TempDir()
-        let paths = (0..<6).map { dir.write("\($0).csv", String(repeating: "dòng \($0)\n", count: 1 + $0 * 40_000)) }
+        let paths = (0..<6).map { dir.write("\($0).csv", String(repeating: "dòng \($0)\n", count: 1 + $0 * 150_000)) }
         let sizes = Dictionary(uniqueKeysWithValues: try paths.map { ($0, try Warehouse.fileStamp($0)[0]).self }.map { ($0.0, Int($0.1)) })
         let later = DeferredHashes(paths, sizes: sizes)
         #expect(later.paths.first == paths.last && Set(later.paths) == Set(paths))  // the biggest first

@@ -39,17 +39,54 @@ extension Hashing {
     /// SHA-256 of a file's bytes, read in 1 MiB chunks.
     /// - Throws: ``EnvironmentError`` when the file cannot be opened or read (exit 74).
     public static func sha256(file path: String) throws -> String {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
+        var hasher = FileHasher(path)
+        while try !hasher.step() {}
+        return hasher.digest
+    }
+
+    /// A file's SHA-256 computed a chunk at a time, so that the work can stop between chunks and another
+    /// thread carry it on (``DeferredHashes``).
+    struct FileHasher {
+        let path: String
+        private var fd: Int32 = -1
+        private var hasher = SHA256()
+        private var buffer: [UInt8] = []
+        /// The lower-case hex digest, once ``step()`` returned true.
+        private(set) var digest = ""
+
+        init(_ path: String) { self.path = path }
+
+        /// Hashes the next 1 MiB; true once the file is done (its descriptor closed, ``digest`` set).
+        /// - Throws: ``EnvironmentError`` when the file cannot be opened or read (the descriptor closed).
+        mutating func step() throws -> Bool {
+            if !digest.isEmpty { return true }
+            if fd < 0 {
+                fd = open(path, O_RDONLY)
+                guard fd >= 0 else { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
+                buffer = [UInt8](repeating: 0, count: 1 << 20)
+            }
             let n = read(fd, &buffer, buffer.count)
-            if n < 0 { throw EnvironmentError(path: path, reason: "không đọc được tệp: \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            hasher.update(data: buffer[0..<n])
+            if n < 0 {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                fd = -1
+                throw EnvironmentError(path: path, reason: "không đọc được tệp: \(reason)")
+            }
+            if n > 0 {
+                hasher.update(data: buffer[0..<n])
+                return false
+            }
+            close(fd)
+            fd = -1
+            buffer = []
+            digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return true
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+
+        /// Closes the file of a hash given up half way.
+        mutating func abandon() {
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
     }
 }
