@@ -65,17 +65,19 @@ struct ExportFileReader {
               row: (ExportRow) throws -> Void) -> (report: FileReport, findings: [Finding], nextLine: Int?) {
         var report = FileReport(source: source, file: display, size: 0, sha256: "", encoding: .utf8,
                                 delimiter: "", rows: 0, quarantined: 0, failed: false)
-        var map: ColumnMap?
         /// The header's width once it is read (-1 before): what every data row is checked against, kept
         /// apart so that a row does not copy the column map (a retain of each of its parts, per row).
         var headerCount = -1
-        var rejectedFile = false
         var nextLine: Int?
         let reader = CSVRecordReader(delimiter: delimiter, maxFieldBytes: maxFieldBytes, knownSHA256: knownHashes[path])
-        var local: [Finding] = []
-        // The per-record closure reads these copies, not `self`: touching `self` there copied the whole
-        // reader (its column specs and aliases) once per row.
-        let source = self.source, maxLine = self.maxLine, specs = self.specs, aliases = self.aliases
+        // What the per-record closure reads beyond its counters is in one object it reaches through an
+        // unretained reference, and only off the common path: capturing the display name, the specs and the
+        // aliases themselves made Swift retain and release each of them around every record (an `unowned`
+        // capture still cost a count per record). `context` keeps the object alive to the end.
+        let context = ExportReadContext(source: source, display: display, specs: specs, aliases: aliases)
+        let unretained = Unmanaged.passUnretained(context)
+        let maxLine = self.maxLine
+        defer { withExtendedLifetime(context) {} }
         var csvPart: FilePart?
         do {
             switch part {
@@ -87,53 +89,30 @@ struct ExportFileReader {
                                                  knownSHA256: "").header(path: path)
                 let m = ColumnMap(header: header.names, specs: specs, extraAliases: aliases)
                 guard m.missing.isEmpty else { throw StopReading() }
-                map = m
+                context.map = m
                 headerCount = m.headerCount
                 csvPart = .tail(cut: cut, delimiter: header.delimiter, encoding: header.encoding, firstLine: firstLine)
                 try begin(m, header.names)
             }
             let info = try reader.read(path: path, part: csvPart) { record in
                 guard headerCount >= 0 else {
-                    let header = (0..<record.count).map { record.string($0) }
-                    let m = ColumnMap(header: header, specs: specs, extraAliases: aliases)
-                    map = m
-                    headerCount = m.headerCount
-                    if !m.missing.isEmpty {
-                        rejectedFile = true
-                        for key in m.missing {
-                            local.append(Finding(.error, .missingColumn, source: source, file: display, line: record.line,
-                                                 column: key, message: "Thiếu cột bắt buộc '\(key)' (tên cột chấp nhận: \(ExportFileReader.names(key, specs, aliases))); không nạp tệp này"))
-                        }
-                        throw StopReading()
-                    }
-                    for c in m.conflicts {
-                        let others = c.ignored.map { "'\(header[$0])' (cột \($0 + 1))" }.joined(separator: ", ")
-                        local.append(Finding(.warning, .conflictingColumns, source: source, file: display, line: record.line,
-                                             column: c.key, value: c.ignored.map { header[$0] }.joined(separator: "; "),
-                                             message: "Nhiều cột cùng là '\(c.key)': dùng '\(header[c.used])' (cột \(c.used + 1)), bỏ qua \(others)"))
-                    }
-                    try begin(m, header)
+                    headerCount = try unretained.takeUnretainedValue().header(record, begin: begin)
                     return
                 }
-                if record.line > maxLine {
-                    local.append(Finding(.error, .syntax, source: source, file: display, line: nil,
-                                         message: "Tệp có hơn \(maxLine) dòng, quá giới hạn của chiso; chia tệp xuất thành nhiều tệp nhỏ hơn"))
-                    throw StopReading()
-                }
+                if record.line > maxLine { try unretained.takeUnretainedValue().tooManyLines(maxLine) }
                 report.rows += 1
                 if let rejection = ExportFileReader.fieldCountProblem(record, expected: headerCount) {
                     // Column positions mean nothing in a row of the wrong width: no dossier or unit is named.
                     report.quarantined += 1
-                    local.append(Finding(.error, rejection.code, source: source, file: display, line: record.line,
-                                         value: rejection.value, message: rejection.message))
+                    unretained.takeUnretainedValue().reject(rejection, record: record, columns: nil)
                     return
                 }
                 do {
                     try row(ExportRow(record: record))
                 } catch let rejection as RowRejection {
                     report.quarantined += 1
-                    local.append(ExportFileReader.quarantine(rejection, source: source, line: record.line, record: record,
-                                                             columns: map!, display: display))
+                    let shared = unretained.takeUnretainedValue()
+                    shared.reject(rejection, record: record, columns: shared.map!)
                 }
             }
             report.size = info.size
@@ -154,21 +133,21 @@ struct ExportFileReader {
             }
             var message = error.message
             if case let .syntax(_, _, offset?, _) = error { message += " (byte \(offset))" }
-            local.append(Finding(.error, code, source: source, file: display, line: error.line, message: message))
+            context.local.append(Finding(.error, code, source: source, file: display, line: error.line, message: message))
         } catch let rejection as RowRejection {
             // A header-level rejection from `begin`.
             report.failed = true
-            local.append(Finding(.error, rejection.code, source: source, file: display, line: 1,
+            context.local.append(Finding(.error, rejection.code, source: source, file: display, line: 1,
                                  column: rejection.column, value: rejection.value, message: rejection.message))
         } catch {
             report.failed = true
-            local.append(Finding(.error, .encoding, source: source, file: display, line: nil, message: "\(error)"))
+            context.local.append(Finding(.error, .encoding, source: source, file: display, line: nil, message: "\(error)"))
         }
-        if part == nil && !rejectedFile, let finding = tooManyBadRows(report) {
+        if part == nil && !context.rejectedFile, let finding = tooManyBadRows(report) {
             report.failed = true
-            local.append(finding)
+            context.local.append(finding)
         }
-        return (report, local, nextLine)
+        return (report, context.local, nextLine)
     }
 
     /// The file-level error of a file that read but has more bad rows than `max_bad_row_ratio` allows.
@@ -180,22 +159,7 @@ struct ExportFileReader {
                        message: "Tệp có \(report.quarantined) trên \(report.rows) dòng lỗi (\(Format.fixed2(pct))%), vượt ngưỡng max_bad_row_ratio = \(maxBadRowRatio); sửa dữ liệu rồi chạy lại")
     }
 
-    private static func names(_ key: String, _ specs: [ColumnSpec], _ aliases: [String: [String]]) -> String {
-        let spec = specs.first { $0.key == key }
-        return ((aliases[key] ?? []) + (spec?.aliases ?? []) + [key]).joined(separator: ", ")
-    }
-
-    private static func quarantine(_ r: RowRejection, source: SourceKind, line: Int, record: CSVRecord, columns: ColumnMap,
-                                   display: String) -> Finding {
-        let idCol = columns["dossier_id"]
-        let unitCol = columns["unit_code"]
-        let dossier = idCol.flatMap { $0 < record.count ? ByteText.string(ByteText.trimmed(record[$0])) : nil } ?? ""
-        let unit = unitCol.flatMap { $0 < record.count ? ByteText.unitCode(record.string($0)) : nil } ?? ""
-        return Finding(.error, r.code, source: source, file: display, line: line, column: r.column, value: r.value,
-                       dossierID: dossier, unitCode: unit, message: r.message)
-    }
-
-    private static func fieldCountProblem(_ record: CSVRecord, expected: Int) -> RowRejection? {
+    fileprivate static func fieldCountProblem(_ record: CSVRecord, expected: Int) -> RowRejection? {
         if record.count < expected {
             return RowRejection(code: .badFieldCount, column: "", value: "\(record.count)",
                                 message: "Dòng có \(record.count) cột, dòng tiêu đề có \(expected) cột")
@@ -211,6 +175,72 @@ struct ExportFileReader {
 }
 
 private struct StopReading: Error {}
+
+/// The state of one file's read that rows seldom touch (the header's column map, the findings, the names
+/// a finding quotes) and what to do with it: the header, a rejected row, a file too long.
+private final class ExportReadContext {
+    let source: SourceKind
+    let display: String
+    let specs: [ColumnSpec]
+    let aliases: [String: [String]]
+    var map: ColumnMap?
+    var local: [Finding] = []
+    /// The header lacked a required column: the file is rejected whole (no bad-row ratio then).
+    var rejectedFile = false
+
+    init(source: SourceKind, display: String, specs: [ColumnSpec], aliases: [String: [String]]) {
+        self.source = source
+        self.display = display
+        self.specs = specs
+        self.aliases = aliases
+    }
+
+    /// Reads the header `record`: its column map, the missing and conflicting columns' findings; `begin`
+    /// gets the map. Returns the header's width; throws `StopReading` when a required column is missing.
+    func header(_ record: CSVRecord, begin: (ColumnMap, [String]) throws -> Void) throws -> Int {
+        let header = (0..<record.count).map { record.string($0) }
+        let m = ColumnMap(header: header, specs: specs, extraAliases: aliases)
+        map = m
+        if !m.missing.isEmpty {
+            rejectedFile = true
+            for key in m.missing {
+                local.append(Finding(.error, .missingColumn, source: source, file: display, line: record.line,
+                                     column: key, message: "Thiếu cột bắt buộc '\(key)' (tên cột chấp nhận: \(names(key))); không nạp tệp này"))
+            }
+            throw StopReading()
+        }
+        for c in m.conflicts {
+            let others = c.ignored.map { "'\(header[$0])' (cột \($0 + 1))" }.joined(separator: ", ")
+            local.append(Finding(.warning, .conflictingColumns, source: source, file: display, line: record.line,
+                                 column: c.key, value: c.ignored.map { header[$0] }.joined(separator: "; "),
+                                 message: "Nhiều cột cùng là '\(c.key)': dùng '\(header[c.used])' (cột \(c.used + 1)), bỏ qua \(others)"))
+        }
+        try begin(m, header)
+        return m.headerCount
+    }
+
+    /// A row past the last line a row may start on: the file fails.
+    func tooManyLines(_ maxLine: Int) throws -> Never {
+        local.append(Finding(.error, .syntax, source: source, file: display, line: nil,
+                             message: "Tệp có hơn \(maxLine) dòng, quá giới hạn của chiso; chia tệp xuất thành nhiều tệp nhỏ hơn"))
+        throw StopReading()
+    }
+
+    /// Quarantines one row; with `columns` nil (a row of the wrong width) no dossier or unit is named.
+    func reject(_ r: RowRejection, record: CSVRecord, columns: ColumnMap?) {
+        let idCol = columns?["dossier_id"]
+        let unitCol = columns?["unit_code"]
+        let dossier = idCol.flatMap { $0 < record.count ? ByteText.string(ByteText.trimmed(record[$0])) : nil } ?? ""
+        let unit = unitCol.flatMap { $0 < record.count ? ByteText.unitCode(record.string($0)) : nil } ?? ""
+        local.append(Finding(.error, r.code, source: source, file: display, line: record.line, column: r.column, value: r.value,
+                             dossierID: dossier, unitCode: unit, message: r.message))
+    }
+
+    private func names(_ key: String) -> String {
+        let spec = specs.first { $0.key == key }
+        return ((aliases[key] ?? []) + (spec?.aliases ?? []) + [key]).joined(separator: ", ")
+    }
+}
 
 extension RowRejection {
     /// `missing_value` for a required column whose cell is empty after trimming.

@@ -54,11 +54,15 @@ struct LinkedRowBatch {
     mutating func drain(_ body: (_ parsed: LinkedRow, _ dossier: Int?, _ id: FieldBytes, _ unit: FieldBytes,
                                  _ unitRaw: () -> String, _ line: Int) -> Void) {
         precondition(found.count == rows.count, "LinkedRowBatch: drained before it was looked up")
-        for (k, row) in rows.enumerated() {
-            keys.withKey(k) { id in
-                FieldBytes.of(cells, range: row.unit) { unit in
-                    body(row.parsed, found[k] >= 0 ? found[k] : nil, id, unit,
-                         { FieldBytes.of(cells, range: row.unitRaw) { ByteText.string($0) } }, row.line)
+        // Each row's cells sliced from views of the whole arrays: passing the arrays to a helper per row
+        // made Swift retain and release them around every row.
+        let batch = keys
+        batch.withBytes { ids in
+            FieldBytes.of(cells, range: 0..<cells.count) { cells in
+                for k in rows.indices {
+                    let row = rows[k]
+                    body(row.parsed, found[k] >= 0 ? found[k] : nil, ids.slice(batch.range(k)), cells.slice(row.unit),
+                         { ByteText.string(cells.slice(row.unitRaw)) }, row.line)
                 }
             }
         }

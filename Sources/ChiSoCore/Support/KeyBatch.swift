@@ -32,6 +32,12 @@ public struct KeyBatch: Sendable {
         try FieldBytes.of(bytes, range: range(k), body)
     }
 
+    /// Calls `body` with every key's bytes, one after another (key `k` is ``range(_:)`` of them): for a
+    /// loop over the keys, which then costs no reference count per key.
+    package func withBytes<T>(_ body: (FieldBytes) throws -> T) rethrows -> T {
+        try FieldBytes.of(bytes, range: 0..<bytes.count, body)
+    }
+
     /// Empties the batch, keeping its room for the next.
     package mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
