@@ -62,6 +62,30 @@ import Testing
         }
     }
 
+    /// The validator skips eight ASCII bytes at a time and, in a word that holds another byte, the ASCII
+    /// bytes before it: a bad byte (NUL, invalid) at every position of a word, after accented letters or
+    /// not, is found at its own offset, and text that mixes them is read byte for byte.
+    @Test func aBadByteIsFoundAtItsOffsetWhereverItFallsInAWord() throws {
+        let prefixes = ["", "ơ", "Đầu tư", "abcdefgh"]
+        for prefix in prefixes {
+            let head = Array("a,b\nx,".utf8) + Array(prefix.utf8)
+            for pad in 0..<17 {
+                let before = head + Array(repeating: UInt8(ascii: "k"), count: pad)
+                for bad: [UInt8] in [[0x00], [0xFF], [0xC3, 0x28]] {
+                    do {
+                        _ = try records(dir.write("w.csv", before + bad + Array("tail,more text\n".utf8)))
+                        Issue.record("expected an encoding error (prefix \(prefix), pad \(pad), \(bad))")
+                    } catch let CSVReadError.encoding(offset, _, _, _) {
+                        #expect(offset == before.count, "prefix \(prefix), pad \(pad), \(bad)")
+                    }
+                }
+                let cell = prefix + String(repeating: "k", count: pad) + "ệ Hòa Phong"
+                let rows = try records(dir.write("ok.csv", Array("a,b\nx,\(cell),y\n".utf8)))
+                #expect(rows.map(\.fields) == [["a", "b"], ["x", cell, "y"]])
+            }
+        }
+    }
+
     @Test func overlongAndSurrogateUTF8FormsAreInvalid() throws {
         for bad: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
             #expect(throws: CSVReadError.self) { try records(dir.write("x.csv", Array("a\n".utf8) + bad)) }

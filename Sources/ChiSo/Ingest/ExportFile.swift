@@ -159,7 +159,7 @@ struct ExportFileReader {
                        message: "Tệp có \(report.quarantined) trên \(report.rows) dòng lỗi (\(Format.fixed2(pct))%), vượt ngưỡng max_bad_row_ratio = \(maxBadRowRatio); sửa dữ liệu rồi chạy lại")
     }
 
-    fileprivate static func fieldCountProblem(_ record: CSVRecord, expected: Int) -> RowRejection? {
+    private static func fieldCountProblem(_ record: CSVRecord, expected: Int) -> RowRejection? {
         if record.count < expected {
             return RowRejection(code: .badFieldCount, column: "", value: "\(record.count)",
                                 message: "Dòng có \(record.count) cột, dòng tiêu đề có \(expected) cột")

@@ -193,12 +193,19 @@ enum UTF8Validation {
         guard let p = input.baseAddress else { return 0 }
         var i = 0
         while i < n {
-            // Fast path: 8 ASCII bytes with no NUL at a time.
+            // Fast path: 8 ASCII bytes with no NUL at a time; a word that holds another byte skips the ASCII
+            // bytes before it at once (Vietnamese text has a few between its accented letters).
             while i + 8 <= n {
                 let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
                 let hasHigh = w & 0x8080_8080_8080_8080
                 let hasZero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
-                if hasHigh | hasZero != 0 { break }
+                let stop = hasHigh | hasZero
+                if stop != 0 {
+                    // Little-endian: the lowest flagged byte is the first non-ASCII or NUL byte. (The zero test
+                    // can flag a byte after a real zero, never before the first one: what it skips is ASCII.)
+                    i += stop.trailingZeroBitCount >> 3
+                    break
+                }
                 i += 8
             }
             if i >= n { break }
