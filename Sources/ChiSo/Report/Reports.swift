@@ -39,11 +39,12 @@ public enum Reports {
     static let findingLabels = ["Mức độ", "Mã lỗi", "Nguồn", "Tệp", "Dòng", "Cột", "Giá trị", "Mã hồ sơ",
                                 "Mã đơn vị", "Mô tả"]
 
-    /// `chat-luong-du-lieu.csv`: every finding, in SPEC 7.1's order.
-    public static func findings(_ findings: [Finding], style: HeaderStyle) -> ReportTable {
+    /// `chat-luong-du-lieu.csv`: every finding, in SPEC 7.1's order (`ordered`: they already are, from
+    /// ``sortedFindings(_:)``, so that a report building the table twice sorts once).
+    public static func findings(_ findings: [Finding], style: HeaderStyle, ordered: Bool = false) -> ReportTable {
         var out = ReportTable(keys: findingKeys, header: style == .keys ? findingKeys : findingLabels,
                               kinds: findingKeys.map { $0 == "line" ? .integer : .text })
-        for f in sortedFindings(findings) {
+        for f in ordered ? findings : sortedFindings(findings) {
             out.append([f.severity.rawValue, f.code.rawValue, f.source.rawValue, f.file, f.line.map(String.init) ?? "",
                         f.column, f.value, f.dossierID, f.unitCode, f.message])
         }

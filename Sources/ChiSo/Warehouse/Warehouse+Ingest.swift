@@ -119,9 +119,14 @@ extension Warehouse {
     static func saveFindings(_ db: any SQLSession, _ key: PeriodKey, stage: String, _ findings: [Finding]) throws {
         try delete(db, "findings", key, extra: " AND stage = ?", [stage])
         let st = try db.bulkWriter(table: "findings", columns: ["pipeline", "period", "stage", "severity", "code", "source", "file", "line", "\"column\"", "value", "dossier_id", "unit_code", "message"])
+        // Each value bound by its type: a row of `any SQLBindable` boxed all thirteen (6,849 findings of a 5M
+        // night took 36 ms).
         for f in findings {
-            try st.row([key.pipeline, key.period, stage, f.severity.rawValue, f.code.rawValue, f.source.rawValue,
-                                       f.file, f.line, f.column, f.value, f.dossierID, f.unitCode, f.message])
+            st.text(key.pipeline); st.text(key.period); st.text(stage); st.text(f.severity.rawValue); st.text(f.code.rawValue)
+            st.text(f.source.rawValue); st.text(f.file)
+            if let line = f.line { st.int(line) } else { st.null() }
+            st.text(f.column); st.text(f.value); st.text(f.dossierID); st.text(f.unitCode); st.text(f.message)
+            try st.endRow()
         }
         try st.finish()
     }
