@@ -46,26 +46,37 @@ import Testing
         #expect(StoreSnapshot.decode(index: encode(store(0)).index, chunks: [], count: 0, units: 3)?.dossiers.isEmpty == true)
     }
 
-    /// How the warehouse decodes: chunks into the store's arrays in whatever order the cores finish,
-    /// each one's ids placed once every chunk before it is.
+    /// What a position costs: 24 bytes of dossier in memory (no padding between its fields), a record of
+    /// 48 bytes in its chunk plus 4 for where its id starts, and its id's bytes.
+    @Test func aPositionTakesItsRecordItsStartAndItsID() throws {
+        #expect(MemoryLayout<Dossier>.stride == 24)
+        #expect(StoreSnapshot.recordBytes == 48)
+        let s = store(1_000)
+        let chunk = StoreSnapshot.encode(s, chunk: 0)
+        let ids = (0..<1_000).reduce(0) { $0 + s.id($1).utf8.count }
+        #expect(StoreSnapshot.chunkIDBytes(chunk) == ids)
+        #expect(chunk.count == StoreSnapshot.chunkHead + 1_000 * StoreSnapshot.leastBytesPerDossier + ids)
+        #expect(StoreSnapshot.chunkIDBytes(chunk + [0]) == nil)
+        #expect(StoreSnapshot.chunkIDBytes(Array(chunk.dropLast())) == nil)
+    }
+
+    /// How the warehouse decodes: chunks into the store's arrays in whatever order the cores finish, each
+    /// one's ids at the bytes the chunks before it take (added up from their heads, in order).
     @Test func chunksDecodedOutOfOrderGiveTheSameStore() throws {
         let s = store(StoreSnapshot.chunkSize * 2 + 10)  // three chunks
         let (index, chunks) = encode(s)
         let idBytes = chunks.reduce(0) { $0 + $1.count }
         let decodedIndex = try #require(StoreSnapshot.decodeIndex(index, count: s.dossiers.count))
-        var placedAll = true
+        let sizes = try chunks.map { try #require(StoreSnapshot.chunkIDBytes($0)) }
+        let offsets = sizes.indices.map { sizes.prefix($0).reduce(0, +) }
+        var decodedAll = true
         let assembled = StoreSnapshot.assemble(count: s.dossiers.count, room: 100, idBytes: idBytes) { target -> StoreSnapshot.Filled? in
-            var ids: [Int: [UInt8]] = [:]
-            for k in chunks.indices.reversed() { ids[k] = StoreSnapshot.decode(chunk: chunks[k], k, units: 3, into: target) }
-            var at = 0
-            for k in chunks.indices {
-                guard let part = ids[k] else { return nil }
-                placedAll = placedAll && StoreSnapshot.place(ids: part, chunk: k, at: at, into: target)
-                at += part.count
+            for k in chunks.indices.reversed() {
+                decodedAll = decodedAll && StoreSnapshot.decode(chunk: chunks[k], k, units: 3, idsAt: offsets[k], into: target) == sizes[k]
             }
-            return StoreSnapshot.Filled(chunks: chunks.count, idBytes: at, index: decodedIndex)
+            return StoreSnapshot.Filled(chunks: chunks.count, idBytes: sizes.reduce(0, +), index: decodedIndex)
         }
-        #expect(placedAll)
+        #expect(decodedAll)
         let back = try #require(assembled)
         #expect(back.dossiers == s.dossiers)
         #expect(back.links == s.links)
@@ -84,27 +95,31 @@ import Testing
         let ids = try #require(StoreSnapshot.decodeIndex(index, count: s.dossiers.count))
         let idBytes = chunks.reduce(0) { $0 + $1.count }
         var broken = chunks[1]
-        broken[13 + 20] = 200  // its first dossier's status byte
+        broken[StoreSnapshot.chunkHead + 20] = 200  // its first dossier's status byte
         var secondDecoded = true
         let partly = StoreSnapshot.assemble(count: s.dossiers.count, idBytes: idBytes) { target -> StoreSnapshot.Filled? in
-            guard let first = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, into: target),
-                  StoreSnapshot.place(ids: first, chunk: 0, at: 0, into: target) else { return nil }
-            secondDecoded = StoreSnapshot.decode(chunk: broken, 1, units: 3, into: target) != nil
-            return StoreSnapshot.Filled(chunks: 1, idBytes: first.count, index: ids)  // one chunk of two
+            guard let first = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, idsAt: 0, into: target) else { return nil }
+            secondDecoded = StoreSnapshot.decode(chunk: broken, 1, units: 3, idsAt: first, into: target) != nil
+            return StoreSnapshot.Filled(chunks: 1, idBytes: first, index: ids)  // one chunk of two
         }
         #expect(!secondDecoded)
         #expect(partly == nil)
         var fitted = true
         let tooSmall = StoreSnapshot.assemble(count: s.dossiers.count, idBytes: 10) { target -> StoreSnapshot.Filled? in
-            guard let first = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, into: target) else { return nil }
-            fitted = StoreSnapshot.place(ids: first, chunk: 0, at: 0, into: target)
+            fitted = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, idsAt: 0, into: target) != nil
             return nil
         }
         #expect(!fitted)
         #expect(tooSmall == nil)
+        var pastTheEnd = true
+        _ = StoreSnapshot.assemble(count: s.dossiers.count, idBytes: idBytes) { target -> StoreSnapshot.Filled? in
+            pastTheEnd = StoreSnapshot.decode(chunk: chunks[1], 1, units: 3, idsAt: idBytes - 5, into: target) != nil
+            return nil
+        }
+        #expect(!pastTheEnd)
         var misplaced = true
         let wrongPositions = StoreSnapshot.assemble(count: s.dossiers.count, idBytes: idBytes) { target -> StoreSnapshot.Filled? in
-            misplaced = StoreSnapshot.decode(chunk: chunks[0], 1, units: 3, into: target) != nil
+            misplaced = StoreSnapshot.decode(chunk: chunks[0], 1, units: 3, idsAt: 0, into: target) != nil
             return nil
         }
         #expect(!misplaced)
@@ -170,9 +185,8 @@ import Testing
         let chunks = (0..<StoreSnapshot.chunkCount(3_000)).map { StoreSnapshot.encode(s, chunk: $0) }
         for index in [whole, parts] {
             let back = try #require(StoreSnapshot.assemble(count: 3_000, idBytes: chunks.reduce(0) { $0 + $1.count }) { target in
-                guard let ids = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, into: target),
-                      StoreSnapshot.place(ids: ids, chunk: 0, at: 0, into: target) else { return nil }
-                return StoreSnapshot.Filled(chunks: 1, idBytes: ids.count, index: index)
+                guard let ids = StoreSnapshot.decode(chunk: chunks[0], 0, units: 3, idsAt: 0, into: target) else { return nil }
+                return StoreSnapshot.Filled(chunks: 1, idBytes: ids, index: index)
             })
             for i in stride(from: 0, to: 3_000, by: 7) { #expect(FieldBytes.of(s.id(i)) { back.index(of: $0) } == i) }
             #expect(FieldBytes.of("HS-3000") { back.index(of: $0) } == nil)
@@ -204,9 +218,26 @@ import Testing
         // Another count, a unit the registry does not have, a status chiso never writes, an id twice.
         #expect(StoreSnapshot.decode(index: index, chunks: chunks, count: 499, units: 3) == nil)
         #expect(StoreSnapshot.decode(index: index, chunks: chunks, count: 500, units: 2) == nil)
-        var status = chunks[0]
-        status[13 + 20] = 200  // the first dossier's status byte
-        #expect(StoreSnapshot.decode(index: index, chunks: [status], count: 500, units: 3) == nil)
+        // A byte of the chunk at a time: a status, a channel or flags chiso never writes, a file named
+        // without its line, an id that starts before the one before it, a chunk of another version.
+        let head = StoreSnapshot.chunkHead, record = StoreSnapshot.recordBytes, links = head + Dossier.recordBytes
+        let startsAt = head + 500 * record
+        for (at, value) in [(head + 20, 200), (head + 21, 9), (head + 22, 8), (links + 24, 64), (4, 1)] as [(Int, UInt8)] {
+            var bad = chunks[0]
+            bad[at] = value
+            #expect(StoreSnapshot.decode(index: index, chunks: [bad], count: 500, units: 3) == nil, "byte \(at) = \(value)")
+        }
+        #expect(s.links[1].late == nil)  // so the record of position 1 names no late row
+        var file = chunks[0]
+        file[links + record + 4] = 1  // position 1's late file, without a line
+        #expect(StoreSnapshot.decode(index: index, chunks: [file], count: 500, units: 3) == nil)
+        var down = chunks[0]
+        down[startsAt + 8] = 0; down[startsAt + 9] = 0  // position 2's id starting before position 1's
+        #expect(StoreSnapshot.decode(index: index, chunks: [down], count: 500, units: 3) == nil)
+        var notFirst = chunks[0]
+        notFirst[startsAt] = 1  // the first id starting after the chunk's first byte
+        #expect(StoreSnapshot.decode(index: index, chunks: [notFirst], count: 500, units: 3) == nil)
+        #expect(StoreSnapshot.decode(index: index, chunks: chunks, count: 500, units: 3) != nil)  // and untouched, whole
         // An index whose slots name one key twice (and so another never): refused. Slots (8 bytes: the
         // id + 1, then the tag) start at byte 9.
         let slotCount = Int(index[5]) | Int(index[6]) << 8

@@ -40,16 +40,19 @@ extension Warehouse {
             guard let sizes = try db.rows("SELECT COUNT(*) AS n, COALESCE(SUM(length(data)), 0) AS bytes FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk >= 0",
                                           [period]).first, sizes["n"] as Int == expected else { return nil }
             let size: Int = sizes["bytes"]
-            // Every dossier takes at least 26 bytes of its chunk (``StoreSnapshot/decode(chunk:_:units:into:)``).
-            guard count <= size / 26 else { return nil }
+            // Every dossier takes at least its record and its id's start in its chunk.
+            guard count <= size / StoreSnapshot.leastBytesPerDossier else { return nil }
             // Room for the files a nightly run appends (address space only until used).
             let store = try StoreSnapshot.assemble(count: count, room: count / 8 + 65_536, idBytes: size) { target in
-                let parts = Decoded(target)
+                let parts = Decoded()
                 let decoding = DispatchGroup()
                 defer { decoding.wait() }  // an error while reading: nothing decodes on after the read ends
                 // At most four chunks read ahead of the decoding: the raw state is never all in memory.
                 let room = DispatchSemaphore(value: 4)
                 var received = 0, sawIndex = false, deltas: [[UInt8]] = [], intactDeltas = true
+                // Where the next chunk's ids go in the store's id arena: after the ids of every chunk before
+                // it (read in order, from their heads), whichever core decodes it.
+                var idOffset = 0
                 // On SQLite each chunk is read by its rowid straight into the array that is decoded (see
                 // ``SQLSession/blob(table:column:rowid:)``); PostgreSQL selects it.
                 let direct = db.dialect == .sqlite
@@ -102,14 +105,20 @@ extension Warehouse {
                         return
                     }
                     let bytes = try chunkBytes(row)
+                    var at = 0
+                    if k >= 0 {
+                        guard let ids = StoreSnapshot.chunkIDBytes(bytes) else { parts.decoded(nil); return }
+                        at = idOffset
+                        idOffset += ids
+                    }
                     room.wait()
-                    DispatchQueue.global().async(group: decoding) {
+                    DispatchQueue.global().async(group: decoding) { [at] in
                         defer { room.signal() }
                         let intact = intact(bytes)
                         if k == -1 {
                             parts.setIndex(intact && indexed >= 0 ? StoreSnapshot.decodeIndex(bytes, count: indexed) : nil)
                         } else {
-                            parts.decoded(k, intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, into: target) : nil)
+                            parts.decoded(intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, idsAt: at, into: target) : nil)
                         }
                     }
                 }
@@ -254,36 +263,28 @@ private final class HeldParts: @unchecked Sendable {
     }
 }
 
-/// Chunks decoded on several cores into one store: each one's ids are placed in the arena as soon as
-/// every chunk before it is, by whichever core finished last, so that the decoded ids are never all
-/// held twice and no copy waits for the end.
+/// Chunks decoded on several cores into one store, each into its own positions and its own bytes of the
+/// id arena, in whatever order the cores finish them.
 private final class Decoded: @unchecked Sendable {
-    private let target: StoreSnapshot.Target
-    /// Chunks decoded but not yet placed (a chunk before them is still decoding).
-    private var waiting: [Int: [UInt8]] = [:]
-    private var placed = 0, bytes = 0
+    private var chunks = 0, bytes = 0
     private var failed = false
     private let lock = NSLock()
-    init(_ target: StoreSnapshot.Target) { self.target = target }
 
-    /// Chunk `k` decoded (its ids), or nil when it failed.
-    func decoded(_ k: Int, _ ids: [UInt8]?) {
-        lock.lock(); defer { lock.unlock() }
-        guard let ids, !failed else { failed = true; waiting = [:]; return }
-        waiting[k] = ids
-        while let next = waiting.removeValue(forKey: placed) {
-            guard StoreSnapshot.place(ids: next, chunk: placed, at: bytes, into: target) else { failed = true; waiting = [:]; return }
-            placed += 1
-            bytes += next.count
+    /// A chunk decoded (the bytes of its ids), or nil when it failed.
+    func decoded(_ ids: Int?) {
+        lock.withLock {
+            guard let ids else { failed = true; return }
+            chunks += 1
+            bytes += ids
         }
     }
 
-    /// What was decoded and placed, with the index and what nights added to it (`deltas`); nil when a
-    /// chunk or the index failed, or an addition does not fit it.
+    /// What was decoded, with the index and what nights added to it (`deltas`); nil when a chunk or the
+    /// index failed, or an addition does not fit it.
     func filled(adding deltas: [[UInt8]]) -> StoreSnapshot.Filled? {
         lock.withLock {
-            guard !failed, waiting.isEmpty, let index, let whole = StoreSnapshot.applying(deltas, to: index) else { return nil }
-            return StoreSnapshot.Filled(chunks: placed, idBytes: bytes, index: whole)
+            guard !failed, let index, let whole = StoreSnapshot.applying(deltas, to: index) else { return nil }
+            return StoreSnapshot.Filled(chunks: chunks, idBytes: bytes, index: whole)
         }
     }
 

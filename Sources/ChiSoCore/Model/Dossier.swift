@@ -11,14 +11,15 @@ public struct RowRef: Sendable, Equatable {
 }
 
 /// One valid dossier (hồ sơ), reduced to what classification and the indicators need.
-/// Kept compact (24 bytes): a province's nightly export holds millions of them.
+/// Kept compact (24 bytes apart in an array, the 4-byte fields first so that no padding comes between
+/// them): a province's nightly export holds millions of them.
 public struct Dossier: Sendable, Equatable {
-    private var unitIndex: UInt16
     /// Ngày tiếp nhận.
     public var received: Day
     private var dueDay: Day
     private var finishedDay: Day
     private var line: UInt32
+    private var unitIndex: UInt16
     private var file: UInt16
     /// The portal's status code (SPEC 3 classification reads it).
     public var status: DossierStatus
@@ -72,20 +73,32 @@ public struct Dossier: Sendable, Equatable {
 }
 
 extension Dossier {
-    /// Its fields, little-endian (23 bytes), for the warehouse's snapshot of the store.
+    /// Bytes of ``encode(into:)``'s record.
+    package static let recordBytes = 23
+
+    /// Its fields, little-endian, in a record of fixed size (23 bytes), for the warehouse's snapshot of the
+    /// store.
     package func encode(into w: inout ByteWriter) {
         w.u16(unitIndex); w.i32(received); w.i32(dueDay); w.i32(finishedDay); w.u32(line); w.u16(file)
         w.u8(status.rawValue); w.u8(channel.rawValue); w.u8(flags)
     }
 
-    /// Reads what `encode` wrote; nil when the bytes run out or a code is not one chiso writes, or the
-    /// unit is not a row of a registry of `units` rows.
-    package init?(from r: inout ByteReader, units: Int) {
-        guard let unit = r.u16(), Int(unit) < units, let received = r.i32(), let due = r.i32(), let finished = r.i32(),
-              let line = r.u32(), let file = r.u16(), let status = r.u8().flatMap(DossierStatus.init(rawValue:)),
-              let channel = r.u8().flatMap(Channel.init(rawValue:)), let flags = r.u8(), flags < 8 else { return nil }
-        self.init(unit: Int(unit), received: received, status: status, channel: channel)
-        dueDay = due; finishedDay = finished; self.line = line; self.file = file; self.flags = flags
+    /// A dossier from the fields ``encode(into:)`` wrote, as read back; nil when a code is not one chiso
+    /// writes, or the unit is not a row of a registry of `units` rows.
+    @inline(__always)
+    package init?(unit: UInt16, received: Int32, due: Int32, finished: Int32, line: UInt32, file: UInt16,
+                  status: UInt8, channel: UInt8, flags: UInt8, units: Int) {
+        guard Int(unit) < units, let status = DossierStatus(rawValue: status), let channel = Channel(rawValue: channel),
+              flags < 8 else { return nil }
+        unitIndex = unit
+        self.received = received
+        dueDay = due
+        finishedDay = finished
+        self.line = line
+        self.file = file
+        self.status = status
+        self.channel = channel
+        self.flags = flags
     }
 }
 
@@ -176,29 +189,28 @@ extension DossierLinks {
 }
 
 extension DossierLinks {
-    /// Its fields for the warehouse's snapshot of the store: which of the four rows it has (one byte),
-    /// the flags, then line and file of each row it has (2 bytes for a dossier with none, 26 with all).
+    /// Bytes of ``encode(into:)``'s record.
+    package static let recordBytes = 25
+
+    /// Its fields for the warehouse's snapshot of the store, in a record of fixed size (25 bytes): line and
+    /// file of its late, postal intake, postal return and digitization rows (line 0 and file 0 for none),
+    /// then the flags.
     package func encode(into w: inout ByteWriter) {
-        let mask: UInt8 = (lateLine != 0 ? 1 : 0) | (intakeLine != 0 ? 2 : 0) | (returnLine != 0 ? 4 : 0) | (digitizedLine != 0 ? 8 : 0)
-        w.u8(mask); w.u8(flags)
-        if lateLine != 0 { w.u32(lateLine); w.u16(lateFile) }
-        if intakeLine != 0 { w.u32(intakeLine); w.u16(intakeFile) }
-        if returnLine != 0 { w.u32(returnLine); w.u16(returnFile) }
-        if digitizedLine != 0 { w.u32(digitizedLine); w.u16(digitizedFile) }
+        w.u32(lateLine); w.u16(lateFile); w.u32(intakeLine); w.u16(intakeFile)
+        w.u32(returnLine); w.u16(returnFile); w.u32(digitizedLine); w.u16(digitizedFile); w.u8(flags)
     }
 
-    /// Reads what `encode` wrote; nil when the bytes run out or do not make links chiso writes.
-    package init?(from r: inout ByteReader) {
-        guard let mask = r.u8(), mask < 16, let flags = r.u8(), flags < 64 else { return nil }
-        self.init()
-        func row() -> (UInt32, UInt16)? {
-            guard let line = r.u32(), line != 0, let file = r.u16() else { return nil }
-            return (line, file)
-        }
-        if mask & 1 != 0 { guard let x = row() else { return nil }; (lateLine, lateFile) = x }
-        if mask & 2 != 0 { guard let x = row() else { return nil }; (intakeLine, intakeFile) = x }
-        if mask & 4 != 0 { guard let x = row() else { return nil }; (returnLine, returnFile) = x }
-        if mask & 8 != 0 { guard let x = row() else { return nil }; (digitizedLine, digitizedFile) = x }
+    /// Links from the fields ``encode(into:)`` wrote, as read back; nil when they are not links chiso
+    /// writes (a flag it does not set, a file without a line).
+    @inline(__always)
+    package init?(late: (UInt32, UInt16), intake: (UInt32, UInt16), return back: (UInt32, UInt16),
+                  digitized: (UInt32, UInt16), flags: UInt8) {
+        guard flags < 64, late.0 != 0 || late.1 == 0, intake.0 != 0 || intake.1 == 0, back.0 != 0 || back.1 == 0,
+              digitized.0 != 0 || digitized.1 == 0 else { return nil }
+        (lateLine, lateFile) = late
+        (intakeLine, intakeFile) = intake
+        (returnLine, returnFile) = back
+        (digitizedLine, digitizedFile) = digitized
         self.flags = flags
     }
 }

@@ -29,6 +29,8 @@ package struct ByteWriter: Sendable {
         varint(UInt32(truncatingIfNeeded: field.count))
         field.append(to: &bytes)
     }
+    /// Bytes as they are, with no length (the reader knows it from elsewhere).
+    package mutating func data(raw field: FieldBytes) { field.append(to: &bytes) }
     /// A length-prefixed UTF-8 string.
     package mutating func string(_ s: String) {
         FieldBytes.of(s) { data($0) }

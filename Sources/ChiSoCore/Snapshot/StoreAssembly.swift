@@ -1,7 +1,7 @@
 /// The stored state decoded in place: the store's arrays are allocated once, at their final size, and
 /// the chunks are decoded straight into them by several cores, each chunk writing its own positions.
-/// The pointers into those arrays live here, in the one file that owns them while they fill (everything
-/// that reads the chunks' bytes does so bounds-checked, through ``ByteReader``).
+/// The pointers into those arrays live here, in the one file that owns them while they fill; a chunk's
+/// records are read here too, at fixed offsets once the chunk's size is checked against its head.
 extension StoreSnapshot {
     /// Where chunks decode in place: the store's arrays, sized for every position before any chunk is
     /// read. So several cores decode chunks at once and nothing is copied after (a copy of the decoded
@@ -10,7 +10,7 @@ extension StoreSnapshot {
     package struct Target: @unchecked Sendable {
         private let dossiers: UnsafeMutablePointer<Dossier>
         private let links: UnsafeMutablePointer<DossierLinks>
-        /// Per position, where its id starts: in its chunk's own ids once decoded, in the arena once placed.
+        /// Per position, where its id starts in the arena.
         private let starts: UnsafeMutablePointer<UInt32>
         private let arena: UnsafeMutableRawBufferPointer
         /// Positions in the store.
@@ -21,34 +21,50 @@ extension StoreSnapshot {
             self.dossiers = dossiers; self.links = links; self.starts = starts; self.arena = arena; self.count = count
         }
 
-        /// Writes position `i` (below `count`, each written by one chunk only).
-        func put(_ i: Int, _ dossier: Dossier, _ link: DossierLinks, idStart: UInt32) {
-            precondition(i >= 0 && i < count)
-            (dossiers + i).initialize(to: dossier)
-            (links + i).initialize(to: link)
-            starts[i] = idStart
-        }
-
-        /// Chunk `k`'s ids moved to `offset` of the arena; false when they do not fit.
-        fileprivate func place(_ ids: [UInt8], chunk k: Int, at offset: Int) -> Bool {
-            let first = k * chunkSize
-            guard k >= 0, first < count, offset >= 0, offset + ids.count <= arena.count, offset + ids.count < Int(UInt32.max)
+        /// Writes positions `first..<first + n` from the records of a chunk's `bytes` (whose head was
+        /// checked: it holds `n` records, their ids' starts and `idBytes` bytes of ids), and its ids into
+        /// the arena from byte `offset`; false when a record is not one chiso writes, the starts do not
+        /// go up within the ids, or the positions or the ids do not fit (what was written is then garbage).
+        /// One bound check for the chunk, then the records are read at fixed offsets.
+        func fill(_ bytes: [UInt8], first: Int, count n: Int, idBytes: Int, units: Int, idsAt offset: Int) -> Bool {
+            guard first >= 0, n >= 0, first + n <= count, offset >= 0, idBytes >= 0, offset + idBytes <= arena.count,
+                  offset + idBytes < Int(UInt32.max), bytes.count == chunkHead + n * leastBytesPerDossier + idBytes
             else { return false }
-            for i in first..<min(count, first + chunkSize) { starts[i] += UInt32(offset) }
-            ids.withUnsafeBytes { arena.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            return true
+            return bytes.withUnsafeBytes { raw -> Bool in
+                guard let base = raw.baseAddress else { return n == 0 && idBytes == 0 }
+                @inline(__always) func u8(_ at: Int) -> UInt8 { base.load(fromByteOffset: at, as: UInt8.self) }
+                @inline(__always) func u16(_ at: Int) -> UInt16 { UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
+                @inline(__always) func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+                @inline(__always) func row(_ at: Int) -> (UInt32, UInt16) { (u32(at), u16(at + 4)) }
+                let startsAt = chunkHead + n * recordBytes
+                var previous: UInt32 = 0
+                for j in 0..<n {
+                    let p = chunkHead + j * recordBytes, l = p + Dossier.recordBytes
+                    guard let dossier = Dossier(unit: u16(p), received: Int32(bitPattern: u32(p + 2)), due: Int32(bitPattern: u32(p + 6)),
+                                                finished: Int32(bitPattern: u32(p + 10)), line: u32(p + 14), file: u16(p + 18),
+                                                status: u8(p + 20), channel: u8(p + 21), flags: u8(p + 22), units: units),
+                          let link = DossierLinks(late: row(l), intake: row(l + 6), return: row(l + 12), digitized: row(l + 18),
+                                                  flags: u8(l + 24))
+                    else { return false }
+                    // Each id starts where the one before did or after, the first at the chunk's first byte.
+                    let start = u32(startsAt + 4 * j)
+                    guard j == 0 ? start == 0 : start >= previous, Int(start) <= idBytes else { return false }
+                    previous = start
+                    (dossiers + first + j).initialize(to: dossier)
+                    (links + first + j).initialize(to: link)
+                    starts[first + j] = UInt32(offset) + start
+                }
+                if idBytes > 0 {
+                    arena.baseAddress!.advanced(by: offset).copyMemory(from: base + startsAt + 4 * n, byteCount: idBytes)
+                }
+                return true
+            }
         }
-    }
-
-    /// Puts chunk `k`'s decoded ids into the store's arena at byte `offset` (chunks are placed in order,
-    /// each after the one before), so that its positions' ids start there; false when they do not fit.
-    package static func place(ids: [UInt8], chunk k: Int, at offset: Int, into target: Target) -> Bool {
-        target.place(ids, chunk: k, at: offset)
     }
 
     /// What a `fill` of ``assemble(count:room:idBytes:fill:)`` did.
     package struct Filled: Sendable {
-        /// Chunks decoded and placed, in order from 0.
+        /// Chunks decoded, each into its positions.
         package var chunks: Int
         /// Arena bytes they took.
         package var idBytes: Int
@@ -60,9 +76,9 @@ extension StoreSnapshot {
     }
 
     /// The store of `count` dossiers that `fill` decodes: it gets the store's arrays as a ``Target``,
-    /// decodes every chunk into it (``decode(chunk:_:units:into:)``, on as many cores as it likes),
-    /// places each one's ids after the chunk before's (``place(ids:chunk:at:into:)``), and returns what
-    /// it did once all are finished; nil when it could not, or when the parts do not fit together.
+    /// decodes every chunk into it (``decode(chunk:_:units:idsAt:into:)``, on as many cores as it likes,
+    /// each chunk's ids after the chunk before's), and returns what it did once all are finished; nil when
+    /// it could not, or when the parts do not fit together.
     /// - Parameters:
     ///   - room: dossiers to leave room for beyond `count` (files a run appends), so that adding them
     ///     moves nothing; room that is not used is address space, never touched memory.

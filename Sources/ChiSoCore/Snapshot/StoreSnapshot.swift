@@ -14,18 +14,48 @@ package enum StoreSnapshot {
     /// How many chunks a store of `count` dossiers takes.
     package static func chunkCount(_ count: Int) -> Int { (count + chunkSize - 1) / chunkSize }
 
-    /// The bytes of chunk `chunk` of `store`: per position its dossier, its links and its id.
+    /// The format of a chunk: 2 since its dossiers and links are records of fixed size, followed by where
+    /// each id starts and the ids, so that a chunk decodes in one pass with no per-field checks and its ids
+    /// are copied into the store's id arena whole (a chunk of version 1 is refused, so the state is rebuilt
+    /// once).
+    private static let chunkVersion: UInt8 = 2
+    /// Bytes of a chunk before its records: magic, version, first position, positions, bytes of its ids.
+    package static let chunkHead = 17
+    /// Bytes of one position's record: its dossier, then its links.
+    package static let recordBytes = Dossier.recordBytes + DossierLinks.recordBytes
+    /// The fewest bytes a position takes in a chunk: its record and where its id starts.
+    package static let leastBytesPerDossier = recordBytes + 4
+
+    /// The bytes of chunk `chunk` of `store`: a head, per position its record (dossier and links), per
+    /// position where its id starts among the chunk's ids, then the ids one after another.
     package static func encode(_ store: DossierStore, chunk: Int) -> [UInt8] {
         let first = chunk * chunkSize
         let end = min(store.dossiers.count, first + chunkSize)
-        var w = ByteWriter(capacity: (end - first) * 80 + 16)
-        w.u32(magic); w.u8(version); w.u32(UInt32(first)); w.u32(UInt32(end - first))
+        let idBytes = store.ids.withKeys(first..<end) { $0.count }
+        var w = ByteWriter(capacity: chunkHead + (end - first) * leastBytesPerDossier + idBytes)
+        w.u32(magic); w.u8(chunkVersion); w.u32(UInt32(first)); w.u32(UInt32(end - first)); w.u32(UInt32(idBytes))
         for i in first..<end {
             store.dossiers[i].encode(into: &w)
             store.links[i].encode(into: &w)
-            store.ids.withKey(i) { w.data($0) }
         }
+        var at: UInt32 = 0
+        for i in first..<end {
+            w.u32(at)
+            store.ids.withKey(i) { at += UInt32($0.count) }
+        }
+        store.ids.withKeys(first..<end) { w.data(raw: $0) }
         return w.bytes
+    }
+
+    /// The bytes of the ids of a chunk, from its head; nil when the bytes are not a chunk chiso wrote (of
+    /// this version, and of the size its head gives). What a caller that decodes chunks in order on several
+    /// cores adds up to know where each one's ids go (``decode(chunk:_:units:idsAt:into:)``).
+    package static func chunkIDBytes(_ bytes: [UInt8]) -> Int? {
+        var r = ByteReader(bytes)
+        guard r.u32() == magic, r.u8() == chunkVersion, r.u32() != nil, let n = r.u32().map(Int.init),
+              let ids = r.u32().map(Int.init), n <= chunkSize, bytes.count == chunkHead + n * leastBytesPerDossier + ids
+        else { return nil }
+        return ids
     }
 
     /// The bytes of the id table's hash index.
@@ -64,25 +94,19 @@ package enum StoreSnapshot {
         return index
     }
 
-    /// Decodes chunk `k` of a snapshot over a registry of `units` rows into its positions of `target`.
-    /// - Returns: the chunk's ids, one after another, for ``place(ids:chunk:at:into:)``; nil when the
-    ///   bytes are not a chunk chiso wrote for those positions (what it wrote of them is then garbage,
-    ///   and the caller must give up the whole).
-    package static func decode(chunk bytes: [UInt8], _ k: Int, units: Int, into target: Target) -> [UInt8]? {
+    /// Decodes chunk `k` of a snapshot over a registry of `units` rows into its positions of `target`, its
+    /// ids into the store's id arena from byte `offset` (the ids of the chunks before it: chunks are placed
+    /// in order, each after the one before, whichever decodes first).
+    /// - Returns: the bytes of its ids; nil when the bytes are not a chunk chiso wrote for those positions,
+    ///   or its ids do not fit there (what it wrote of them is then garbage, and the caller must give up the
+    ///   whole).
+    package static func decode(chunk bytes: [UInt8], _ k: Int, units: Int, idsAt offset: Int, into target: Target) -> Int? {
         var r = ByteReader(bytes)
         let first = k * chunkSize
-        guard k >= 0, first < target.count, r.u32() == magic, r.u8() == version, r.u32() == UInt32(first),
-              let n = r.u32().map(Int.init), n == min(chunkSize, target.count - first) else { return nil }
-        var arena: [UInt8] = []
-        arena.reserveCapacity(max(0, bytes.count - n * 26))  // 26: the fewest bytes besides the id
-        for i in first..<first + n {
-            let start = UInt32(arena.count)
-            guard let d = Dossier(from: &r, units: units), let l = DossierLinks(from: &r),
-                  r.data({ (id: FieldBytes) -> Bool in id.append(to: &arena); return true }) == true
-            else { return nil }
-            target.put(i, d, l, idStart: start)
-        }
-        return r.atEnd ? arena : nil
+        guard k >= 0, first < target.count, let ids = chunkIDBytes(bytes), r.u32() == magic, r.u8() == chunkVersion,
+              r.u32() == UInt32(first), let n = r.u32().map(Int.init), n == min(chunkSize, target.count - first),
+              target.fill(bytes, first: first, count: n, idBytes: ids, units: units, idsAt: offset) else { return nil }
+        return ids
     }
 
     /// The id table's hash index from its bytes, for a store of `count` dossiers; nil when it is not one
@@ -121,9 +145,8 @@ package enum StoreSnapshot {
         return assemble(count: count, idBytes: chunks.reduce(0) { $0 + $1.count }) { target in
             var placed = 0
             for (k, chunk) in chunks.enumerated() {
-                guard let ids = decode(chunk: chunk, k, units: units, into: target),
-                      place(ids: ids, chunk: k, at: placed, into: target) else { return nil }
-                placed += ids.count
+                guard let ids = decode(chunk: chunk, k, units: units, idsAt: placed, into: target) else { return nil }
+                placed += ids
             }
             return Filled(chunks: chunks.count, idBytes: placed, index: index)
         }

@@ -335,6 +335,16 @@ public struct ByteTable: Sendable {
         }
     }
 
+    /// Calls `body` with the key bytes of the ids in `ids`, one after another as they lie in the arena
+    /// (each id's key ends where the next one's starts).
+    package func withKeys<T>(_ ids: Range<Int>, _ body: (FieldBytes) throws -> T) rethrows -> T {
+        guard !ids.isEmpty else { return try body(.empty) }
+        let start = span(ids.lowerBound).start, last = span(ids.upperBound - 1)
+        return try arena.withUnsafeBufferPointer {
+            try body(FieldBytes(unsafe: UnsafeBufferPointer(rebasing: $0[start..<last.start + last.count])))
+        }
+    }
+
     private func withRawKey<T>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         let span = span(id)
         return try arena.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[span.start..<span.start + span.count])) }
