@@ -97,7 +97,7 @@ public enum XlsxFile {
                             try check(worksheet_write_string(ws, rowIndex, col, cell, nil), path)
                             continue
                         }
-                        let format = table.kinds[c] == .fixed2 || cell.contains(".") ? twoDecimals : whole
+                        let format = table.kinds[c] == .fixed2 || cell.utf8.contains(UInt8(ascii: ".")) ? twoDecimals : whole
                         try check(worksheet_write_number(ws, rowIndex, col, value, format), path)
                     }
                 }
