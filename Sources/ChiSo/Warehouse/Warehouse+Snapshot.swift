@@ -288,7 +288,7 @@ private final class Decoded: @unchecked Sendable {
         }
     }
 
-    /// The id index, decoded once its SHA-256 matched (nil until then, or if it did not or would not decode).
+    /// The id index, decoded once its check matched (nil until then, or if it did not or would not decode).
     private var index: ByteTable.Index?
     func setIndex(_ decoded: ByteTable.Index?) { lock.withLock { index = decoded } }
 }

@@ -6,6 +6,7 @@ package enum StoreSnapshot {
     /// Positions per chunk: a changed row rewrites a few MB, not the whole store.
     package static let chunkSize = 65_536
     private static let magic: UInt32 = 0x5353_4843  // "CHSS"
+    /// The format of what nights add to the id index (``encodeIndexDelta(_:)``).
     private static let version: UInt8 = 1
     /// The id index's own format: 2 since the slots are written whole (8 bytes each, tags and ids
     /// together); an index of version 1 is refused, so the state is rebuilt once.
@@ -15,7 +16,7 @@ package enum StoreSnapshot {
     package static func chunkCount(_ count: Int) -> Int { (count + chunkSize - 1) / chunkSize }
 
     /// The format of a chunk: 2 since its dossiers and links are records of fixed size, followed by where
-    /// each id starts and the ids, so that a chunk decodes in one pass with no per-field checks and its ids
+    /// each id starts and the ids, so that a chunk decodes in one pass after one bound check and its ids
     /// are copied into the store's id arena whole (a chunk of version 1 is refused, so the state is rebuilt
     /// once).
     private static let chunkVersion: UInt8 = 2
