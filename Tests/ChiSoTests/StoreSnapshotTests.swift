@@ -46,18 +46,20 @@ import Testing
         #expect(StoreSnapshot.decode(index: encode(store(0)).index, chunks: [], count: 0, units: 3)?.dossiers.isEmpty == true)
     }
 
-    /// What a position costs: 24 bytes of dossier in memory (no padding between its fields), a record of
-    /// 48 bytes in its chunk plus 4 for where its id starts, and its id's bytes.
-    @Test func aPositionTakesItsRecordItsStartAndItsID() throws {
+    /// What a position costs: 24 bytes of dossier in memory (no padding between its fields); in its chunk
+    /// a record of 23 bytes, its links (2 bytes and 6 a row), 4 bytes for where its id starts, its id.
+    @Test func aPositionTakesItsRecordItsLinksItsStartAndItsID() throws {
         #expect(MemoryLayout<Dossier>.stride == 24)
-        #expect(StoreSnapshot.recordBytes == 48)
         let s = store(1_000)
         let chunk = StoreSnapshot.encode(s, chunk: 0)
         let ids = (0..<1_000).reduce(0) { $0 + s.id($1).utf8.count }
+        let links = (0..<1_000).reduce(0) { $0 + ($1 % 3 == 0 ? 2 + 3 * 6 : 2) }  // every third: late, return, digitized
+        let head = try #require(StoreSnapshot.chunkHead(chunk))
+        #expect(head.first == 0 && head.count == 1_000 && head.linkBytes == links && head.idBytes == ids)
+        #expect(chunk.count == StoreSnapshot.chunkHead + 1_000 * (Dossier.recordBytes + 4) + links + ids)
         #expect(StoreSnapshot.chunkIDBytes(chunk) == ids)
-        #expect(chunk.count == StoreSnapshot.chunkHead + 1_000 * StoreSnapshot.leastBytesPerDossier + ids)
-        #expect(StoreSnapshot.chunkIDBytes(chunk + [0]) == nil)
-        #expect(StoreSnapshot.chunkIDBytes(Array(chunk.dropLast())) == nil)
+        #expect(StoreSnapshot.chunkHead(chunk + [0]) == nil)
+        #expect(StoreSnapshot.chunkHead(Array(chunk.dropLast())) == nil)
     }
 
     /// How the warehouse decodes: chunks into the store's arrays in whatever order the cores finish, each
@@ -205,7 +207,7 @@ import Testing
         #expect(StoreSnapshot.decodeIndex(slots: tagged, tail: tail, count: 3_000) == nil)
     }
 
-    @Test func bytesItDidNotWriteAreRefusedNotTrusted() {
+    @Test func bytesItDidNotWriteAreRefusedNotTrusted() throws {
         let s = store(500)
         let (index, chunks) = encode(s)
         // Truncated anywhere, a chunk or the index: nil, never a crash.
@@ -218,19 +220,26 @@ import Testing
         // Another count, a unit the registry does not have, a status chiso never writes, an id twice.
         #expect(StoreSnapshot.decode(index: index, chunks: chunks, count: 499, units: 3) == nil)
         #expect(StoreSnapshot.decode(index: index, chunks: chunks, count: 500, units: 2) == nil)
-        // A byte of the chunk at a time: a status, a channel or flags chiso never writes, a file named
+        // A byte of the chunk at a time: a status, a channel or flags chiso never writes, links naming rows
+        // chiso never writes or more rows than they hold (the positions after run past the links), a row
         // without its line, an id that starts before the one before it, a chunk of another version.
-        let head = StoreSnapshot.chunkHead, record = StoreSnapshot.recordBytes, links = head + Dossier.recordBytes
-        let startsAt = head + 500 * record
-        for (at, value) in [(head + 20, 200), (head + 21, 9), (head + 22, 8), (links + 24, 64), (4, 1)] as [(Int, UInt8)] {
+        let head = StoreSnapshot.chunkHead, links = head + 500 * Dossier.recordBytes
+        let startsAt = links + (try #require(StoreSnapshot.chunkHead(chunks[0]))).linkBytes
+        #expect(s.links[0].late != nil && s.links[0].postalIntake == nil)  // position 0's links: mask 1 | 4 | 8
+        for (at, value) in [(head + 20, 200), (head + 21, 9), (head + 22, 8), (links, 16), (links + 1, 64), (links, 15),
+                            (links + 2, 0), (links + 3, 0), (links + 4, 0), (links + 5, 0), (4, 1)] as [(Int, UInt8)] {
             var bad = chunks[0]
             bad[at] = value
+            if at >= links + 2 && at < links + 6 { for b in links + 2..<links + 6 { bad[b] = 0 } }  // its late row's line: 0
             #expect(StoreSnapshot.decode(index: index, chunks: [bad], count: 500, units: 3) == nil, "byte \(at) = \(value)")
         }
-        #expect(s.links[1].late == nil)  // so the record of position 1 names no late row
-        var file = chunks[0]
-        file[links + record + 4] = 1  // position 1's late file, without a line
-        #expect(StoreSnapshot.decode(index: index, chunks: [file], count: 500, units: 3) == nil)
+        // Links with two bytes no position reads (a head that counts them, so that the size agrees).
+        var longer = chunks[0]
+        longer.insert(contentsOf: [0, 0], at: startsAt)
+        let linkBytes = UInt32(startsAt - links + 2)
+        withUnsafeBytes(of: linkBytes.littleEndian) { longer.replaceSubrange(13..<17, with: $0) }  // the head's links bytes
+        #expect(StoreSnapshot.chunkHead(longer)?.linkBytes == Int(linkBytes))
+        #expect(StoreSnapshot.decode(index: index, chunks: [longer], count: 500, units: 3) == nil)
         var down = chunks[0]
         down[startsAt + 8] = 0; down[startsAt + 9] = 0  // position 2's id starting before position 1's
         #expect(StoreSnapshot.decode(index: index, chunks: [down], count: 500, units: 3) == nil)

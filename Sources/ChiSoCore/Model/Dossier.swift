@@ -189,19 +189,22 @@ extension DossierLinks {
 }
 
 extension DossierLinks {
-    /// Bytes of ``encode(into:)``'s record.
-    package static let recordBytes = 25
+    /// The most bytes ``encode(into:)`` writes: all four rows.
+    package static let mostBytes = 26
 
-    /// Its fields for the warehouse's snapshot of the store, in a record of fixed size (25 bytes): line and
-    /// file of its late, postal intake, postal return and digitization rows (line 0 and file 0 for none),
-    /// then the flags.
+    /// Its fields for the warehouse's snapshot of the store: which of the four rows it has (one byte),
+    /// the flags, then line and file of each row it has (2 bytes for a dossier with none, 26 with all).
     package func encode(into w: inout ByteWriter) {
-        w.u32(lateLine); w.u16(lateFile); w.u32(intakeLine); w.u16(intakeFile)
-        w.u32(returnLine); w.u16(returnFile); w.u32(digitizedLine); w.u16(digitizedFile); w.u8(flags)
+        let mask: UInt8 = (lateLine != 0 ? 1 : 0) | (intakeLine != 0 ? 2 : 0) | (returnLine != 0 ? 4 : 0) | (digitizedLine != 0 ? 8 : 0)
+        w.u8(mask); w.u8(flags)
+        if lateLine != 0 { w.u32(lateLine); w.u16(lateFile) }
+        if intakeLine != 0 { w.u32(intakeLine); w.u16(intakeFile) }
+        if returnLine != 0 { w.u32(returnLine); w.u16(returnFile) }
+        if digitizedLine != 0 { w.u32(digitizedLine); w.u16(digitizedFile) }
     }
 
-    /// Links from the fields ``encode(into:)`` wrote, as read back; nil when they are not links chiso
-    /// writes (a flag it does not set, a file without a line).
+    /// Links from the fields ``encode(into:)`` wrote, as read back (a row it does not have as line 0 and
+    /// file 0); nil when they are not links chiso writes (a flag it does not set, a row without its line).
     @inline(__always)
     package init?(late: (UInt32, UInt16), intake: (UInt32, UInt16), return back: (UInt32, UInt16),
                   digitized: (UInt32, UInt16), flags: UInt8) {

@@ -31,6 +31,8 @@ package struct ByteWriter: Sendable {
     }
     /// Bytes as they are, with no length (the reader knows it from elsewhere).
     package mutating func data(raw field: FieldBytes) { field.append(to: &bytes) }
+    /// Bytes another writer wrote, as they are.
+    package mutating func raw(_ more: [UInt8]) { bytes.append(contentsOf: more) }
     /// A length-prefixed UTF-8 string.
     package mutating func string(_ s: String) {
         FieldBytes.of(s) { data($0) }

@@ -21,30 +21,45 @@ extension StoreSnapshot {
             self.dossiers = dossiers; self.links = links; self.starts = starts; self.arena = arena; self.count = count
         }
 
-        /// Writes positions `first..<first + n` from the records of a chunk's `bytes` (whose head was
-        /// checked: it holds `n` records, their ids' starts and `idBytes` bytes of ids), and its ids into
-        /// the arena from byte `offset`; false when a record is not one chiso writes, the starts do not
-        /// go up within the ids, or the positions or the ids do not fit (what was written is then garbage).
-        /// One bound check for the chunk, then the records are read at fixed offsets.
-        func fill(_ bytes: [UInt8], first: Int, count n: Int, idBytes: Int, units: Int, idsAt offset: Int) -> Bool {
-            guard first >= 0, n >= 0, first + n <= count, offset >= 0, idBytes >= 0, offset + idBytes <= arena.count,
-                  offset + idBytes < Int(UInt32.max), bytes.count == chunkHead + n * leastBytesPerDossier + idBytes
+        /// Writes positions `first..<first + n` from a chunk's `bytes` (whose head was checked: it holds `n`
+        /// dossier records, `linkBytes` bytes of links, the ids' starts and `idBytes` bytes of ids), and its
+        /// ids into the arena from byte `offset`; false when a record or links are not ones chiso writes, the
+        /// links run past theirs, the starts do not go up within the ids, or the positions or the ids do
+        /// not fit (what was written is then garbage). One check of the whole size, then the dossiers are
+        /// read at fixed offsets and each position's links once their own size (from their first byte) is
+        /// checked against what is left of the links.
+        func fill(_ bytes: [UInt8], first: Int, count n: Int, linkBytes: Int, idBytes: Int, units: Int, idsAt offset: Int) -> Bool {
+            guard first >= 0, n >= 0, first + n <= count, offset >= 0, idBytes >= 0, linkBytes >= 0, offset + idBytes <= arena.count,
+                  offset + idBytes < Int(UInt32.max), bytes.count == chunkHead + n * (Dossier.recordBytes + 4) + linkBytes + idBytes
             else { return false }
             return bytes.withUnsafeBytes { raw -> Bool in
                 guard let base = raw.baseAddress else { return n == 0 && idBytes == 0 }
                 @inline(__always) func u8(_ at: Int) -> UInt8 { base.load(fromByteOffset: at, as: UInt8.self) }
                 @inline(__always) func u16(_ at: Int) -> UInt16 { UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
                 @inline(__always) func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
-                @inline(__always) func row(_ at: Int) -> (UInt32, UInt16) { (u32(at), u16(at + 4)) }
-                let startsAt = chunkHead + n * recordBytes
+                let linksAt = chunkHead + n * Dossier.recordBytes, linksEnd = linksAt + linkBytes
+                let startsAt = linksEnd
+                var l = linksAt
+                /// The row at `l` if `present` (moving past it), else none; a present row must name its line.
+                @inline(__always) func row(_ present: Bool) -> (UInt32, UInt16)? {
+                    guard present else { return (0, 0) }
+                    defer { l += 6 }
+                    let line = u32(l)
+                    return line == 0 ? nil : (line, u16(l + 4))
+                }
                 var previous: UInt32 = 0
                 for j in 0..<n {
-                    let p = chunkHead + j * recordBytes, l = p + Dossier.recordBytes
+                    let p = chunkHead + j * Dossier.recordBytes
                     guard let dossier = Dossier(unit: u16(p), received: Int32(bitPattern: u32(p + 2)), due: Int32(bitPattern: u32(p + 6)),
                                                 finished: Int32(bitPattern: u32(p + 10)), line: u32(p + 14), file: u16(p + 18),
                                                 status: u8(p + 20), channel: u8(p + 21), flags: u8(p + 22), units: units),
-                          let link = DossierLinks(late: row(l), intake: row(l + 6), return: row(l + 12), digitized: row(l + 18),
-                                                  flags: u8(l + 24))
+                          l + 2 <= linksEnd else { return false }
+                    let mask = u8(l), flags = u8(l + 1)
+                    guard mask < 16, l + 2 + 6 * mask.nonzeroBitCount <= linksEnd else { return false }
+                    l += 2
+                    guard let late = row(mask & 1 != 0), let intake = row(mask & 2 != 0), let back = row(mask & 4 != 0),
+                          let digitized = row(mask & 8 != 0),
+                          let link = DossierLinks(late: late, intake: intake, return: back, digitized: digitized, flags: flags)
                     else { return false }
                     // Each id starts where the one before did or after, the first at the chunk's first byte.
                     let start = u32(startsAt + 4 * j)
@@ -54,6 +69,7 @@ extension StoreSnapshot {
                     (links + first + j).initialize(to: link)
                     starts[first + j] = UInt32(offset) + start
                 }
+                guard l == linksEnd else { return false }  // every byte of the links belongs to a position
                 if idBytes > 0 {
                     arena.baseAddress!.advanced(by: offset).copyMemory(from: base + startsAt + 4 * n, byteCount: idBytes)
                 }

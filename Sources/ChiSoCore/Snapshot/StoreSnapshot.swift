@@ -15,30 +15,31 @@ package enum StoreSnapshot {
     /// How many chunks a store of `count` dossiers takes.
     package static func chunkCount(_ count: Int) -> Int { (count + chunkSize - 1) / chunkSize }
 
-    /// The format of a chunk: 2 since its dossiers and links are records of fixed size, followed by where
-    /// each id starts and the ids, so that a chunk decodes in one pass after one bound check and its ids
-    /// are copied into the store's id arena whole (a chunk of version 1 is refused, so the state is rebuilt
-    /// once).
-    private static let chunkVersion: UInt8 = 2
-    /// Bytes of a chunk before its records: magic, version, first position, positions, bytes of its ids.
-    package static let chunkHead = 17
-    /// Bytes of one position's record: its dossier, then its links.
-    package static let recordBytes = Dossier.recordBytes + DossierLinks.recordBytes
-    /// The fewest bytes a position takes in a chunk: its record and where its id starts.
-    package static let leastBytesPerDossier = recordBytes + 4
+    /// The format of a chunk: 3 since its dossiers are records of fixed size, then its links, then where
+    /// each id starts and the ids, so that a chunk decodes in one pass after one check of its size and its
+    /// ids are copied into the store's id arena whole (a chunk of an earlier version is refused, so the
+    /// state is rebuilt once).
+    private static let chunkVersion: UInt8 = 3
+    /// Bytes of a chunk before its dossiers: magic, version, first position, positions, bytes of its
+    /// links, bytes of its ids.
+    package static let chunkHead = 21
+    /// The fewest bytes a position takes in a chunk: its dossier, links with no rows, where its id starts.
+    package static let leastBytesPerDossier = Dossier.recordBytes + 2 + 4
 
-    /// The bytes of chunk `chunk` of `store`: a head, per position its record (dossier and links), per
-    /// position where its id starts among the chunk's ids, then the ids one after another.
+    /// The bytes of chunk `chunk` of `store`: a head, per position its dossier's record, then per position
+    /// its links, then per position where its id starts among the chunk's ids, then the ids one after
+    /// another.
     package static func encode(_ store: DossierStore, chunk: Int) -> [UInt8] {
         let first = chunk * chunkSize
         let end = min(store.dossiers.count, first + chunkSize)
         let idBytes = store.ids.withKeys(first..<end) { $0.count }
-        var w = ByteWriter(capacity: chunkHead + (end - first) * leastBytesPerDossier + idBytes)
-        w.u32(magic); w.u8(chunkVersion); w.u32(UInt32(first)); w.u32(UInt32(end - first)); w.u32(UInt32(idBytes))
-        for i in first..<end {
-            store.dossiers[i].encode(into: &w)
-            store.links[i].encode(into: &w)
-        }
+        var links = ByteWriter(capacity: (end - first) * 8)
+        for i in first..<end { store.links[i].encode(into: &links) }
+        var w = ByteWriter(capacity: chunkHead + (end - first) * (Dossier.recordBytes + 4) + links.bytes.count + idBytes)
+        w.u32(magic); w.u8(chunkVersion); w.u32(UInt32(first)); w.u32(UInt32(end - first))
+        w.u32(UInt32(links.bytes.count)); w.u32(UInt32(idBytes))
+        for i in first..<end { store.dossiers[i].encode(into: &w) }
+        w.raw(links.bytes)
         var at: UInt32 = 0
         for i in first..<end {
             w.u32(at)
@@ -48,16 +49,22 @@ package enum StoreSnapshot {
         return w.bytes
     }
 
-    /// The bytes of the ids of a chunk, from its head; nil when the bytes are not a chunk chiso wrote (of
-    /// this version, and of the size its head gives). What a caller that decodes chunks in order on several
-    /// cores adds up to know where each one's ids go (``decode(chunk:_:units:idsAt:into:)``).
-    package static func chunkIDBytes(_ bytes: [UInt8]) -> Int? {
+    /// What a chunk's head says: its first position, how many, the bytes of their links and of their ids;
+    /// nil when the bytes are not a chunk chiso wrote (of this version, and of the size its head gives).
+    package static func chunkHead(_ bytes: [UInt8]) -> (first: Int, count: Int, linkBytes: Int, idBytes: Int)? {
         var r = ByteReader(bytes)
-        guard r.u32() == magic, r.u8() == chunkVersion, r.u32() != nil, let n = r.u32().map(Int.init),
-              let ids = r.u32().map(Int.init), n <= chunkSize, bytes.count == chunkHead + n * leastBytesPerDossier + ids
+        guard r.u32() == magic, r.u8() == chunkVersion, let first = r.u32().map(Int.init), let n = r.u32().map(Int.init),
+              let links = r.u32().map(Int.init), let ids = r.u32().map(Int.init), n <= chunkSize,
+              links >= 2 * n, links <= DossierLinks.mostBytes * n,
+              bytes.count == chunkHead + n * (Dossier.recordBytes + 4) + links + ids
         else { return nil }
-        return ids
+        return (first, n, links, ids)
     }
+
+    /// The bytes of the ids of a chunk, from its head (``chunkHead(_:)``): what a caller that decodes
+    /// chunks in order on several cores adds up to know where each one's ids go
+    /// (``decode(chunk:_:units:idsAt:into:)``).
+    package static func chunkIDBytes(_ bytes: [UInt8]) -> Int? { chunkHead(bytes)?.idBytes }
 
     /// The bytes of the id table's hash index.
     package static func encodeIndex(_ store: DossierStore) -> [UInt8] {
@@ -102,12 +109,12 @@ package enum StoreSnapshot {
     ///   or its ids do not fit there (what it wrote of them is then garbage, and the caller must give up the
     ///   whole).
     package static func decode(chunk bytes: [UInt8], _ k: Int, units: Int, idsAt offset: Int, into target: Target) -> Int? {
-        var r = ByteReader(bytes)
         let first = k * chunkSize
-        guard k >= 0, first < target.count, let ids = chunkIDBytes(bytes), r.u32() == magic, r.u8() == chunkVersion,
-              r.u32() == UInt32(first), let n = r.u32().map(Int.init), n == min(chunkSize, target.count - first),
-              target.fill(bytes, first: first, count: n, idBytes: ids, units: units, idsAt: offset) else { return nil }
-        return ids
+        guard k >= 0, first < target.count, let head = chunkHead(bytes), head.first == first,
+              head.count == min(chunkSize, target.count - first),
+              target.fill(bytes, first: first, count: head.count, linkBytes: head.linkBytes, idBytes: head.idBytes,
+                          units: units, idsAt: offset) else { return nil }
+        return head.idBytes
     }
 
     /// The id table's hash index from its bytes, for a store of `count` dossiers; nil when it is not one
