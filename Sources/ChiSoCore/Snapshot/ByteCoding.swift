@@ -30,7 +30,7 @@ package struct ByteWriter: Sendable {
         field.append(to: &bytes)
     }
     /// Bytes as they are, with no length (the reader knows it from elsewhere).
-    package mutating func data(raw field: FieldBytes) { field.append(to: &bytes) }
+    package mutating func raw(_ field: FieldBytes) { field.append(to: &bytes) }
     /// Bytes another writer wrote, as they are.
     package mutating func raw(_ more: [UInt8]) { bytes.append(contentsOf: more) }
     /// A length-prefixed UTF-8 string.

@@ -45,7 +45,7 @@ package enum StoreSnapshot {
             w.u32(at)
             store.ids.withKey(i) { at += UInt32($0.count) }
         }
-        store.ids.withKeys(first..<end) { w.data(raw: $0) }
+        store.ids.withKeys(first..<end) { w.raw($0) }
         return w.bytes
     }
 
