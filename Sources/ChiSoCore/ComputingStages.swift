@@ -62,10 +62,9 @@ package enum ComputingStages {
     /// SPEC 4's cross-checks between the exports, as warnings at the row that shows them.
     package static func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {
         checks.map { c in
-            let d = ingest.store.dossiers[c.dossier]
             let id = ingest.store.id(c.dossier)
             let file = ingest.file(c.ref.file)?.file ?? ""
-            let unit = registry.units[Int(d.unit)].code
+            let unit = registry.units[Int(c.unit)].code
             switch c.kind {
             case .lateListMismatch:
                 return Finding(.warning, .lateListMismatch, source: .late, file: file, line: Int(c.ref.line),

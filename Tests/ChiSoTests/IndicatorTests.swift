@@ -112,12 +112,12 @@ import Testing
         ])
         #expect(t.rows[0][.lateTotal] == 3)
         #expect(t.rows[0][.lateApologized] == 2)
-        #expect(t.warnings == [CrossCheck(kind: .lateListMismatch, dossier: 3, ref: ref)])
+        #expect(t.warnings == [CrossCheck(kind: .lateListMismatch, dossier: 3, ref: ref, unit: 0)])
     }
 
     @Test func lateDossiersMissingFromTheLateListAreWarnedOnlyWhenTheListIsConfigured() {
         let items = [(d(finished: "2023-03-11", status: .returned), links())]
-        #expect(table(items).warnings == [CrossCheck(kind: .lateUnlisted, dossier: 0, ref: RowRef(file: 0, line: 2))])
+        #expect(table(items).warnings == [CrossCheck(kind: .lateUnlisted, dossier: 0, ref: RowRef(file: 0, line: 2), unit: 0)])
         #expect(table(items, checkLate: false).warnings.isEmpty)
     }
 
@@ -151,6 +151,48 @@ import Testing
         }
     }
 
+    /// A part's table as the warehouse keeps it (``IndicatorTable/encodedPart()``) reads back as it was, and
+    /// bytes that do not fit the part are refused rather than added to the figures.
+    @Test func aPartsTableReadsBackAsItWasAndWrongBytesAreRefused() throws {
+        var items: [(Dossier, DossierLinks)] = []
+        for i in 0..<200 {
+            let dossier = d(finished: i % 2 == 0 ? "2023-03-11" : nil, status: i % 2 == 0 ? .returned : .processing,
+                            channel: i % 3 == 0 ? .online : .direct, unit: i % 3)
+            items.append((dossier, links { l in
+                if i % 4 == 0 { l.late = RowRef(file: 1, line: i + 2) }
+                if i % 5 == 0 { l.postalIntake = RowRef(file: 2, line: 300_000 + i) }
+            }))
+        }
+        let positions = 100..<200
+        let part = computeIndicators(dossiers: items.map(\.0), links: items.map(\.1), unitCount: 2, dates: dates,
+                                     checkLateList: true, attribution: [0, 1, -1], positions: positions)
+        #expect(part.warnings.count > 10 && Set(part.warnings.map(\.unit)) == [0, 1, 2])
+        let bytes = part.encodedPart()
+        func read(_ b: [UInt8], units: Int = 3, positions: Range<Int> = positions) -> IndicatorTable? {
+            IndicatorTable.decodePart(b, rows: 2, attributedRows: 3, units: units, positions: positions)
+        }
+        let back = try #require(read(bytes))
+        #expect(back.rows == part.rows && back.warnings == part.warnings && back.inPeriodByRow == part.inPeriodByRow)
+        // Another version, shape or registry; a warning outside the part; truncated or longer bytes.
+        var version = bytes
+        version[0] = 2
+        #expect(read(version) == nil)
+        #expect(IndicatorTable.decodePart(bytes, rows: 3, attributedRows: 3, units: 3, positions: positions) == nil)
+        #expect(IndicatorTable.decodePart(bytes, rows: 2, attributedRows: 0, units: 3, positions: positions) == nil)
+        #expect(read(bytes, units: 2) == nil)
+        #expect(read(bytes, positions: 100..<150) == nil)
+        for cut in [1, 5, bytes.count / 2, bytes.count - 1] { #expect(read(Array(bytes.prefix(cut))) == nil, "cut at \(cut)") }
+        #expect(read(bytes + [0]) == nil)
+        // A count above the part's positions.
+        var w = ByteWriter()
+        w.u8(IndicatorTable.partVersion)
+        w.u32(1)
+        for k in 0..<Indicator.allCases.count { w.varint(k == 0 ? 101 : 0) }
+        w.u32(0)
+        w.u32(0)
+        #expect(IndicatorTable.decodePart(w.bytes, rows: 1, attributedRows: 0, units: 1, positions: positions) == nil)
+    }
+
     @Test func feesAndOnlinePaymentCountNewDossiersOnly() {
         let t = table([
             (d(fee: true), links()),
@@ -180,7 +222,7 @@ import Testing
     @Test func postalIntakeForANonPostalDossierIsWarned() {
         let t = table([(d(channel: .online), links { $0.postalIntake = ref })], checkLate: false)
         #expect(t.rows[0][.postalIntake] == 1)
-        #expect(t.warnings == [CrossCheck(kind: .postalChannelMismatch, dossier: 0, ref: ref)])
+        #expect(t.warnings == [CrossCheck(kind: .postalChannelMismatch, dossier: 0, ref: ref, unit: 0)])
     }
 
     @Test func digitizationIndicators() {

@@ -79,13 +79,13 @@ import Testing
     }
 
     /// Runs the step on the warm warehouse and cold into a new one; both must agree.
-    func check(_ s: Scratch, _ step: String, warm: String, expect path: String? = nil) throws {
-        let r = try CLI.capture(CLI.binary, ["run", s.path + "/pipeline.yaml", "--db", warm, "--out", s.path + "/warm"],
+    func check(_ s: Scratch, _ step: String, warm: String, expect path: String? = nil, arguments: [String] = []) throws {
+        let r = try CLI.capture(CLI.binary, ["run", s.path + "/pipeline.yaml", "--db", warm, "--out", s.path + "/warm"] + arguments,
                                 environment: ["CHISO_TRACE": "1"])
         #expect(r.status == 0, "\(step): \(r.stderr)")
         if let path { #expect(r.stderr.contains(path), "\(step): expected '\(path)' in the trace") }
         let cold = s.path + "/cold-\(UUID().uuidString).sqlite"
-        let c = try CLI.run(["run", s.path + "/pipeline.yaml", "--db", cold, "--out", s.path + "/cold"])
+        let c = try CLI.run(["run", s.path + "/pipeline.yaml", "--db", cold, "--out", s.path + "/cold"] + arguments)
         #expect(c.status == 0, "\(step) (cold): \(c.stderr)")
         let folder = "hoa-phong-dvc/2023"
         let names = try FileManager.default.contentsOfDirectory(atPath: "\(s.path)/cold/\(folder)").filter { $0 != "manifest.json" }.sorted()
@@ -201,6 +201,46 @@ import Testing
         }
         s.write("data/bcci/bcci.csv", changedPostal)
         try check(s, "a header with as many chunks as it claims, each too small", warm: warm, expect: "stored dossier state: none usable")
+    }
+
+    /// Normalize counts only the chunks of the state (65,536 positions each) that changed, and takes the
+    /// others' tables as the warehouse kept them, when they were counted from the same bytes with the same
+    /// dates: over three chunks, a night that appends a file and replaces a dossier of the first chunk
+    /// counts the first and the last; a run as of another day counts all; a stored table whose bytes were
+    /// damaged is counted again. Each ends where a cold run does.
+    @Test func nightsCountOnlyTheChunksThatChanged() throws {
+        let s = Scratch()
+        try province(s)
+        let path = s.path + "/data/"
+        let two = try lines(path + "ho-so/ho-so-02.csv")
+        // Twelve copies of ho-so-02's dossiers under other ids (no linked row names them): about 138,000
+        // dossiers, the third chunk from position 131,072.
+        let copies = (1...12).flatMap { k in two.dropFirst().map { "C\(k)-" + $0 } }
+        write(s, "ho-so/ho-so-10.csv", [two[0]] + copies)
+        let warm = s.path + "/warm.sqlite"
+        try check(s, "first run", warm: warm, expect: "indicators: 0 chunk(s) of the state taken as counted before, 3 counted")
+        // New ids, and a dossier of ho-so-02 again under another unit (position below 20,000: the first
+        // chunk's table changes).
+        var cells = two[5].components(separatedBy: ";")
+        cells[1] = try #require(two.dropFirst().map { $0.components(separatedBy: ";")[1] }.first { $0.lowercased() != cells[1].lowercased() })
+        write(s, "ho-so/ho-so-20.csv", [two[0]] + two[1...30].map { "MOI-" + $0 } + [cells.joined(separator: ";")])
+        try check(s, "appended, a duplicate in the first chunk", warm: warm,
+                  expect: "indicators: 1 chunk(s) of the state taken as counted before, 2 counted")
+        // Another day: no stored table was counted as of it.
+        try check(s, "as of another day", warm: warm, expect: "indicators: 0 chunk(s) of the state taken as counted before, 3 counted",
+                  arguments: ["--as-of", "2023-06-30"])
+        try check(s, "as of the period's end again", warm: warm,
+                  expect: "indicators: 0 chunk(s) of the state taken as counted before, 3 counted")
+        // The second chunk's stored table damaged (its CRC-32 no longer matches): counted again, with the
+        // last chunk that a new file changes.
+        try DatabaseQueue(path: warm).write { db in
+            var data = try #require(try Data.fetchOne(db, sql: "SELECT data FROM indicator_parts WHERE chunk = 1"))
+            data[9] ^= 1
+            try db.execute(sql: "UPDATE indicator_parts SET data = ? WHERE chunk = 1", arguments: [data])
+        }
+        write(s, "ho-so/ho-so-21.csv", [two[0]] + two[31...40].map { "MOI-" + $0 })
+        try check(s, "a damaged stored table", warm: warm,
+                  expect: "indicators: 1 chunk(s) of the state taken as counted before, 2 counted")
     }
 
     @Test func nightsOnSQLiteEndWhereAColdRunDoes() throws {

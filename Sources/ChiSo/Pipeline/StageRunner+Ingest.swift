@@ -51,6 +51,9 @@ extension StageRunner {
         var stored = exportsRun && !runs.contains(.ingestUnits)
             ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count) : nil
         trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
+        // Normalize's tables of the stored chunks, read now: normalize is counted while the writer holds
+        // the warehouse.
+        let storedParts = exportsRun && graph.stages.contains(.normalize) ? try warehouse.loadIndicatorParts(key) : [:]
         let (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned,
                                                       stored: &stored, registry: registry, ingestor: ingestor)
         let previousState = stored  // its chunk hashes (and its store when every dossier file was read again)
@@ -240,24 +243,37 @@ extension StageRunner {
             }
             StageRunner.trace("ingest written, committing")
         }
+        // The SHA-256 of the state's chunks that the save does not encode (they are the stored ones), then
+        // of every chunk once it has: what names the chunks whose indicator tables normalize may reuse.
+        var unchangedHashes: [Int: String] = [:]
+        let encoded = EncodedHashes()
         if let snapshot {
             let changed = dossierChanges.map { d in linkChanges.map { d + $0.late + $0.postal + $0.digitized } ?? d }
             // The id index depends on the ids alone: unchanged when no dossier row changed.
             let idsChanged = dossierChanges?.isEmpty != true
+            let encodes = Warehouse.snapshotCandidates(dossiers: store.dossiers.count, previous: previousState,
+                                                       changed: changed, idsChanged: idsChanged)
+            let chunks = StoreSnapshot.chunkCount(store.dossiers.count)
+            unchangedHashes = previousState?.hashes.filter { $0.key >= 0 && $0.key < chunks && !encodes.contains($0.key) } ?? [:]
             DispatchQueue.global().async(group: encoder) {
-                Warehouse.encodeSnapshot(store, previous: previousState, changed: changed, idsChanged: idsChanged,
-                                         indexDelta: snapshot.indexDelta, into: snapshot.feed)
+                encoded.set(Warehouse.encodeSnapshot(store, previous: previousState, changed: changed, idsChanged: idsChanged,
+                                                     indexDelta: snapshot.indexDelta, into: snapshot.feed))
             }
         }
         if let writer {
             handedOff = true
             handoff.send(.finish(failed ? nil : rest))
-            if !failed { normalizeAhead(result) }
+            if !failed { normalizeAhead(result, chunkHashes: unchangedHashes, stored: storedParts) }
             writer.wait()
             trace("ingest committed")
             if let error = handoff.error { throw error }
         } else if !failed {
             try warehouse.write(rest)
+        }
+        if snapshot != nil && !failed {
+            encoder.wait()
+            stateHashes = unchangedHashes.merging(encoded.value) { $1 }
+            storedIndicatorParts = storedParts
         }
         if !failed {
             for stage in stages where stage.isIngest && runs.contains(stage) {
@@ -276,11 +292,14 @@ extension StageRunner {
 
     /// The dossiers as the warehouse holds them: from the stored state when it is that of the tables,
     /// else read back from the tables.
-    func storedDossiers(registry: UnitRegistry) throws -> DossierStore {
+    /// - Returns: the store, and with the stored state the SHA-256 of each of its chunks.
+    func storedDossiers(registry: UnitRegistry) throws -> (store: DossierStore, chunkHashes: [Int: String]?) {
         let states = try warehouse.stageStates(key)
         let stamp = dossierStamp { states[$0.rawValue]?.fingerprint }
-        return try warehouse.loadDossierSnapshot(key, stamp: stamp, units: registry.units.count)?.store
-            ?? warehouse.loadDossiers(key, registry: registry)
+        if let state = try warehouse.loadDossierSnapshot(key, stamp: stamp, units: registry.units.count) {
+            return (state.store, state.hashes.filter { $0.key >= 0 })
+        }
+        return (try warehouse.loadDossiers(key, registry: registry), nil)
     }
 
     /// Hands the ingest's writes, step by step, to the writer that is already inside the transaction.
@@ -331,17 +350,37 @@ extension StageRunner {
     /// (the linked rows, the stored state, the commit): its inputs are all in memory by then. The stage
     /// itself still runs after the ingest, in its own transaction, and takes the result (``Ahead``). Only
     /// with the reorganization already loaded: the writer holds the warehouse until it commits.
-    func normalizeAhead(_ result: IngestResult) {
+    /// The chunks whose bytes are known (`chunkHashes`: the stored state's that this run keeps) take their
+    /// table from `stored` when it was counted from them with this run's parameters (``IndicatorParts``).
+    func normalizeAhead(_ result: IngestResult, chunkHashes: [Int: String], stored: [Int: Warehouse.StoredIndicatorPart]) {
         guard graph.stages.contains(.normalize), let registry, let reorganization = reorganizationCache else { return }
-        let ahead = Ahead<ComputingStages.Normalized>()
+        let ahead = Ahead<NormalizedParts>()
         normalized = ahead
         let (dates, checkLateList) = (dates, graph.stages.contains(.ingestLate))
         let registryFile = config.display(config.resolve(config.sources.units))
+        let parts = IndicatorParts(reorganization: reorganization, dates: dates, checkLateList: checkLateList,
+                                   chunkHashes: chunkHashes, stored: stored)
         ahead.start {
-            ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
-                                      checkLateList: checkLateList, registryFile: registryFile,
-                                      table: StageRunner.countIndicators(result.store, reorganization: reorganization, dates: dates,
-                                                                         checkLateList: checkLateList))
+            let counted = parts.count(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList)
+            return NormalizedParts(
+                normalized: ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
+                                                      checkLateList: checkLateList, registryFile: registryFile, table: counted.table),
+                counted: counted.counted, reused: counted.reused)
         }
     }
+
+    /// Normalize's result with the chunks whose tables were counted (not reused), for the warehouse.
+    struct NormalizedParts: Sendable {
+        var normalized: ComputingStages.Normalized
+        var counted: [Int: [UInt8]]
+        var reused: Int
+    }
+}
+
+/// The chunk hashes the stored state's encoder computed, handed to the thread that waits for it.
+private final class EncodedHashes: @unchecked Sendable {
+    private var hashes: [Int: String] = [:]
+    private let lock = NSLock()
+    func set(_ value: [Int: String]) { lock.withLock { hashes = value } }
+    var value: [Int: String] { lock.withLock { hashes } }
 }

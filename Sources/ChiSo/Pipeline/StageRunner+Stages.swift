@@ -5,25 +5,44 @@ extension StageRunner {
     func runNormalize(_ p: PlannedStage, _ runID: Int64) throws -> Int {
         let registry = try units()
         let result: IngestResult
+        // The SHA-256 of each chunk of the state counted, when known: what normalize's tables per chunk are
+        // stored and found under.
+        var hashes = stateHashes
         if let ingest { result = ingest } else {
             var r = IngestResult()
             (r.files, r.fileIDs) = try warehouse.loadExportFiles(key)
-            r.store = try storedDossiers(registry: registry)
+            (r.store, hashes) = try storedDossiers(registry: registry)
             result = r
         }
         let reorganization = try reorganization()
+        let checkLateList = graph.stages.contains(.ingestLate)
         // Computed ahead from this run's ingest (the same inputs), or now.
         let ahead = ingest != nil ? self.normalized?.take() : nil
         self.normalized = nil
-        let checkLateList = graph.stages.contains(.ingestLate)
-        let normalized = ahead ?? ComputingStages.normalize(
-            result, registry: registry, reorganization: reorganization, dates: dates, checkLateList: checkLateList,
-            registryFile: config.display(config.resolve(config.sources.units)),
-            table: StageRunner.countIndicators(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList))
+        let done: NormalizedParts
+        if let ahead { done = ahead } else {
+            let stored = try storedIndicatorParts ?? warehouse.loadIndicatorParts(key)
+            let parts = IndicatorParts(reorganization: reorganization, dates: dates, checkLateList: checkLateList,
+                                       chunkHashes: hashes ?? [:], stored: stored)
+            let counted = parts.count(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList)
+            done = NormalizedParts(
+                normalized: ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
+                                                      checkLateList: checkLateList,
+                                                      registryFile: config.display(config.resolve(config.sources.units)),
+                                                      table: counted.table),
+                counted: counted.counted, reused: counted.reused)
+        }
+        trace("indicators: \(done.reused) chunk(s) of the state taken as counted before, \(done.counted.count) counted")
+        let normalized = done.normalized
+        // The chunks counted now, stored under their bytes' hash and this run's parameters.
+        let fresh = IndicatorParts(reorganization: reorganization, dates: dates, checkLateList: checkLateList,
+                                   chunkHashes: hashes ?? [:], stored: [:]).toStore(done.counted)
+        let chunks = StoreSnapshot.chunkCount(result.store.dossiers.count)
         let (table, findings) = (normalized.table, normalized.findings)
         self.table = table
         let scoring = reorganization.reporting
         try warehouse.write { db in
+            try Warehouse.saveIndicatorParts(db, key, fresh, chunks: chunks)
             try Warehouse.saveIndicators(db, key, table, registry: scoring)
             if reorganization.followsReorganization { try Warehouse.saveAttribution(db, key, reorganization, inPeriod: table.inPeriodByRow) }
             try Warehouse.saveFindings(db, key, stage: Stage.normalize.rawValue, findings)
@@ -97,26 +116,5 @@ extension StageRunner {
         }
         return count
     }
-
-    /// SPEC 4's indicator table, the dossiers counted in two halves on both cores when there are enough
-    /// to pay (5M dossiers: 0.1 s on one core), the halves combined in order: the same table as one pass.
-    static func countIndicators(_ store: DossierStore, reorganization: Reorganization, dates: RunDates,
-                                checkLateList: Bool) -> IndicatorTable {
-        let count = store.dossiers.count
-        guard count >= 200_000 else { return reorganization.indicators(store, dates: dates, checkLateList: checkLateList) }
-        let halves = [0..<count / 2, count / 2..<count]
-        let tables = HalfTables()
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            tables.set(k, reorganization.indicators(store, dates: dates, checkLateList: checkLateList, positions: halves[k]))
-        }
-        return IndicatorTable.combined(tables.all)
-    }
 }
 
-/// The two halves' tables, each written by one worker.
-private final class HalfTables: @unchecked Sendable {
-    private var tables: [IndicatorTable?] = [nil, nil]
-    private let lock = NSLock()
-    func set(_ k: Int, _ table: IndicatorTable) { lock.withLock { tables[k] = table } }
-    var all: [IndicatorTable] { lock.withLock { tables.map { $0! } } }
-}

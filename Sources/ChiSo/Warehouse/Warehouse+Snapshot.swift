@@ -167,33 +167,44 @@ extension Warehouse {
                              dropFrom: known > count ? count : nil, indexDelta: delta, feed: SnapshotFeed(capacity: 4))
     }
 
-    /// Encodes the chunks of `store` that differ from `previous`'s into `feed` (with `changed`, the
-    /// positions that differ from it, only the chunks holding one are encoded and compared, and the id
-    /// index only when `idsChanged`), then ends it.
-    static func encodeSnapshot(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?, idsChanged: Bool,
-                               indexDelta: Int?, into feed: SnapshotFeed) {
-        defer { feed.end() }
-        let count = StoreSnapshot.chunkCount(store.dossiers.count)
-        var candidates = Set(-1..<count)
-        if let changed, previous != nil {
-            candidates = idsChanged ? [-1] : []
-            for r in changed where !r.isEmpty {
-                candidates.formUnion(r.lowerBound / StoreSnapshot.chunkSize...(r.upperBound - 1) / StoreSnapshot.chunkSize)
-            }
+    /// The chunks of a state of `dossiers` that a save encodes and compares (-1: the id index): with
+    /// `changed`, the positions that differ from `previous`, only the chunks holding one (and the id index
+    /// only when `idsChanged`); otherwise all. The others are `previous`'s as they are.
+    static func snapshotCandidates(dossiers: Int, previous: StoredDossiers?, changed: [Range<Int>]?, idsChanged: Bool) -> Set<Int> {
+        let count = StoreSnapshot.chunkCount(dossiers)
+        guard let changed, previous != nil else { return Set(-1..<count) }
+        var candidates: Set<Int> = idsChanged ? [-1] : []
+        for r in changed where !r.isEmpty {
+            candidates.formUnion(r.lowerBound / StoreSnapshot.chunkSize...(r.upperBound - 1) / StoreSnapshot.chunkSize)
         }
-        for k in candidates.sorted() where k < count {
+        return candidates.filter { $0 < count }
+    }
+
+    /// Encodes the chunks of `store` that differ from `previous`'s into `feed` (only the
+    /// ``snapshotCandidates(dossiers:previous:changed:idsChanged:)`` are encoded and compared), then ends it.
+    /// - Returns: the SHA-256 of each chunk of positions it encoded (equal to the stored one or not); the
+    ///   others' are `previous`'s. Partial when the writer gave up.
+    @discardableResult
+    static func encodeSnapshot(_ store: DossierStore, previous: StoredDossiers?, changed: [Range<Int>]?, idsChanged: Bool,
+                               indexDelta: Int?, into feed: SnapshotFeed) -> [Int: String] {
+        defer { feed.end() }
+        var hashed: [Int: String] = [:]
+        let candidates = snapshotCandidates(dossiers: store.dossiers.count, previous: previous, changed: changed, idsChanged: idsChanged)
+        for k in candidates.sorted() {
             if k < 0, let row = indexDelta {
                 // Only the keys added since the state was read: their slots and tags, in a row of their own.
                 guard let bytes = StoreSnapshot.encodeIndexDelta(store) else { continue }
                 if StoreSnapshot.deltaKeys(bytes)?.count == 0 { continue }
-                guard feed.put((row, bytes, Hashing.sha256(bytes: bytes), Hashing.crc32(bytes: bytes))) else { return }
+                guard feed.put((row, bytes, Hashing.sha256(bytes: bytes), Hashing.crc32(bytes: bytes))) else { return hashed }
                 continue
             }
             let bytes = k < 0 ? StoreSnapshot.encodeIndex(store) : StoreSnapshot.encode(store, chunk: k)
             let sha = Hashing.sha256(bytes: bytes)
+            if k >= 0 { hashed[k] = sha }
             if let previous, previous.hashes[k] == sha { continue }
-            guard feed.put((k, bytes, sha, Hashing.crc32(bytes: bytes))) else { return }  // the writer gave up
+            guard feed.put((k, bytes, sha, Hashing.crc32(bytes: bytes))) else { return hashed }  // the writer gave up
         }
+        return hashed
     }
 
     /// Applies `write` under `stamp`, one chunk at a time as the feed delivers them.

@@ -12,7 +12,7 @@ enum WarehouseMigrations {
     /// SPEC 4's indicator columns, one integer each.
     static var indicatorColumns: String { Indicator.allCases.map { "\($0.rawValue) INTEGER NOT NULL" }.joined(separator: ", ") }
 
-    static let all: [Migration] = [v1, v2, v3, v4, v5, v6]
+    static let all: [Migration] = [v1, v2, v3, v4, v5, v6, v7]
 
     static let v1 = Migration(identifier: "v1", sql: """
         -- Every invocation of `chiso run`, successful or not.
@@ -245,5 +245,16 @@ enum WarehouseMigrations {
         -- stays the key a save compares to tell a changed chunk). NULL in rows written before: those are
         -- checked against their SHA-256 as before.
         ALTER TABLE dossier_snapshot_chunks ADD COLUMN crc32 INTEGER;
+        """)
+
+    static let v7 = Migration(identifier: "v7", sql: """
+        -- Normalize's table of each stored-state chunk's dossiers (counts, in-period counts, cross-check
+        -- warnings), so that a night which changed a few chunks counts only those. `key` names what the
+        -- part was counted from: the chunk's SHA-256 and a hash of the dates, attribution and units; a part
+        -- whose key is not the one the run would count with is counted again. Checked by its CRC-32.
+        CREATE TABLE indicator_parts (
+          period_id INTEGER NOT NULL, chunk INTEGER NOT NULL, key TEXT NOT NULL, data BLOB NOT NULL,
+          crc32 INTEGER NOT NULL,
+          PRIMARY KEY (period_id, chunk));
         """)
 }

@@ -148,6 +148,17 @@ public struct CrossCheck: Sendable, Equatable {
     public var dossier: Int
     /// The row that shows it.
     public var ref: RowRef
+    /// The dossier's unit (its registry row), which the finding names: kept here so that a check counted
+    /// on another night (``IndicatorTable/decodePart(_:rows:attributedRows:units:positions:)``) needs no dossier.
+    public var unit: Int32
+
+    /// A failed check of the dossier at `dossier` (of `unit`), shown by the row at `ref`.
+    public init(kind: Kind, dossier: Int, ref: RowRef, unit: Int32) {
+        self.kind = kind
+        self.dossier = dossier
+        self.ref = ref
+        self.unit = unit
+    }
 }
 
 /// Counts SPEC 4's indicators for every unit. Pure: dossiers, their links and the dates in; counts out.
@@ -206,12 +217,12 @@ public func computeIndicators(dossiers: [Dossier], links: [DossierLinks], unitCo
         counts[base + Indicator.lateApologized.position] += one(l.hasLate) & one(l.apology) & late
         // The cross-checks (rare, so these branches are predicted).
         if late == 1 {
-            if !l.hasLate && checkLateList { warnings.append(CrossCheck(kind: .lateUnlisted, dossier: i, ref: d.ref)) }
+            if !l.hasLate && checkLateList { warnings.append(CrossCheck(kind: .lateUnlisted, dossier: i, ref: d.ref, unit: d.unit)) }
         } else if let ref = l.late {
-            warnings.append(CrossCheck(kind: .lateListMismatch, dossier: i, ref: ref))
+            warnings.append(CrossCheck(kind: .lateListMismatch, dossier: i, ref: ref, unit: d.unit))
         }
         if l.hasPostalIntake && d.channel != .postal, let ref = l.postalIntake {
-            warnings.append(CrossCheck(kind: .postalChannelMismatch, dossier: i, ref: ref))
+            warnings.append(CrossCheck(kind: .postalChannelMismatch, dossier: i, ref: ref, unit: d.unit))
         }
     }
     let rows = (0..<unitCount).map { u in
