@@ -89,6 +89,70 @@ import Testing
         }
     }
 
+    /// Three chunks decoded with the first two's records left pending (``PendingChunks``), each read
+    /// again through `load` by chunk.
+    func pendingStore(_ s: DossierStore, load: @escaping @Sendable (Int, [UInt8]) -> [UInt8]?) throws -> DossierStore {
+        let (index, chunks) = encode(s)
+        let sizes = try chunks.map { try #require(StoreSnapshot.chunkIDBytes($0)) }
+        let decodedIndex = try #require(StoreSnapshot.decodeIndex(index, count: s.dossiers.count))
+        var at = 0, decodedAll = true
+        var back = try #require(StoreSnapshot.assemble(count: s.dossiers.count, room: 100, idBytes: sizes.reduce(0, +)) { target in
+            for k in chunks.indices {
+                decodedAll = decodedAll && StoreSnapshot.decode(chunk: chunks[k], k, units: 3, idsAt: at, into: target,
+                                                                records: k == chunks.count - 1) == sizes[k]
+                at += sizes[k]
+            }
+            return StoreSnapshot.Filled(chunks: chunks.count, idBytes: at, index: decodedIndex)
+        })
+        #expect(decodedAll)
+        back.pending = PendingChunks(chunks: Set(0..<chunks.count - 1), units: 3) { load($0, chunks[$0]) }
+        return back
+    }
+
+    /// A store whose records were left pending has every id, fills a chunk when a duplicate replaces one of
+    /// its positions (the replaced row is the stored one, not a placeholder), fills the rest on demand, and
+    /// is then the store decoded whole; a chunk that cannot be read again or does not decode marks it failed.
+    @Test func pendingChunksFillWhenAPositionOfTheirsIsRead() throws {
+        let s = store(StoreSnapshot.chunkSize * 2 + 10)
+        var back = try pendingStore(s) { _, bytes in bytes }
+        #expect(back.isPending(position: 0) && back.isPending(position: 131_071) && !back.isPending(position: 131_072))
+        for i in [0, 70_000, s.dossiers.count - 1] { #expect(back.id(i) == s.id(i)) }
+        #expect(back.dossiers[131_075] == s.dossiers[131_075] && back.links[131_075] == s.links[131_075])
+        // A duplicate of a dossier of the first chunk: that chunk is filled first.
+        back.replaced = [:]
+        var moved = s.dossiers[5]
+        moved.unit = 2
+        #expect(FieldBytes.of(s.id(5)) { back.upsert(id: $0, moved) } == s.dossiers[5].ref)
+        #expect(back.replaced?[5] == s.dossiers[5])
+        #expect(!back.isPending(position: 0) && back.isPending(position: 65_536))
+        #expect(back.dossiers[..<65_536].elementsEqual(s.dossiers[..<65_536].enumerated().map { $0.offset == 5 ? moved : $0.element }))
+        #expect(back.links[..<65_536] == s.links[..<65_536])
+        // Merging a store read apart fills the chunks of the ids it repeats.
+        var other = DossierStore()
+        other.upsert(id: s.id(70_000), s.dossiers[1])
+        _ = back.merge(other, parts: 1) { parts, part in for k in 0..<parts { part(k) } }
+        #expect(back.pending == nil && back.dossiers[70_000] == s.dossiers[1])
+        var expected = s.dossiers
+        expected[5] = moved
+        expected[70_000] = s.dossiers[1]
+        #expect(back.dossiers == expected && back.links == s.links)
+        // Filled on demand, all at once: the store decoded whole.
+        var all = try pendingStore(s) { _, bytes in bytes }
+        #expect(all.fillAllPending() && all.pending == nil && all.dossiers == s.dossiers && all.links == s.links)
+        // Bytes that cannot be read again, or whose records are not ones chiso writes.
+        var unreadable = try pendingStore(s) { k, bytes in k == 1 ? nil : bytes }
+        #expect(unreadable.fillPending(position: 0) && !unreadable.pendingFailed)
+        #expect(!unreadable.fillAllPending() && unreadable.pendingFailed)
+        var damaged = try pendingStore(s) { k, bytes in
+            var b = bytes
+            if k == 0 { b[StoreSnapshot.chunkHead + 20] = 0xFF }  // the first record's status
+            return b
+        }
+        #expect(!damaged.fillPending(position: 10) && damaged.pendingFailed)
+        var other2 = try pendingStore(s) { _, bytes in bytes }
+        #expect(other2.fillPending(chunk: 2) == false)  // not pending: nothing to fill
+    }
+
     /// A chunk that fails after others were written, ids that would not fit, a chunk given another's
     /// positions: no store.
     @Test func aStoreIsWholeOrNotAtAll() throws {

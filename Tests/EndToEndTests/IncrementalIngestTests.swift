@@ -79,11 +79,12 @@ import Testing
     }
 
     /// Runs the step on the warm warehouse and cold into a new one; both must agree.
-    func check(_ s: Scratch, _ step: String, warm: String, expect path: String? = nil, arguments: [String] = []) throws {
+    func check(_ s: Scratch, _ step: String, warm: String, expect path: String? = nil, also: [String] = [],
+               arguments: [String] = []) throws {
         let r = try CLI.capture(CLI.binary, ["run", s.path + "/pipeline.yaml", "--db", warm, "--out", s.path + "/warm"] + arguments,
                                 environment: ["CHISO_TRACE": "1"])
         #expect(r.status == 0, "\(step): \(r.stderr)")
-        if let path { #expect(r.stderr.contains(path), "\(step): expected '\(path)' in the trace") }
+        for path in (path.map { [$0] } ?? []) + also { #expect(r.stderr.contains(path), "\(step): expected '\(path)' in the trace") }
         let cold = s.path + "/cold-\(UUID().uuidString).sqlite"
         let c = try CLI.run(["run", s.path + "/pipeline.yaml", "--db", cold, "--out", s.path + "/cold"] + arguments)
         #expect(c.status == 0, "\(step) (cold): \(c.stderr)")
@@ -224,8 +225,19 @@ import Testing
         var cells = two[5].components(separatedBy: ";")
         cells[1] = try #require(two.dropFirst().map { $0.components(separatedBy: ";")[1] }.first { $0.lowercased() != cells[1].lowercased() })
         write(s, "ho-so/ho-so-20.csv", [two[0]] + two[1...30].map { "MOI-" + $0 } + [cells.joined(separator: ";")])
+        // Only the ids of the first two chunks were read at first (a linked export that names the dossier
+        // is then read again, so every chunk's records are).
         try check(s, "appended, a duplicate in the first chunk", warm: warm,
-                  expect: "indicators: 1 chunk(s) of the state taken as counted before, 2 counted")
+                  expect: "indicators: 1 chunk(s) of the state taken as counted before, 2 counted",
+                  also: ["the records of 2 chunk(s) left pending"])
+        // New ids and a copy in the second chunk (position about 88,000) under another unit: only that
+        // chunk's records are decoded, for the duplicate; the first chunk's never.
+        var copy = ("C8-" + two[3]).components(separatedBy: ";")
+        copy[1] = cells[1]
+        write(s, "ho-so/ho-so-20a.csv", [two[0]] + two[41...45].map { "MOI-" + $0 } + [copy.joined(separator: ";")])
+        try check(s, "appended, a duplicate in the second chunk", warm: warm,
+                  expect: "1 chunk(s) of the stored state left undecoded, 0 decoded for normalize",
+                  also: ["indicators: 1 chunk(s) of the state taken as counted before, 2 counted"])
         // Another day: no stored table was counted as of it.
         try check(s, "as of another day", warm: warm, expect: "indicators: 0 chunk(s) of the state taken as counted before, 3 counted",
                   arguments: ["--as-of", "2023-06-30"])
@@ -240,7 +252,38 @@ import Testing
         }
         write(s, "ho-so/ho-so-21.csv", [two[0]] + two[31...40].map { "MOI-" + $0 })
         try check(s, "a damaged stored table", warm: warm,
-                  expect: "indicators: 1 chunk(s) of the state taken as counted before, 2 counted")
+                  expect: "1 chunk(s) of the stored state left undecoded, 1 decoded for normalize")
+        // The 200 dossiers held back, which linked rows name: those sources are read again against every
+        // position, so every chunk is decoded first.
+        let held = try lines(path + "held-back.csv")
+        write(s, "ho-so/ho-so-22.csv", held)
+        try check(s, "appended, orphans that now link", warm: warm, expect: "appended 1 dossier file(s)")
+        // A file of more than a quarter of the state: the per-dossier tables are rewritten whole, so every
+        // chunk is decoded first.
+        write(s, "ho-so/ho-so-23.csv", [two[0]] + (1...4).flatMap { k in two.dropFirst().map { "D\(k)-" + $0 } })
+        try check(s, "appended, a quarter of the state", warm: warm, expect: "appended 1 dossier file(s)")
+        // A chunk whose CRC-32 checks but whose first record does not decode (its status byte): found when
+        // a duplicate asks for it, and every dossier file is read instead.
+        try DatabaseQueue(path: warm).write { db in
+            var data = try #require(try Data.fetchOne(db, sql: "SELECT data FROM dossier_snapshot_chunks WHERE chunk = 0"))
+            data[21 + 20] = 0xFF
+            try db.execute(sql: "UPDATE dossier_snapshot_chunks SET data = ?, crc32 = ? WHERE chunk = 0",
+                           arguments: [data, Int(Self.crc32(Array(data)))])
+        }
+        write(s, "ho-so/ho-so-24.csv", [two[0], two[7]])
+        try check(s, "a stored chunk that checks but does not decode", warm: warm,
+                  expect: "a chunk's records did not decode; every dossier file is read again")
+    }
+
+    /// CRC-32 (the IEEE polynomial, as zlib and libdeflate compute it), bit by bit: for a test that forges
+    /// a stored chunk whose check still holds.
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for b in bytes {
+            crc ^= UInt32(b)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
     }
 
     @Test func nightsOnSQLiteEndWhereAColdRunDoes() throws {

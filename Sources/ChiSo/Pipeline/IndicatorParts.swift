@@ -50,19 +50,37 @@ struct IndicatorParts: Sendable {
         var reused: Int
     }
 
-    /// The table of `store`, chunk by chunk on both cores.
-    func count(_ store: DossierStore, reorganization: Reorganization, dates: RunDates, checkLateList: Bool) -> Counted {
+    /// The positions of chunk `k` of a state of `count` dossiers.
+    static func positions(chunk k: Int, of count: Int) -> Range<Int> {
+        k * StoreSnapshot.chunkSize..<min(count, (k + 1) * StoreSnapshot.chunkSize)
+    }
+
+    /// Chunk `k`'s stored table, when it was counted from the chunk's bytes with these parameters and
+    /// reads back whole for its `positions`.
+    func reusable(chunk k: Int, positions: Range<Int>) -> IndicatorTable? {
+        guard let key = key(chunk: k), let part = stored[k], part.key == key else { return nil }
+        return IndicatorTable.decodePart(part.bytes, rows: rows, attributedRows: attributedRows, units: units, positions: positions)
+    }
+
+    /// The table of `store`, chunk by chunk on both cores; nil when a chunk it must count is pending and
+    /// does not decode (``PendingChunks``).
+    func count(_ store: DossierStore, reorganization: Reorganization, dates: RunDates, checkLateList: Bool) -> Counted? {
         let count = store.dossiers.count
         let chunks = StoreSnapshot.chunkCount(count)
         guard chunks > 0 else {
             return Counted(table: reorganization.indicators(store, dates: dates, checkLateList: checkLateList), counted: [:], reused: 0)
         }
+        let reused = (0..<chunks).map { reusable(chunk: $0, positions: Self.positions(chunk: $0, of: count)) }
+        // A chunk to count must hold its own dossiers (the run fills those it knows it will count before it
+        // hands the store on; this fills a copy, should one be left).
+        var store = store
+        for k in 0..<chunks where reused[k] == nil && store.isPending(position: k * StoreSnapshot.chunkSize) {
+            guard store.fillPending(chunk: k) else { return nil }
+        }
         let results = PartResults(chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { k in
-            let positions = k * StoreSnapshot.chunkSize..<min(count, (k + 1) * StoreSnapshot.chunkSize)
-            if let key = key(chunk: k), let part = stored[k], part.key == key,
-               let table = IndicatorTable.decodePart(part.bytes, rows: rows, attributedRows: attributedRows, units: units,
-                                                    positions: positions) {
+        DispatchQueue.concurrentPerform(iterations: chunks) { [store] k in
+            let positions = Self.positions(chunk: k, of: count)
+            if let table = reused[k] {
                 results.set(k, table, bytes: nil)
                 return
             }

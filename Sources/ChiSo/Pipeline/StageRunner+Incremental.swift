@@ -62,6 +62,8 @@ extension StageRunner {
                     reread.append(stage.source!)
                 }
             }
+            // A source read again links rows to any position: every chunk holds its own first.
+            if !reread.isEmpty { result.store.fillAllPending() }
             // The appended positions have no links yet: only the stored ones are recorded as they were.
             let relinked = reread.isEmpty ? nil : StoreDiff.Relinked.clearing(reread, in: &result.store.links, stored: count)
             for (file, id) in zip(files, ids) where kept.sources.contains(file.source) { kept.files.append((file, id)) }
@@ -84,6 +86,7 @@ extension StageRunner {
                 result.store = state.store
                 state.store = DossierStore()
                 stored = state
+                guard result.store.fillAllPending() else { return (kept, nil, nil) }  // the caller reads every file
                 let relinked = StoreDiff.Relinked.clearing(linkedRuns.map { $0.source! }, in: &result.store.links,
                                                            stored: result.store.links.count)
                 trace("linked source(s) to read again: \(relinked.before.count) dossier(s) had rows of them")
@@ -93,6 +96,34 @@ extension StageRunner {
             _ = StoreDiff.Relinked.clearing(linkedRuns.map { $0.source! }, in: &result.store.links, stored: 0)
         }
         return (kept, nil, nil)
+    }
+
+    /// Fills the pending chunks of a store that new files were appended to (``PendingChunks``) that the run
+    /// will read: every one when the dossier or linked rows are rewritten whole (the appended rows are a
+    /// quarter of the state or more: ``Warehouse/worthRewriting(_:of:)``) or normalize's tables cannot be
+    /// checked, otherwise those whose stored indicator table normalize cannot reuse. The others stay
+    /// pending: nothing reads their dossiers or links (the save encodes only the chunks that changed,
+    /// normalize takes their tables as stored, the tables are rewritten only at the changed positions).
+    func fillPendingChunks(_ store: inout DossierStore, base: AppendedBase, chunkHashes: [Int: String],
+                           storedParts: [Int: Warehouse.StoredIndicatorPart]) {
+        let count = store.dossiers.count
+        let changes = StoreDiff.appended(count: base.count, replaced: base.replaced, dossiers: store.dossiers)
+        let tail = base.count..<count
+        let reorganization = graph.stages.contains(.normalize) ? try? self.reorganization() : nil
+        if Warehouse.worthRewriting(changes, of: count) || Warehouse.worthRewriting([tail], of: count)
+            || (graph.stages.contains(.normalize) && reorganization == nil) {
+            store.fillAllPending()
+            return
+        }
+        guard let reorganization, let waiting = store.pending else { return }
+        let parts = IndicatorParts(reorganization: reorganization, dates: dates, checkLateList: graph.stages.contains(.ingestLate),
+                                   chunkHashes: chunkHashes.filter { $0.key >= 0 }, stored: storedParts)
+        var filled = 0
+        for k in waiting.chunks.sorted() where parts.reusable(chunk: k, positions: IndicatorParts.positions(chunk: k, of: count)) == nil {
+            store.fillPending(chunk: k)
+            filled += 1
+        }
+        trace("\(waiting.chunks.count - filled) chunk(s) of the stored state left undecoded, \(filled) decoded for normalize")
     }
 
     /// The new dossier files, when the dossier stage's inputs are those of its last run plus files that

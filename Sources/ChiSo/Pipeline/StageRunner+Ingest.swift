@@ -48,14 +48,29 @@ extension StageRunner {
         let stamp = { (next: Bool) in
             self.dossierStamp { s in next && runs.contains(s) ? planned[s]!.fingerprint.value : planned[s]!.previous?.fingerprint }
         }
+        // A run that appends new dossier files reads every stored id but only the dossiers and links of the
+        // chunks it changes or counts (``PendingChunks``).
+        let appending = try runs.contains(.ingestDossiers) && appendedDossierFiles(planned[.ingestDossiers]!) != nil
         var stored = exportsRun && !runs.contains(.ingestUnits)
-            ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count) : nil
+            ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count, pending: appending) : nil
         trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
         // Normalize's tables of the stored chunks, read now: normalize is counted while the writer holds
         // the warehouse.
         let storedParts = exportsRun && graph.stages.contains(.normalize) ? try warehouse.loadIndicatorParts(key) : [:]
-        let (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned,
+        var (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned,
                                                       stored: &stored, registry: registry, ingestor: ingestor)
+        if result.store.pending != nil, let state = stored, let base {
+            fillPendingChunks(&result.store, base: base, chunkHashes: state.hashes, storedParts: storedParts)
+        }
+        if result.store.pendingFailed {
+            // A stored chunk whose CRC-32 checked but whose records do not decode: the state is not used,
+            // and every dossier file is read, as when no state is usable.
+            trace("stored dossier state: a chunk's records did not decode; every dossier file is read again")
+            result = IngestResult()
+            stored = nil
+            (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned,
+                                                      stored: &stored, registry: registry, ingestor: ingestor)
+        }
         let previousState = stored  // its chunk hashes (and its store when every dossier file was read again)
         let firstNew = runs.contains(.ingestDossiers) ? 0 : result.files.count
         // The positions whose dossier rows differ from the stored state's (nil: no usable state).
@@ -354,14 +369,15 @@ extension StageRunner {
     /// table from `stored` when it was counted from them with this run's parameters (``IndicatorParts``).
     func normalizeAhead(_ result: IngestResult, chunkHashes: [Int: String], stored: [Int: Warehouse.StoredIndicatorPart]) {
         guard graph.stages.contains(.normalize), let registry, let reorganization = reorganizationCache else { return }
-        let ahead = Ahead<NormalizedParts>()
+        let ahead = Ahead<NormalizedParts?>()
         normalized = ahead
         let (dates, checkLateList) = (dates, graph.stages.contains(.ingestLate))
         let registryFile = config.display(config.resolve(config.sources.units))
         let parts = IndicatorParts(reorganization: reorganization, dates: dates, checkLateList: checkLateList,
                                    chunkHashes: chunkHashes, stored: stored)
         ahead.start {
-            let counted = parts.count(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList)
+            guard let counted = parts.count(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList)
+            else { return nil }
             return NormalizedParts(
                 normalized: ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
                                                       checkLateList: checkLateList, registryFile: registryFile, table: counted.table),

@@ -17,14 +17,17 @@ extension StageRunner {
         let reorganization = try reorganization()
         let checkLateList = graph.stages.contains(.ingestLate)
         // Computed ahead from this run's ingest (the same inputs), or now.
-        let ahead = ingest != nil ? self.normalized?.take() : nil
+        let ahead = ingest != nil ? self.normalized?.take() ?? nil : nil
         self.normalized = nil
         let done: NormalizedParts
         if let ahead { done = ahead } else {
             let stored = try storedIndicatorParts ?? warehouse.loadIndicatorParts(key)
             let parts = IndicatorParts(reorganization: reorganization, dates: dates, checkLateList: checkLateList,
                                        chunkHashes: hashes ?? [:], stored: stored)
-            let counted = parts.count(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList)
+            guard let counted = parts.count(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList) else {
+                throw EnvironmentError(path: warehouse.location.display,
+                                       reason: "trạng thái hồ sơ đã lưu không đọc được; chạy lại với --force để đọc lại mọi tệp hồ sơ")
+            }
             done = NormalizedParts(
                 normalized: ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
                                                       checkLateList: checkLateList,

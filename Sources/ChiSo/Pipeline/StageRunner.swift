@@ -64,7 +64,7 @@ public final class StageRunner {
     /// Findings each stage of this run committed, as the warehouse holds them (see `periodFindings`).
     var storedFindings: [Stage: [Finding]] = [:]
     /// Normalize's result, computed from this run's ingest while the ingest committed (see `normalizeAhead`).
-    var normalized: Ahead<NormalizedParts>?
+    var normalized: Ahead<NormalizedParts?>?
     /// The SHA-256 of each chunk of this run's dossier state, once its ingest saved it (nil: not saved).
     var stateHashes: [Int: String]?
     /// Normalize's stored tables per chunk, as this run's ingest read them.

@@ -18,8 +18,11 @@ extension Warehouse {
 
     /// The snapshot of `key`'s dossiers if it was written with `stamp` (the export stages' fingerprints
     /// now in `stage_state`) and decodes whole over a registry of `units` rows; nil otherwise. The chunks
-    /// decode on both cores.
-    func loadDossierSnapshot(_ key: PeriodKey, stamp: String, units: Int) throws -> StoredDossiers? {
+    /// decode on both cores. With `pending`, every chunk's ids are decoded and checked but the dossiers
+    /// and links of all but the last chunk are left in the store's ``PendingChunks`` (their bytes checked
+    /// against their CRC-32 like the others'), for a run that reads only some positions (new files
+    /// appended: the last chunk is the one they extend).
+    func loadDossierSnapshot(_ key: PeriodKey, stamp: String, units: Int, pending lazy: Bool = false) throws -> StoredDossiers? {
         try read { db in
             guard let period: Int = try db.value("SELECT id FROM periods WHERE pipeline = ? AND period = ?", [key.pipeline, key.period]),
                   let header = try db.rows("SELECT stamp, dossiers, chunks FROM dossier_snapshot WHERE period_id = ?", [period]).first,
@@ -43,8 +46,8 @@ extension Warehouse {
             // Every dossier takes at least its record and its id's start in its chunk.
             guard count <= size / StoreSnapshot.leastBytesPerDossier else { return nil }
             // Room for the files a nightly run appends (address space only until used).
+            let parts = Decoded()
             let store = try StoreSnapshot.assemble(count: count, room: count / 8 + 65_536, idBytes: size) { target in
-                let parts = Decoded()
                 let decoding = DispatchGroup()
                 defer { decoding.wait() }  // an error while reading: nothing decodes on after the read ends
                 // At most four chunks read ahead of the decoding: the raw state is never all in memory.
@@ -118,7 +121,10 @@ extension Warehouse {
                         if k == -1 {
                             parts.setIndex(intact && indexed >= 0 ? StoreSnapshot.decodeIndex(bytes, count: indexed) : nil)
                         } else {
-                            parts.decoded(intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, idsAt: at, into: target) : nil)
+                            let later = lazy && k < expected - 1
+                            parts.decoded(intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, idsAt: at, into: target,
+                                                                        records: !later) : nil)
+                            if later { parts.keep(k, crc: crc, sha: sha) }
                         }
                     }
                 }
@@ -127,8 +133,21 @@ extension Warehouse {
                 return parts.filled(adding: deltas)
             }
             guard var store else { return nil }
+            let kept = parts.kept
+            if !kept.isEmpty {
+                store.pending = PendingChunks(chunks: Set(kept.keys), units: units) { [self] k in
+                    // The chunk as it was read: the same CRC-32 (or SHA-256) as then.
+                    guard let check = kept[k], let bytes = try? self.read({ db -> [UInt8]? in
+                        var bytes: [UInt8]?
+                        try db.scan("SELECT data FROM dossier_snapshot_chunks WHERE period_id = ? AND chunk = ?", [period, k]) { bytes = $0.blob(0) }
+                        return bytes
+                    }) ?? nil else { return nil }
+                    guard let crc = check.crc else { return Hashing.sha256(bytes: bytes) == check.sha ? bytes : nil }
+                    return UInt32(exactly: crc) == Hashing.crc32(bytes: bytes) ? bytes : nil
+                }
+            }
             store.markIDInserts()
-            StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s\(deltaKeys > 0 ? " (\(deltaKeys) ids from \(hashes.keys.filter { $0 < -1 }.count) nights' additions to the index)" : "")")
+            StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s\(kept.isEmpty ? "" : ", the records of \(kept.count) chunk(s) left pending")\(deltaKeys > 0 ? " (\(deltaKeys) ids from \(hashes.keys.filter { $0 < -1 }.count) nights' additions to the index)" : "")")
             return StoredDossiers(store: store, hashes: hashes, deltaKeys: deltaKeys)
         }
     }
@@ -190,7 +209,8 @@ extension Warehouse {
         defer { feed.end() }
         var hashed: [Int: String] = [:]
         let candidates = snapshotCandidates(dossiers: store.dossiers.count, previous: previous, changed: changed, idsChanged: idsChanged)
-        for k in candidates.sorted() {
+        // A chunk whose records are still pending is the stored one, unchanged (``PendingChunks``).
+        for k in candidates.sorted() where k < 0 || !store.isPending(position: k * StoreSnapshot.chunkSize) {
             if k < 0, let row = indexDelta {
                 // Only the keys added since the state was read: their slots and tags, in a row of their own.
                 guard let bytes = StoreSnapshot.encodeIndexDelta(store) else { continue }
@@ -302,6 +322,12 @@ private final class Decoded: @unchecked Sendable {
     /// The id index, decoded once its check matched (nil until then, or if it did not or would not decode).
     private var index: ByteTable.Index?
     func setIndex(_ decoded: ByteTable.Index?) { lock.withLock { index = decoded } }
+
+    /// The chunks whose records were left pending (``PendingChunks``), with the CRC-32 (or in a row written
+    /// before chiso stored one, the SHA-256) their bytes had.
+    private var pending: [Int: (crc: Int?, sha: String)] = [:]
+    func keep(_ k: Int, crc: Int?, sha: String) { lock.withLock { pending[k] = (crc, sha) } }
+    var kept: [Int: (crc: Int?, sha: String)] { lock.withLock { pending } }
 }
 
 /// Encoded chunks handed from the thread that encodes them to the writer, a few at a time. Either side

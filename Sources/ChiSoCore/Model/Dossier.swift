@@ -230,6 +230,9 @@ public struct DossierStore: Sendable {
     /// replacement: what a run that appends files to a stored state compares against, instead of a copy
     /// of the whole state.
     package var replaced: [Int: Dossier]?
+    /// Chunks of a stored state whose dossiers and links are not decoded yet (``PendingChunks``); nil when
+    /// every position holds its own.
+    package var pending: PendingChunks?
 
     /// An empty store.
     public init() {}
@@ -248,6 +251,7 @@ public struct DossierStore: Sendable {
         releasing(&links, release)
         ids.releaseStorage(release)
         replaced = nil
+        pending = nil
     }
 
     /// From now on, the id table records the slot each new id takes, so that the stored state's index
@@ -271,6 +275,7 @@ public struct DossierStore: Sendable {
             links.append(DossierLinks())
             return nil
         }
+        if pending != nil { fillPending(position: index) }
         let previous = dossiers[index]
         if replaced != nil, replaced![index] == nil { replaced![index] = previous }
         dossiers[index] = dossier
@@ -287,6 +292,9 @@ public struct DossierStore: Sendable {
         var replacedRows: [(other: Int, previous: RowRef)] = []
         var absent: [Int] = []
         absent.reserveCapacity(other.dossiers.count)
+        if pending != nil {
+            for index in existing where index >= 0 { fillPending(position: Int(index)) }
+        }
         for j in other.dossiers.indices {
             let index = Int(existing[j])
             if index >= 0 {

@@ -27,55 +27,69 @@ extension StoreSnapshot {
         /// links run past theirs, the starts do not go up within the ids, or the positions or the ids do
         /// not fit (what was written is then garbage). One check of the whole size, then the dossiers are
         /// read at fixed offsets and each position's links once their own size (from their first byte) is
-        /// checked against what is left of the links.
-        func fill(_ bytes: [UInt8], first: Int, count n: Int, linkBytes: Int, idBytes: Int, units: Int, idsAt offset: Int) -> Bool {
+        /// checked against what is left of the links. With `records` false only the ids are read: the
+        /// positions' dossiers and links are left for ``DossierStore/fillPending(chunk:)`` (see
+        /// ``PendingChunks``).
+        func fill(_ bytes: [UInt8], first: Int, count n: Int, linkBytes: Int, idBytes: Int, units: Int, idsAt offset: Int,
+                  records: Bool = true) -> Bool {
             guard first >= 0, n >= 0, first + n <= count, offset >= 0, idBytes >= 0, linkBytes >= 0, offset + idBytes <= arena.count,
                   offset + idBytes < Int(UInt32.max), bytes.count == chunkHead + n * (Dossier.recordBytes + 4) + linkBytes + idBytes
             else { return false }
             return bytes.withUnsafeBytes { raw -> Bool in
                 guard let base = raw.baseAddress else { return n == 0 && idBytes == 0 }
-                @inline(__always) func u8(_ at: Int) -> UInt8 { base.load(fromByteOffset: at, as: UInt8.self) }
-                @inline(__always) func u16(_ at: Int) -> UInt16 { UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
-                @inline(__always) func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
-                let linksAt = chunkHead + n * Dossier.recordBytes, linksEnd = linksAt + linkBytes
-                let startsAt = linksEnd
-                var l = linksAt
-                /// The row at `l` if `present` (moving past it), else none; a present row must name its line.
-                @inline(__always) func row(_ present: Bool) -> (UInt32, UInt16)? {
-                    guard present else { return (0, 0) }
-                    defer { l += 6 }
-                    let line = u32(l)
-                    return line == 0 ? nil : (line, u16(l + 4))
-                }
+                if records && !StoreSnapshot.readRecords(base, count: n, linkBytes: linkBytes, units: units,
+                                                         dossiers: dossiers + first, links: links + first) { return false }
+                // Each id starts where the one before did or after, the first at the chunk's first byte.
+                let startsAt = chunkHead + n * Dossier.recordBytes + linkBytes
                 var previous: UInt32 = 0
                 for j in 0..<n {
-                    let p = chunkHead + j * Dossier.recordBytes
-                    guard let dossier = Dossier(unit: u16(p), received: Int32(bitPattern: u32(p + 2)), due: Int32(bitPattern: u32(p + 6)),
-                                                finished: Int32(bitPattern: u32(p + 10)), line: u32(p + 14), file: u16(p + 18),
-                                                status: u8(p + 20), channel: u8(p + 21), flags: u8(p + 22), units: units),
-                          l + 2 <= linksEnd else { return false }
-                    let mask = u8(l), flags = u8(l + 1)
-                    guard mask < 16, l + 2 + 6 * mask.nonzeroBitCount <= linksEnd else { return false }
-                    l += 2
-                    guard let late = row(mask & 1 != 0), let intake = row(mask & 2 != 0), let back = row(mask & 4 != 0),
-                          let digitized = row(mask & 8 != 0),
-                          let link = DossierLinks(late: late, intake: intake, return: back, digitized: digitized, flags: flags)
-                    else { return false }
-                    // Each id starts where the one before did or after, the first at the chunk's first byte.
-                    let start = u32(startsAt + 4 * j)
+                    let start = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: startsAt + 4 * j, as: UInt32.self))
                     guard j == 0 ? start == 0 : start >= previous, Int(start) <= idBytes else { return false }
                     previous = start
-                    (dossiers + first + j).initialize(to: dossier)
-                    (links + first + j).initialize(to: link)
                     starts[first + j] = UInt32(offset) + start
                 }
-                guard l == linksEnd else { return false }  // every byte of the links belongs to a position
                 if idBytes > 0 {
                     arena.baseAddress!.advanced(by: offset).copyMemory(from: base + startsAt + 4 * n, byteCount: idBytes)
                 }
                 return true
             }
         }
+    }
+
+    /// Reads the `n` dossier records of a chunk at `base` and the `linkBytes` bytes of their links after
+    /// them into `dossiers` and `links` (their first `n` places); false when a record or links are not
+    /// ones chiso writes, or the links run past theirs or leave bytes no position reads.
+    fileprivate static func readRecords(_ base: UnsafeRawPointer, count n: Int, linkBytes: Int, units: Int,
+                                        dossiers: UnsafeMutablePointer<Dossier>, links: UnsafeMutablePointer<DossierLinks>) -> Bool {
+        @inline(__always) func u8(_ at: Int) -> UInt8 { base.load(fromByteOffset: at, as: UInt8.self) }
+        @inline(__always) func u16(_ at: Int) -> UInt16 { UInt16(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
+        @inline(__always) func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: base.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+        let linksAt = chunkHead + n * Dossier.recordBytes, linksEnd = linksAt + linkBytes
+        var l = linksAt
+        /// The row at `l` if `present` (moving past it), else none; a present row must name its line.
+        @inline(__always) func row(_ present: Bool) -> (UInt32, UInt16)? {
+            guard present else { return (0, 0) }
+            defer { l += 6 }
+            let line = u32(l)
+            return line == 0 ? nil : (line, u16(l + 4))
+        }
+        for j in 0..<n {
+            let p = chunkHead + j * Dossier.recordBytes
+            guard let dossier = Dossier(unit: u16(p), received: Int32(bitPattern: u32(p + 2)), due: Int32(bitPattern: u32(p + 6)),
+                                        finished: Int32(bitPattern: u32(p + 10)), line: u32(p + 14), file: u16(p + 18),
+                                        status: u8(p + 20), channel: u8(p + 21), flags: u8(p + 22), units: units),
+                  l + 2 <= linksEnd else { return false }
+            let mask = u8(l), flags = u8(l + 1)
+            guard mask < 16, l + 2 + 6 * mask.nonzeroBitCount <= linksEnd else { return false }
+            l += 2
+            guard let late = row(mask & 1 != 0), let intake = row(mask & 2 != 0), let back = row(mask & 4 != 0),
+                  let digitized = row(mask & 8 != 0),
+                  let link = DossierLinks(late: late, intake: intake, return: back, digitized: digitized, flags: flags)
+            else { return false }
+            (dossiers + j).initialize(to: dossier)
+            (links + j).initialize(to: link)
+        }
+        return l == linksEnd  // every byte of the links belongs to a position
     }
 
     /// What a `fill` of ``assemble(count:room:idBytes:fill:)`` did.
@@ -123,5 +137,30 @@ extension StoreSnapshot {
         guard let filled, filled.chunks == chunkCount(count), filled.idBytes <= idBytes,
               let table = ByteTable(arena: arena, starts: starts, index: filled.index) else { return nil }
         return DossierStore(ids: table, dossiers: dossiers, links: links)
+    }
+}
+
+extension DossierStore {
+    /// Decodes a pending chunk's dossiers and links into their positions, from its bytes read again (its ids
+    /// are already in the id table), and drops it from ``pending``; false when it is not pending, or its
+    /// bytes cannot be read again or its records are not ones chiso writes (``PendingChunks/failed`` is
+    /// then set: the positions hold garbage).
+    @discardableResult
+    package mutating func fillPending(chunk k: Int) -> Bool {
+        guard var waiting = pending, waiting.chunks.remove(k) != nil else { return false }
+        var ok = false
+        if let bytes = waiting.load(k), let head = StoreSnapshot.chunkHead(bytes), head.first == k * StoreSnapshot.chunkSize, head.first + head.count <= dossiers.count {
+            ok = bytes.withUnsafeBytes { raw in
+                dossiers.withUnsafeMutableBufferPointer { d in
+                    links.withUnsafeMutableBufferPointer { l in
+                        StoreSnapshot.readRecords(raw.baseAddress!, count: head.count, linkBytes: head.linkBytes, units: waiting.units,
+                                                  dossiers: d.baseAddress! + head.first, links: l.baseAddress! + head.first)
+                    }
+                }
+            }
+        }
+        waiting.failed = waiting.failed || !ok
+        pending = waiting.chunks.isEmpty && !waiting.failed ? nil : waiting
+        return ok
     }
 }

@@ -108,12 +108,13 @@ package enum StoreSnapshot {
     /// - Returns: the bytes of its ids; nil when the bytes are not a chunk chiso wrote for those positions,
     ///   or its ids do not fit there (what it wrote of them is then garbage, and the caller must give up the
     ///   whole).
-    package static func decode(chunk bytes: [UInt8], _ k: Int, units: Int, idsAt offset: Int, into target: Target) -> Int? {
+    package static func decode(chunk bytes: [UInt8], _ k: Int, units: Int, idsAt offset: Int, into target: Target,
+                               records: Bool = true) -> Int? {
         let first = k * chunkSize
         guard k >= 0, first < target.count, let head = chunkHead(bytes), head.first == first,
               head.count == min(chunkSize, target.count - first),
               target.fill(bytes, first: first, count: head.count, linkBytes: head.linkBytes, idBytes: head.idBytes,
-                          units: units, idsAt: offset) else { return nil }
+                          units: units, idsAt: offset, records: records) else { return nil }
         return head.idBytes
     }
 
