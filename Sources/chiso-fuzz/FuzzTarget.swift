@@ -48,6 +48,11 @@ func fuzzOne(_ bytes: UnsafeBufferPointer<UInt8>, scratch: String) {
         if let whole = StoreSnapshot.decode(index: StoreSnapshot.encodeIndex(ids), chunks: [array], count: count, units: 64) {
             precondition(whole.dossiers.count == count && whole.links.count == count && whole.ids.count == count)
         }
+        // The bytes as a pending chunk read again (``PendingChunks``): its records fill the store or the
+        // store is marked failed, and nothing else.
+        ids.pending = PendingChunks(chunks: [0], units: 64) { _ in array }
+        let filled = ids.fillPending(chunk: 0)
+        precondition(filled != ids.pendingFailed && (filled ? ids.pending == nil : ids.pending != nil))
     }
 }
 
