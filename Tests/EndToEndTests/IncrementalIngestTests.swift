@@ -79,12 +79,13 @@ import Testing
     }
 
     /// Runs the step on the warm warehouse and cold into a new one; both must agree.
-    func check(_ s: Scratch, _ step: String, warm: String, expect path: String? = nil, also: [String] = [],
+    func check(_ s: Scratch, _ step: String, warm: String, expect path: String? = nil, also: [String] = [], not: [String] = [],
                arguments: [String] = []) throws {
         let r = try CLI.capture(CLI.binary, ["run", s.path + "/pipeline.yaml", "--db", warm, "--out", s.path + "/warm"] + arguments,
                                 environment: ["CHISO_TRACE": "1"])
         #expect(r.status == 0, "\(step): \(r.stderr)")
         for path in (path.map { [$0] } ?? []) + also { #expect(r.stderr.contains(path), "\(step): expected '\(path)' in the trace") }
+        for path in not { #expect(!r.stderr.contains(path), "\(step): did not expect '\(path)' in the trace") }
         let cold = s.path + "/cold-\(UUID().uuidString).sqlite"
         let c = try CLI.run(["run", s.path + "/pipeline.yaml", "--db", cold, "--out", s.path + "/cold"] + arguments)
         #expect(c.status == 0, "\(step) (cold): \(c.stderr)")
@@ -252,7 +253,14 @@ import Testing
         }
         write(s, "ho-so/ho-so-21.csv", [two[0]] + two[31...40].map { "MOI-" + $0 })
         try check(s, "a damaged stored table", warm: warm,
-                  expect: "1 chunk(s) of the stored state left undecoded, 1 decoded for normalize")
+                  expect: "1 chunk(s) of the stored state left undecoded, 0 decoded for normalize",
+                  also: ["the records of 1 chunk(s) left pending", "indicators: 1 chunk(s) of the state taken as counted before, 2 counted"])
+        // A night as of another day: no stored table is of it, so no chunk's records are left pending (each
+        // is decoded as it is read, not read twice).
+        write(s, "ho-so/ho-so-21a.csv", [two[0]] + two[46...50].map { "MOI-" + $0 })
+        try check(s, "appended, as of another day", warm: warm,
+                  expect: "indicators: 0 chunk(s) of the state taken as counted before, 3 counted", not: ["left pending"],
+                  arguments: ["--as-of", "2023-07-31"])
         // The 200 dossiers held back, which linked rows name: those sources are read again against every
         // position, so every chunk is decoded first.
         let held = try lines(path + "held-back.csv")

@@ -39,7 +39,10 @@ struct IndicatorParts: Sendable {
     }
 
     /// The key a part of chunk `k` is stored under, when its bytes are known.
-    func key(chunk k: Int) -> String? { chunkHashes[k].map { "\($0):\(parameters)" } }
+    func key(chunk k: Int) -> String? { chunkHashes[k].map(key(sha256:)) }
+
+    /// The key a part of a chunk whose bytes have the SHA-256 `sha256` is stored under.
+    func key(sha256: String) -> String { "\(sha256):\(parameters)" }
 
     /// What counting gives: the table, and the chunks counted now (not taken from the warehouse), each
     /// with its part's bytes.

@@ -48,15 +48,26 @@ extension StageRunner {
         let stamp = { (next: Bool) in
             self.dossierStamp { s in next && runs.contains(s) ? planned[s]!.fingerprint.value : planned[s]!.previous?.fingerprint }
         }
-        // A run that appends new dossier files reads every stored id but only the dossiers and links of the
-        // chunks it changes or counts (``PendingChunks``).
-        let appending = try runs.contains(.ingestDossiers) && appendedDossierFiles(planned[.ingestDossiers]!) != nil
-        var stored = exportsRun && !runs.contains(.ingestUnits)
-            ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count, pending: appending) : nil
-        trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
         // Normalize's tables of the stored chunks, read now: normalize is counted while the writer holds
         // the warehouse.
         let storedParts = exportsRun && graph.stages.contains(.normalize) ? try warehouse.loadIndicatorParts(key) : [:]
+        // A run that appends new dossier files reads every stored id but the dossiers and links only of the
+        // chunks it changes or counts (``PendingChunks``): a chunk whose stored table normalize will reuse
+        // (its key is the chunk's SHA-256 and this run's parameters) is left pending; the others are decoded
+        // as they are read, rather than read twice.
+        var leavePending: (@Sendable (Int, String) -> Bool)?
+        if try runs.contains(.ingestDossiers) && !runs.contains(.ingestUnits) && appendedDossierFiles(planned[.ingestDossiers]!) != nil {
+            if !graph.stages.contains(.normalize) {
+                leavePending = { _, _ in true }
+            } else if let reorganization = try? self.reorganization() {
+                let parts = IndicatorParts(reorganization: reorganization, dates: dates, checkLateList: graph.stages.contains(.ingestLate),
+                                           chunkHashes: [:], stored: storedParts)
+                leavePending = { k, sha in parts.stored[k]?.key == parts.key(sha256: sha) }
+            }
+        }
+        var stored = exportsRun && !runs.contains(.ingestUnits)
+            ? try warehouse.loadDossierSnapshot(key, stamp: stamp(false), units: registry.units.count, pending: leavePending) : nil
+        trace("stored dossier state: \(stored.map { "\($0.store.dossiers.count) dossiers" } ?? "none usable")")
         var (kept, base, relinked) = try readDossiers(into: &result, runs: runs, linkedRuns: linkedRuns, planned: planned,
                                                       stored: &stored, registry: registry, ingestor: ingestor)
         if result.store.pending != nil, let state = stored, let base {

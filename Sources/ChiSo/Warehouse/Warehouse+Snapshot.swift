@@ -19,10 +19,12 @@ extension Warehouse {
     /// The snapshot of `key`'s dossiers if it was written with `stamp` (the export stages' fingerprints
     /// now in `stage_state`) and decodes whole over a registry of `units` rows; nil otherwise. The chunks
     /// decode on both cores. With `pending`, every chunk's ids are decoded and checked but the dossiers
-    /// and links of all but the last chunk are left in the store's ``PendingChunks`` (their bytes checked
-    /// against their CRC-32 like the others'), for a run that reads only some positions (new files
-    /// appended: the last chunk is the one they extend).
-    func loadDossierSnapshot(_ key: PeriodKey, stamp: String, units: Int, pending lazy: Bool = false) throws -> StoredDossiers? {
+    /// and links of the chunks it is true of (given the chunk and its SHA-256; never the last chunk) are
+    /// left in the store's ``PendingChunks`` (their bytes checked against their CRC-32 like the others'),
+    /// for a run that reads only some positions (new files appended: the last chunk is the one they
+    /// extend).
+    func loadDossierSnapshot(_ key: PeriodKey, stamp: String, units: Int,
+                             pending leavePending: (@Sendable (Int, String) -> Bool)? = nil) throws -> StoredDossiers? {
         try read { db in
             guard let period: Int = try db.value("SELECT id FROM periods WHERE pipeline = ? AND period = ?", [key.pipeline, key.period]),
                   let header = try db.rows("SELECT stamp, dossiers, chunks FROM dossier_snapshot WHERE period_id = ?", [period]).first,
@@ -121,7 +123,7 @@ extension Warehouse {
                         if k == -1 {
                             parts.setIndex(intact && indexed >= 0 ? StoreSnapshot.decodeIndex(bytes, count: indexed) : nil)
                         } else {
-                            let later = lazy && k < expected - 1
+                            let later = k < expected - 1 && leavePending?(k, sha) == true
                             parts.decoded(intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, idsAt: at, into: target,
                                                                         records: !later) : nil)
                             if later { parts.keep(k, crc: crc, sha: sha) }
