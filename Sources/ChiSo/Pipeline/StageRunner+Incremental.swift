@@ -86,7 +86,9 @@ extension StageRunner {
                 result.store = state.store
                 state.store = DossierStore()
                 stored = state
-                guard result.store.fillAllPending() else { return (kept, nil, nil) }  // the caller reads every file
+                // (Only a run that appends leaves chunks pending; should one reach here undecodable, the
+                // caller reads the dossiers again without the stored state.)
+                guard result.store.fillAllPending() else { return (kept, nil, nil) }
                 let relinked = StoreDiff.Relinked.clearing(linkedRuns.map { $0.source! }, in: &result.store.links,
                                                            stored: result.store.links.count)
                 trace("linked source(s) to read again: \(relinked.before.count) dossier(s) had rows of them")

@@ -75,7 +75,7 @@ extension StageRunner {
         }
         if result.store.pendingFailed {
             // A stored chunk whose CRC-32 checked but whose records do not decode: the state is not used,
-            // and every dossier file is read, as when no state is usable.
+            // and the dossiers are read as when no state is usable (every dossier file, when they run).
             trace("stored dossier state: a chunk's records did not decode; every dossier file is read again")
             result = IngestResult()
             stored = nil
