@@ -13,10 +13,13 @@ package enum ComputingStages {
     ///   - checkLateList: whether a `late` export is configured (SPEC 4's late-list cross-checks).
     ///   - registryFile: the registry as findings name it.
     ///   - table: the indicator table when the caller counted it already (on several cores, in parts).
+    ///   - knownIDs: the ids of warned dossiers the caller knows (by position) where the store may not
+    ///     (parts of the table taken as stored, see ``IndicatorTable/StoredPart``).
     package static func normalize(_ ingest: IngestResult, registry: UnitRegistry, reorganization: Reorganization,
-                          dates: RunDates, checkLateList: Bool, registryFile: String, table: IndicatorTable? = nil) -> Normalized {
+                          dates: RunDates, checkLateList: Bool, registryFile: String, table: IndicatorTable? = nil,
+                          knownIDs: [Int: String] = [:]) -> Normalized {
         let table = table ?? reorganization.indicators(ingest.store, dates: dates, checkLateList: checkLateList)
-        var findings = ComputingStages.crossCheckFindings(table.warnings, ingest: ingest, registry: registry)
+        var findings = ComputingStages.crossCheckFindings(table.warnings, ingest: ingest, registry: registry, knownIDs: knownIDs)
         if reorganization.followsReorganization {
             findings += reorganization.findings(direct: table.inPeriodByRow, registryFile: registryFile)
         }
@@ -59,10 +62,12 @@ package enum ComputingStages {
         return out
     }
 
-    /// SPEC 4's cross-checks between the exports, as warnings at the row that shows them.
-    package static func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry) -> [Finding] {
+    /// SPEC 4's cross-checks between the exports, as warnings at the row that shows them, each naming its
+    /// dossier by the id `knownIDs` gives for its position, else the store's.
+    package static func crossCheckFindings(_ checks: [CrossCheck], ingest: IngestResult, registry: UnitRegistry,
+                                           knownIDs: [Int: String] = [:]) -> [Finding] {
         checks.map { c in
-            let id = ingest.store.id(c.dossier)
+            let id = knownIDs[c.dossier] ?? ingest.store.id(c.dossier)
             let file = ingest.file(c.ref.file)?.file ?? ""
             let unit = registry.units[Int(c.unit)].code
             switch c.kind {

@@ -143,14 +143,23 @@ import Testing
         var w = ByteWriter()
         t.encodeIndex(into: &w)
         let (arena, starts) = stored(100)
+        // Slots are little-endian UInt64 after the slot count (the key's tag above id + 1).
+        let slotCount = Int(w.bytes[0]) | Int(w.bytes[1]) << 8 | Int(w.bytes[2]) << 16 | Int(w.bytes[3]) << 24
+        /// Decoded whole, and its slots checked in two and in three parts (which must agree).
         func decodes(_ bytes: [UInt8], starts: [UInt32] = starts) -> Bool {
             var r = ByteReader(bytes)
-            return ByteTable(arena: arena, starts: starts, index: &r) != nil
+            let whole = ByteTable(arena: arena, starts: starts, index: &r) != nil
+            if bytes.count == w.bytes.count, bytes.prefix(4) == w.bytes.prefix(4), starts == stored(100).starts {
+                let slots = (0..<slotCount).map { k in (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[4 + 8 * k + $1]) << (8 * UInt64($1)) } }
+                let serially: ByteTable.Parts = { parts, part in for t in (0..<parts).reversed() { part(t) } }
+                for parts in [2, 3] {
+                    #expect((ByteTable.Index(count: 100, slots: slots, parts: parts, run: serially) != nil) == whole, "\(parts) parts")
+                }
+            }
+            return whole
         }
         #expect(decodes(w.bytes))
-        // Slots are little-endian UInt64 after the slot count (the key's tag above id + 1): find the first
-        // two filled slots.
-        let slotCount = Int(w.bytes[0]) | Int(w.bytes[1]) << 8 | Int(w.bytes[2]) << 16 | Int(w.bytes[3]) << 24
+        // Find the first two filled slots.
         let filled = (0..<slotCount).filter { k in (0..<4).contains { w.bytes[4 + 8 * k + $0] != 0 } }
         #expect(filled.count == 100)
         var twice = w.bytes  // one key in two slots, another in none

@@ -151,7 +151,7 @@ import Testing
         }
     }
 
-    /// A part's table as the warehouse keeps it (``IndicatorTable/encodedPart()``) reads back as it was, and
+    /// A part's table as the warehouse keeps it (``IndicatorTable/encodedPart(ids:)``) reads back as it was, and
     /// bytes that do not fit the part are refused rather than added to the figures.
     @Test func aPartsTableReadsBackAsItWasAndWrongBytesAreRefused() throws {
         var items: [(Dossier, DossierLinks)] = []
@@ -167,15 +167,20 @@ import Testing
         let part = computeIndicators(dossiers: items.map(\.0), links: items.map(\.1), unitCount: 2, dates: dates,
                                      checkLateList: true, attribution: [0, 1, -1], positions: positions)
         #expect(part.warnings.count > 10 && Set(part.warnings.map(\.unit)) == [0, 1, 2])
-        let bytes = part.encodedPart()
+        var ids = ByteTable()
+        for i in 0..<200 { ids.insert("HS-\(i)-Đ") }
+        let bytes = part.encodedPart(ids: ids)
         func read(_ b: [UInt8], units: Int = 3, positions: Range<Int> = positions) -> IndicatorTable? {
-            IndicatorTable.decodePart(b, rows: 2, attributedRows: 3, units: units, positions: positions)
+            IndicatorTable.decodePart(b, rows: 2, attributedRows: 3, units: units, positions: positions)?.table
         }
         let back = try #require(read(bytes))
         #expect(back.rows == part.rows && back.warnings == part.warnings && back.inPeriodByRow == part.inPeriodByRow)
+        // Each warning names its dossier's id, so that findings need not read the chunk's ids.
+        let stored = try #require(IndicatorTable.decodePart(bytes, rows: 2, attributedRows: 3, units: 3, positions: positions))
+        #expect(stored.warningIDs == part.warnings.map { "HS-\($0.dossier)-Đ" })
         // Another version, shape or registry; a warning outside the part; truncated or longer bytes.
         var version = bytes
-        version[0] = 2
+        version[0] = 1
         #expect(read(version) == nil)
         #expect(IndicatorTable.decodePart(bytes, rows: 3, attributedRows: 3, units: 3, positions: positions) == nil)
         #expect(IndicatorTable.decodePart(bytes, rows: 2, attributedRows: 0, units: 3, positions: positions) == nil)

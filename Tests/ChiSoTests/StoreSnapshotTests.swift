@@ -91,18 +91,27 @@ import Testing
 
     /// Three chunks decoded with the first two's records left pending (``PendingChunks``), each read
     /// again through `load` by chunk.
-    func pendingStore(_ s: DossierStore, load: @escaping @Sendable (Int, [UInt8]) -> [UInt8]?) throws -> DossierStore {
+    /// With `unread`, the pending chunks' ids are not read either: only their place is kept (as a night on
+    /// SQLite leaves them), and a chunk is read whole when it is filled.
+    func pendingStore(_ s: DossierStore, unread: Bool = false, load: @escaping @Sendable (Int, [UInt8]) -> [UInt8]?) throws -> DossierStore {
         let (index, chunks) = encode(s)
         let sizes = try chunks.map { try #require(StoreSnapshot.chunkIDBytes($0)) }
         let decodedIndex = try #require(StoreSnapshot.decodeIndex(index, count: s.dossiers.count))
+        let heads = try chunks.map { try #require(StoreSnapshot.chunkHead(prefix: Array($0.prefix(StoreSnapshot.chunkHead)), size: $0.count)) }
         var at = 0, decodedAll = true
         var back = try #require(StoreSnapshot.assemble(count: s.dossiers.count, room: 100, idBytes: sizes.reduce(0, +)) { target in
             for k in chunks.indices {
-                decodedAll = decodedAll && StoreSnapshot.decode(chunk: chunks[k], k, units: 3, idsAt: at, into: target,
-                                                                records: k == chunks.count - 1) == sizes[k]
+                if unread && k < chunks.count - 1 {
+                    let head = heads[k]
+                    decodedAll = decodedAll && target.keepPlace(first: head.first, count: head.count, idBytes: head.idBytes, idsAt: at)
+                } else {
+                    decodedAll = decodedAll && StoreSnapshot.decode(chunk: chunks[k], k, units: 3, idsAt: at, into: target,
+                                                                    records: k == chunks.count - 1) == sizes[k]
+                }
                 at += sizes[k]
             }
-            return StoreSnapshot.Filled(chunks: chunks.count, idBytes: at, index: decodedIndex)
+            return StoreSnapshot.Filled(chunks: chunks.count, idBytes: at, index: decodedIndex,
+                                        unread: unread ? Set(0..<chunks.count - 1) : [])
         })
         #expect(decodedAll)
         back.pending = PendingChunks(chunks: Set(0..<chunks.count - 1), units: 3) { load($0, chunks[$0]) }
@@ -151,6 +160,63 @@ import Testing
         #expect(!damaged.fillPending(position: 10) && damaged.pendingFailed)
         var other2 = try pendingStore(s) { _, bytes in bytes }
         #expect(other2.fillPending(chunk: 2) == false)  // not pending: nothing to fill
+    }
+
+    /// A night on SQLite reads neither the records nor the ids of the chunks it leaves pending (only their
+    /// heads): a key is looked up or inserted once the chunks that hold a key with its hash tag are read,
+    /// and every chunk is read before the id table rebuilds its slots; filled, the store is the one decoded
+    /// whole. Ids that do not fill their place exactly mark it failed.
+    @Test func pendingChunksWithUnreadIdsAreReadBeforeAnyLookupThatMeetsThem() throws {
+        let s = store(StoreSnapshot.chunkSize * 2 + 10)
+        var back = try pendingStore(s, unread: true) { _, bytes in bytes }
+        #expect(back.ids.unread?.chunks == [0, 1] && back.isPending(position: 0))
+        #expect(back.id(131_072) == s.id(131_072) && back.id(s.dossiers.count - 1) == s.id(s.dossiers.count - 1))
+        // A new id meets no key of the unread chunks (a 32-bit tag): nothing is read.
+        back.replaced = [:]
+        #expect(FieldBytes.of("MOI-1") { back.ids.unreadCandidates($0) }.isEmpty)
+        #expect(FieldBytes.of("MOI-1") { back.upsert(id: $0, s.dossiers[3]) } == nil)
+        #expect(back.ids.unread?.chunks == [0, 1] && back.dossiers.count == s.dossiers.count + 1)
+        // A duplicate of a dossier of the second chunk: its chunk is read (ids and records), then replaced.
+        #expect(FieldBytes.of(s.id(70_000)) { back.ids.unreadCandidates($0) } == [1])
+        var moved = s.dossiers[70_000]
+        moved.unit = 2
+        #expect(FieldBytes.of(s.id(70_000)) { back.upsert(id: $0, moved) } == s.dossiers[70_000].ref)
+        #expect(back.ids.unread?.chunks == [0] && back.isPending(position: 0) && !back.isPending(position: 65_536))
+        for i in [65_536, 70_000, 131_071] { #expect(back.id(i) == s.id(i)) }
+        #expect(back.links[65_536..<131_072] == s.links[65_536..<131_072])
+        // Merging a store read apart reads the chunks of the ids it repeats.
+        var other = DossierStore()
+        other.upsert(id: s.id(5), s.dossiers[1])
+        other.upsert(id: "MOI-2", s.dossiers[2])
+        _ = back.merge(other, parts: 2) { parts, part in for k in 0..<parts { part(k) } }
+        #expect(back.pending == nil && back.ids.unread == nil)
+        var expected = s.dossiers
+        expected[70_000] = moved
+        expected[5] = s.dossiers[1]
+        #expect(back.dossiers == expected + [s.dossiers[3], s.dossiers[2]] && back.links.prefix(s.links.count).elementsEqual(s.links))
+        for i in 0..<s.dossiers.count { #expect(FieldBytes.of(s.id(i)) { back.index(of: $0) } == i) }
+        // Keys enough to rebuild the slots: every chunk is read first, and the table still finds them all.
+        var growing = try pendingStore(s, unread: true) { _, bytes in bytes }
+        var n = 0
+        while !growing.ids.rebuildsSlots(adding: n + 1) { n += 1 }
+        for i in 0..<n { growing.upsert(id: "MOI-\(i)", s.dossiers[0]) }
+        #expect(growing.ids.unread?.chunks == [0, 1])
+        growing.upsert(id: "MOI-\(n)", s.dossiers[0])
+        #expect(growing.pending == nil && growing.ids.unread == nil)
+        for i in stride(from: 0, to: s.dossiers.count, by: 97) { #expect(FieldBytes.of(s.id(i)) { growing.index(of: $0) } == i) }
+        #expect(FieldBytes.of("MOI-\(n)") { growing.index(of: $0) } == s.dossiers.count + n)
+        // Filled all at once: the store decoded whole.
+        var all = try pendingStore(s, unread: true) { _, bytes in bytes }
+        #expect(all.fillAllPending() && all.ids.unread == nil && all.dossiers == s.dossiers && all.links == s.links)
+        #expect((0..<s.dossiers.count).allSatisfy { all.id($0) == s.id($0) })
+        // Ids whose starts go down: refused, the chunk left unread, the store failed.
+        var damaged = try pendingStore(s, unread: true) { k, bytes in
+            guard let head = StoreSnapshot.chunkHead(bytes) else { return bytes }
+            var b = bytes
+            b[StoreSnapshot.chunkHead + head.count * Dossier.recordBytes + head.linkBytes + 4 * 3] = 0xFF  // the fourth id's start
+            return b
+        }
+        #expect(!damaged.fillPending(chunk: 0) && damaged.pendingFailed && damaged.ids.unread?.chunks == [0, 1])
     }
 
     /// A chunk that fails after others were written, ids that would not fit, a chunk given another's

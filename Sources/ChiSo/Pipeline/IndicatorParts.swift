@@ -51,6 +51,9 @@ struct IndicatorParts: Sendable {
         var counted: [Int: [UInt8]]
         /// Chunks whose part came from the warehouse.
         var reused: Int
+        /// The ids of the dossiers that those parts' warnings name, by position: their chunks' ids may not
+        /// be read (``ByteTable/unread``).
+        var knownIDs: [Int: String]
     }
 
     /// The positions of chunk `k` of a state of `count` dossiers.
@@ -60,7 +63,7 @@ struct IndicatorParts: Sendable {
 
     /// Chunk `k`'s stored table, when it was counted from the chunk's bytes with these parameters and
     /// reads back whole for its `positions`.
-    func reusable(chunk k: Int, positions: Range<Int>) -> IndicatorTable? {
+    func reusable(chunk k: Int, positions: Range<Int>) -> IndicatorTable.StoredPart? {
         guard let key = key(chunk: k), let part = stored[k], part.key == key else { return nil }
         return IndicatorTable.decodePart(part.bytes, rows: rows, attributedRows: attributedRows, units: units, positions: positions)
     }
@@ -71,7 +74,8 @@ struct IndicatorParts: Sendable {
         let count = store.dossiers.count
         let chunks = StoreSnapshot.chunkCount(count)
         guard chunks > 0 else {
-            return Counted(table: reorganization.indicators(store, dates: dates, checkLateList: checkLateList), counted: [:], reused: 0)
+            return Counted(table: reorganization.indicators(store, dates: dates, checkLateList: checkLateList), counted: [:], reused: 0,
+                           knownIDs: [:])
         }
         let reused = (0..<chunks).map { reusable(chunk: $0, positions: Self.positions(chunk: $0, of: count)) }
         // A chunk to count must hold its own dossiers (the run fills those it knows it will count before it
@@ -83,15 +87,19 @@ struct IndicatorParts: Sendable {
         let results = PartResults(chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { [store] k in
             let positions = Self.positions(chunk: k, of: count)
-            if let table = reused[k] {
-                results.set(k, table, bytes: nil)
+            if let part = reused[k] {
+                results.set(k, part.table, bytes: nil)
                 return
             }
             let table = reorganization.indicators(store, dates: dates, checkLateList: checkLateList, positions: positions)
-            results.set(k, table, bytes: table.encodedPart())
+            results.set(k, table, bytes: table.encodedPart(ids: store.ids))
         }
         let (tables, counted) = results.all()
-        return Counted(table: IndicatorTable.combined(tables), counted: counted, reused: chunks - counted.count)
+        var knownIDs: [Int: String] = [:]
+        for case let part? in reused {
+            for (c, id) in zip(part.table.warnings, part.warningIDs) { knownIDs[c.dossier] = id }
+        }
+        return Counted(table: IndicatorTable.combined(tables), counted: counted, reused: chunks - counted.count, knownIDs: knownIDs)
     }
 
     /// The parts counted now whose chunk's bytes are known, keyed for the warehouse.

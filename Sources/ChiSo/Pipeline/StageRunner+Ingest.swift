@@ -391,7 +391,7 @@ extension StageRunner {
             else { return nil }
             return NormalizedParts(
                 normalized: ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
-                                                      checkLateList: checkLateList, registryFile: registryFile, table: counted.table),
+                                                      checkLateList: checkLateList, registryFile: registryFile, table: counted.table, knownIDs: counted.knownIDs),
                 counted: counted.counted, reused: counted.reused)
         }
     }

@@ -32,7 +32,7 @@ extension StageRunner {
                 normalized: ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
                                                       checkLateList: checkLateList,
                                                       registryFile: config.display(config.resolve(config.sources.units)),
-                                                      table: counted.table),
+                                                      table: counted.table, knownIDs: counted.knownIDs),
                 counted: counted.counted, reused: counted.reused)
         }
         trace("indicators: \(done.reused) chunk(s) of the state taken as counted before, \(done.counted.count) counted")

@@ -192,6 +192,12 @@ final class BulkRead: SQLCursor {
         }
     }
 
+    /// The first `bytes` bytes of the BLOB in `column` of `table`'s row `rowid` (all of it when shorter),
+    /// and its size: SQLite reads the pages those bytes are on, not the rest.
+    static func blobHead(_ db: Database, table: String, column: String, rowid: Int, bytes: Int) throws -> (head: [UInt8], size: Int) {
+        try IncrementalBlob(db, table: table, column: column, rowid: rowid).read { ($0.bytes(min(bytes, $0.size), at: 0), $0.size) }
+    }
+
     /// The BLOB in `column` of `table`'s row `rowid`, read straight into the array returned (SQLite's
     /// incremental I/O). Selecting the column makes SQLite assemble the value in a buffer of its own first,
     /// then it is copied: for the stored state's 53 MB index, two fresh buffers where one will do.

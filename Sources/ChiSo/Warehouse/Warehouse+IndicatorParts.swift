@@ -1,13 +1,13 @@
 import Foundation
 
-/// Normalize's table per chunk of the stored dossier state (``IndicatorTable/encodedPart()``): what lets
+/// Normalize's table per chunk of the stored dossier state (``IndicatorTable/encodedPart(ids:)``): what lets
 /// a night that changed a few chunks count only those (see ``IndicatorParts``).
 extension Warehouse {
     /// One chunk's table as stored, under the key it was counted with.
     struct StoredIndicatorPart: Sendable {
         /// The chunk's SHA-256 and the counting's parameters, as ``IndicatorParts/key(chunk:)`` makes it.
         let key: String
-        /// ``IndicatorTable/encodedPart()``'s bytes.
+        /// ``IndicatorTable/encodedPart(ids:)``'s bytes.
         let bytes: [UInt8]
     }
 

@@ -18,11 +18,11 @@ extension Warehouse {
 
     /// The snapshot of `key`'s dossiers if it was written with `stamp` (the export stages' fingerprints
     /// now in `stage_state`) and decodes whole over a registry of `units` rows; nil otherwise. The chunks
-    /// decode on both cores. With `pending`, every chunk's ids are decoded and checked but the dossiers
-    /// and links of the chunks it is true of (given the chunk and its SHA-256; never the last chunk) are
-    /// left in the store's ``PendingChunks`` (their bytes checked against their CRC-32 like the others'),
-    /// for a run that reads only some positions (new files appended: the last chunk is the one they
-    /// extend).
+    /// decode on both cores. With `pending`, the chunks it is true of (given the chunk and its SHA-256;
+    /// never the last chunk) are left in the store's ``PendingChunks`` for a run that reads only some
+    /// positions (new files appended: the last chunk is the one they extend): on SQLite only their heads
+    /// are read (their ids' place kept, see ``ByteTable/unread``), on PostgreSQL their ids are decoded and
+    /// checked but not their dossiers and links.
     func loadDossierSnapshot(_ key: PeriodKey, stamp: String, units: Int,
                              pending leavePending: (@Sendable (Int, String) -> Bool)? = nil) throws -> StoredDossiers? {
         try read { db in
@@ -105,8 +105,25 @@ extension Warehouse {
                             let (head, words, tail) = held.take()
                             let intact = UInt32(exactly: crc) == Hashing.crc32(head: head, words: words, tail: tail)
                             parts.setIndex(intact && indexed >= 0
-                                           ? StoreSnapshot.decodeIndex(slots: consume words, tail: tail, count: indexed) : nil)
+                                           ? StoreSnapshot.decodeIndex(slots: consume words, tail: tail, count: indexed) { parts, part in
+                                               DispatchQueue.concurrentPerform(iterations: parts, execute: part)
+                                           } : nil)
                         }
+                        return
+                    }
+                    let later = k >= 0 && k < expected - 1 && leavePending?(k, sha) == true
+                    // On SQLite a chunk left pending is not read beyond its head: its ids keep their place in
+                    // the arena (their size is in the head) and the whole chunk is read, and checked against
+                    // its CRC-32, only if the run asks for one of its positions (``PendingChunks``).
+                    if later, direct,
+                       let (head, size) = try db.blobHead(table: "dossier_snapshot_chunks", column: "data", rowid: row.int(1),
+                                                          bytes: StoreSnapshot.chunkHead),
+                       let h = StoreSnapshot.chunkHead(prefix: head, size: size) {
+                        guard h.first == k * StoreSnapshot.chunkSize, h.count == min(StoreSnapshot.chunkSize, count - h.first),
+                              target.keepPlace(first: h.first, count: h.count, idBytes: h.idBytes, idsAt: idOffset)
+                        else { parts.decoded(nil); return }
+                        idOffset += h.idBytes
+                        parts.placed(k, ids: h.idBytes, crc: crc, sha: sha)
                         return
                     }
                     let bytes = try chunkBytes(row)
@@ -117,13 +134,12 @@ extension Warehouse {
                         idOffset += ids
                     }
                     room.wait()
-                    DispatchQueue.global().async(group: decoding) { [at] in
+                    DispatchQueue.global().async(group: decoding) { [at, later] in
                         defer { room.signal() }
                         let intact = intact(bytes)
                         if k == -1 {
                             parts.setIndex(intact && indexed >= 0 ? StoreSnapshot.decodeIndex(bytes, count: indexed) : nil)
                         } else {
-                            let later = k < expected - 1 && leavePending?(k, sha) == true
                             parts.decoded(intact ? StoreSnapshot.decode(chunk: bytes, k, units: units, idsAt: at, into: target,
                                                                         records: !later) : nil)
                             if later { parts.keep(k, crc: crc, sha: sha) }
@@ -149,7 +165,7 @@ extension Warehouse {
                 }
             }
             store.markIDInserts()
-            StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s\(kept.isEmpty ? "" : ", the records of \(kept.count) chunk(s) left pending")\(deltaKeys > 0 ? " (\(deltaKeys) ids from \(hashes.keys.filter { $0 < -1 }.count) nights' additions to the index)" : "")")
+            StageRunner.trace("stored state decoded in \(String(format: "%.3f", Date().timeIntervalSince(started))) s\(kept.isEmpty ? "" : ", the records of \(kept.count) chunk(s) left pending (\(store.ids.unread?.chunks.count ?? 0) not read at all)")\(deltaKeys > 0 ? " (\(deltaKeys) ids from \(hashes.keys.filter { $0 < -1 }.count) nights' additions to the index)" : "")")
             return StoredDossiers(store: store, hashes: hashes, deltaKeys: deltaKeys)
         }
     }
@@ -317,9 +333,20 @@ private final class Decoded: @unchecked Sendable {
     func filled(adding deltas: [[UInt8]]) -> StoreSnapshot.Filled? {
         lock.withLock {
             guard !failed, let index, let whole = StoreSnapshot.applying(deltas, to: index) else { return nil }
-            return StoreSnapshot.Filled(chunks: chunks, idBytes: bytes, index: whole)
+            return StoreSnapshot.Filled(chunks: chunks, idBytes: bytes, index: whole, unread: unread)
         }
     }
+
+    /// A chunk left pending without being read: its ids' place kept (`ids` bytes), their keys unread.
+    func placed(_ k: Int, ids: Int, crc: Int?, sha: String) {
+        lock.withLock {
+            chunks += 1
+            bytes += ids
+            unread.insert(k)
+            pending[k] = (crc, sha)
+        }
+    }
+    private var unread: Set<Int> = []
 
     /// The id index, decoded once its check matched (nil until then, or if it did not or would not decode).
     private var index: ByteTable.Index?

@@ -221,7 +221,8 @@ extension DossierLinks {
 /// The valid dossiers of a run, keyed by `dossier_id`, in order of first appearance.
 public struct DossierStore: Sendable {
     /// Dossier ids, interned: `ids` index i is `dossiers[i]`'s id.
-    public private(set) var ids = ByteTable(capacity: 1 << 12)
+    /// (Set only within ChiSoCore: by the store itself, and by a pending chunk read into it.)
+    public internal(set) var ids = ByteTable(capacity: 1 << 12)
     /// Valid dossiers in first-seen order (a later duplicate replaces in place).
     public var dossiers: [Dossier] = []
     /// Their linked rows, parallel to `dossiers`.
@@ -269,6 +270,7 @@ public struct DossierStore: Sendable {
     /// Inserts or replaces (last wins); returns the replaced dossier's row, if any.
     @discardableResult
     package mutating func upsert(id: FieldBytes, _ dossier: Dossier) -> RowRef? {
+        if ids.unread != nil { fillUnreadCandidates(of: id, adding: 1) }
         let (index, inserted) = ids.insert(id)
         if inserted {
             dossiers.append(dossier)
@@ -288,6 +290,12 @@ public struct DossierStore: Sendable {
     /// - Returns: each of `other`'s dossiers (by its index in `other`) that replaced one here, with the row
     ///   it replaced.
     package mutating func merge(_ other: DossierStore, parts: Int, run: ByteTable.Parts) -> [(other: Int, previous: RowRef)] {
+        if ids.unread != nil {
+            var chunks = Set<Int>()
+            for j in 0..<other.ids.count { other.ids.withKey(j) { chunks.formUnion(ids.unreadCandidates($0)) } }
+            for k in chunks.sorted() { fillPending(chunk: k) }
+            if ids.unread != nil && ids.rebuildsSlots(adding: other.ids.count) { fillAllPending() }
+        }
         let existing = ids.ids(of: other.ids, parts: parts, run: run)
         var replacedRows: [(other: Int, previous: RowRef)] = []
         var absent: [Int] = []
@@ -317,16 +325,25 @@ public struct DossierStore: Sendable {
         FieldBytes.of(id) { _ = upsert(id: $0, dossier) }
     }
 
-    package func index(of id: FieldBytes) -> Int? { ids.find(id) }
+    /// The index of dossier `id`, if there is one. The store must have every id read (no ``ByteTable/unread``
+    /// keys: a run that links rows to it fills its pending chunks first).
+    package func index(of id: FieldBytes) -> Int? {
+        assert(ids.unread == nil, "ids looked up in a store whose pending chunks' ids are not read")
+        return ids.find(id)
+    }
 
     /// The index of each id of `batch` (-1 for an id no dossier has), looked up side by side
-    /// (``ByteTable/find(_:into:)``).
+    /// (``ByteTable/find(_:into:)``). As ``index(of:)``, every id must be read.
     package func indices(of batch: KeyBatch, into found: inout [Int]) {
+        assert(ids.unread == nil, "ids looked up in a store whose pending chunks' ids are not read")
         ids.find(batch, into: &found)
         prefetch(dossiers, found)
         prefetch(links, found)
     }
 
-    /// The id of the dossier at `index`.
-    public func id(_ index: Int) -> String { ids.key(index) }
+    /// The id of the dossier at `index` (whose chunk is not pending with its ids unread).
+    public func id(_ index: Int) -> String {
+        assert(ids.unread.map { !$0.chunks.contains(index / $0.chunkSize) } ?? true, "the id of a position whose chunk is not read")
+        return ids.key(index)
+    }
 }

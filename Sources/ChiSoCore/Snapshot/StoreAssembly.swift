@@ -54,6 +54,17 @@ extension StoreSnapshot {
                 return true
             }
         }
+
+        /// Keeps the place of a chunk's ids without reading them (``ByteTable/unread``): positions
+        /// `first..<first + n` start at byte `offset` of the arena, where their `idBytes` bytes of ids go
+        /// once the chunk is read (``DossierStore/fillPending(chunk:)``); their dossiers and links are
+        /// left too. False when the positions or the ids do not fit.
+        package func keepPlace(first: Int, count n: Int, idBytes: Int, idsAt offset: Int) -> Bool {
+            guard first >= 0, n > 0, first + n <= count, offset >= 0, idBytes >= 0, offset + idBytes <= arena.count,
+                  offset + idBytes < Int(UInt32.max) else { return false }
+            (starts + first).initialize(repeating: UInt32(offset), count: n)
+            return true
+        }
     }
 
     /// Reads the `n` dossier records of a chunk at `base` and the `linkBytes` bytes of their links after
@@ -100,8 +111,10 @@ extension StoreSnapshot {
         package var idBytes: Int
         /// The id index.
         package var index: ByteTable.Index
-        package init(chunks: Int, idBytes: Int, index: ByteTable.Index) {
-            self.chunks = chunks; self.idBytes = idBytes; self.index = index
+        /// Chunks placed with ``Target/keepPlace(first:count:idBytes:idsAt:)``: their ids not read.
+        package var unread: Set<Int>
+        package init(chunks: Int, idBytes: Int, index: ByteTable.Index, unread: Set<Int> = []) {
+            self.chunks = chunks; self.idBytes = idBytes; self.index = index; self.unread = unread
         }
     }
 
@@ -135,21 +148,26 @@ extension StoreSnapshot {
             }
         }
         guard let filled, filled.chunks == chunkCount(count), filled.idBytes <= idBytes,
-              let table = ByteTable(arena: arena, starts: starts, index: filled.index) else { return nil }
+              let table = ByteTable(arena: arena, starts: starts, index: filled.index,
+                                    unread: .init(chunkSize: chunkSize, chunks: filled.unread)) else { return nil }
         return DossierStore(ids: table, dossiers: dossiers, links: links)
     }
 }
 
 extension DossierStore {
-    /// Decodes a pending chunk's dossiers and links into their positions, from its bytes read again (its ids
-    /// are already in the id table), and drops it from ``pending``; false when it is not pending, or its
-    /// bytes cannot be read again or its records are not ones chiso writes (``PendingChunks/failed`` is
-    /// then set: the positions hold garbage).
+    /// Decodes a pending chunk's dossiers and links into their positions, from its bytes read again, and
+    /// its ids into the id table when they were not read either (``ByteTable/unread``), and drops it from
+    /// ``pending``; false when it is not pending, or its bytes cannot be read again or are not ones chiso
+    /// writes (``PendingChunks/failed`` is then set: the positions hold garbage).
     @discardableResult
     package mutating func fillPending(chunk k: Int) -> Bool {
         guard var waiting = pending, waiting.chunks.remove(k) != nil else { return false }
         var ok = false
-        if let bytes = waiting.load(k), let head = StoreSnapshot.chunkHead(bytes), head.first == k * StoreSnapshot.chunkSize, head.first + head.count <= dossiers.count {
+        if let bytes = waiting.load(k), let head = StoreSnapshot.chunkHead(bytes), head.first == k * StoreSnapshot.chunkSize,
+           head.first + head.count <= dossiers.count,
+           ids.unread?.chunks.contains(k) != true
+            || ids.fillKeys(chunk: k, count: head.count, from: bytes,
+                            startsAt: StoreSnapshot.chunkHead + head.count * Dossier.recordBytes + head.linkBytes) {
             ok = bytes.withUnsafeBytes { raw in
                 dossiers.withUnsafeMutableBufferPointer { d in
                     links.withUnsafeMutableBufferPointer { l in

@@ -52,11 +52,17 @@ package enum StoreSnapshot {
     /// What a chunk's head says: its first position, how many, the bytes of their links and of their ids;
     /// nil when the bytes are not a chunk chiso wrote (of this version, and of the size its head gives).
     package static func chunkHead(_ bytes: [UInt8]) -> (first: Int, count: Int, linkBytes: Int, idBytes: Int)? {
+        chunkHead(prefix: bytes, size: bytes.count)
+    }
+
+    /// The same from a chunk's first bytes (at least ``chunkHead`` of them) and its size: what a caller that
+    /// does not read the whole chunk checks.
+    package static func chunkHead(prefix bytes: [UInt8], size: Int) -> (first: Int, count: Int, linkBytes: Int, idBytes: Int)? {
         var r = ByteReader(bytes)
         guard r.u32() == magic, r.u8() == chunkVersion, let first = r.u32().map(Int.init), let n = r.u32().map(Int.init),
               let links = r.u32().map(Int.init), let ids = r.u32().map(Int.init), n <= chunkSize,
               links >= 2 * n, links <= DossierLinks.mostBytes * n,
-              bytes.count == chunkHead + n * (Dossier.recordBytes + 4) + links + ids
+              size == chunkHead + n * (Dossier.recordBytes + 4) + links + ids
         else { return nil }
         return (first, n, links, ids)
     }
@@ -141,10 +147,11 @@ package enum StoreSnapshot {
 
     /// The id index from its parts, read apart (``indexSlots(head:size:)``): the slots as stored, then the
     /// last ``indexTail`` bytes; nil when they are not an index of `count` keys.
-    package static func decodeIndex(slots: consuming [UInt64], tail: [UInt8], count: Int) -> ByteTable.Index? {
+    /// With `run`, the slots are checked in two parts at once.
+    package static func decodeIndex(slots: consuming [UInt64], tail: [UInt8], count: Int, run: ByteTable.Parts? = nil) -> ByteTable.Index? {
         var r = ByteReader(tail)
         guard r.u32() == UInt32(count), r.atEnd else { return nil }
-        return ByteTable.Index(count: count, slots: consume slots)
+        return ByteTable.Index(count: count, slots: consume slots, parts: 2, run: run)
     }
 
     /// The store back from its index and chunks in order, on one core; nil when they are not a whole,

@@ -22,6 +22,23 @@ public struct ByteTable: Sendable {
     /// After ``markInserts()``: the first id inserted since, and the slot each one took, in id order; nil
     /// when not asked for, or once the slots were rebuilt (every slot may have moved).
     package private(set) var insertsSinceMark: (firstID: Int, slots: [UInt32])?
+    /// The ids whose keys are not in the arena yet (a stored state's chunks that a night does not read,
+    /// see ``PendingChunks``); nil when every key is. Their place in the arena is kept, and each of their
+    /// starts is their chunk's first byte, until ``fillKeys(chunk:count:from:startsAt:)`` reads them: a
+    /// caller that looks a key up first fills the chunks ``unreadCandidates(_:)`` names.
+    package private(set) var unread: UnreadKeys?
+
+    /// Ids in chunks of a fixed size whose keys are not read (``unread``).
+    package struct UnreadKeys: Sendable, Equatable {
+        /// Ids per chunk (chunk `k` holds ids `k * chunkSize ..< (k + 1) * chunkSize`).
+        package let chunkSize: Int
+        /// The chunks whose keys are not read.
+        package var chunks: Set<Int>
+        package init(chunkSize: Int, chunks: Set<Int>) {
+            self.chunkSize = chunkSize
+            self.chunks = chunks
+        }
+    }
 
     /// An empty table sized for about `capacity` keys.
     public init(capacity: Int = 64) {
@@ -119,33 +136,57 @@ public struct ByteTable: Sendable {
 
         /// The index of a table of `count` keys from its slots as stored (little-endian, read straight into
         /// the array by the caller: the 53 MB of a 5M state are then never copied); nil when they do not
-        /// fit the keys (as above).
-        package init?(count: Int, slots stored: consuming [UInt64]) {
+        /// fit the keys (as above). The check runs in `parts` ranges of the slots at once when `run` is given.
+        package init?(count: Int, slots stored: consuming [UInt64], parts: Int = 1, run: Parts? = nil) {
             var slots = consume stored  // its only owner: checked in place, not copied
             let n = slots.count
-            guard n >= 16, count * 4 <= n * 3 else { return nil }
-            // One sequential pass over the slots checks that each names a key once (a bit per key: as many
-            // named slots as keys, none twice, is every key in a slot). The tags stay in the slots: written
-            // per key apart from them, joining the two cost a cache miss per key (0.15 s of CPU at 5M keys).
-            var seen = [UInt64](repeating: 0, count: (count + 63) / 64)
-            var fits = true
-            slots.withUnsafeMutableBufferPointer { slots in
-                seen.withUnsafeMutableBufferPointer { seen in
-                    var named = 0
-                    for k in 0..<n {
-                        let s = UInt64(littleEndian: slots[k])
-                        slots[k] = s
-                        let id = Int(s & 0xFFFF_FFFF)
-                        if id == 0 { fits = fits && s == 0; continue }
-                        let bit: UInt64 = 1 << UInt64((id - 1) & 63)
-                        guard id <= count, seen[(id - 1) >> 6] & bit == 0 else { fits = false; break }
-                        seen[(id - 1) >> 6] |= bit
-                        named += 1
+            guard n >= 16, count * 4 <= n * 3, count < Int(UInt32.max) else { return nil }
+            #if _endian(big)
+            for k in 0..<n { slots[k] = UInt64(littleEndian: slots[k]) }
+            #endif
+            // Each part sets a bit per key its slots name (an empty slot sets the spare bit `count`) and
+            // counts them: every key in exactly one slot is as many named slots as keys and as many distinct
+            // bits, none past `count`; an empty slot must be all zeros. Branch-free, so that the slots stream
+            // through at memory speed (the tags stay in the slots: written per key apart from them, joining
+            // the two cost a cache miss per key, 0.15 s of CPU at 5M keys).
+            let parts = run == nil ? 1 : max(1, min(parts, n / 16))
+            let words = count / 64 + 1
+            var seen = [UInt64](repeating: 0, count: parts * words)
+            var named = [Int](repeating: 0, count: parts), bad = [UInt64](repeating: 0, count: parts)
+            slots.withUnsafeBufferPointer { all in
+                seen.withUnsafeMutableBufferPointer { sb in
+                    named.withUnsafeMutableBufferPointer { nb in
+                        bad.withUnsafeMutableBufferPointer { bb in
+                            let at = IndexCheck(slots: all.baseAddress!, seen: sb.baseAddress!, named: nb.baseAddress!, bad: bb.baseAddress!)
+                            let check: @Sendable (Int) -> Void = { t in
+                                let seen = at.seen + t * words
+                                var named = 0, bad: UInt64 = 0
+                                for k in (t * n / parts)..<((t + 1) * n / parts) {
+                                    let s = at.slots[k]
+                                    let id = Int(s & 0xFFFF_FFFF)
+                                    let empty = id == 0
+                                    bad |= (empty ? s : 0) | (id > count ? 1 : 0)
+                                    let j = empty ? count : min(id - 1, count)
+                                    seen[j >> 6] |= 1 << UInt64(j & 63)
+                                    named &+= empty ? 0 : 1
+                                }
+                                at.named[t] = named
+                                at.bad[t] = bad
+                            }
+                            if let run, parts > 1 { run(parts, check) } else { check(0) }
+                        }
                     }
-                    fits = fits && named == count
                 }
             }
-            guard fits else { return nil }
+            guard bad.allSatisfy({ $0 == 0 }), named.reduce(0, +) == count else { return nil }
+            var distinct = 0
+            for w in 0..<words {
+                var bits: UInt64 = 0
+                for t in 0..<parts { bits |= seen[t * words + w] }
+                if w == count >> 6 { bits &= ~(1 << UInt64(count & 63)) }  // the spare bit of empty slots
+                distinct += bits.nonzeroBitCount
+            }
+            guard distinct == count else { return nil }
             self.slots = slots
             self.keys = count
         }
@@ -159,15 +200,83 @@ public struct ByteTable: Sendable {
     }
 
     /// A table from its keys and an index already read; nil when the index is for another number of keys
-    /// or the starts are not increasing within the arena.
-    package init?(arena: [UInt8], starts: [UInt32], index: Index) {
+    /// or the starts are not increasing within the arena. With `unread`, the keys of those chunks are not
+    /// in the arena yet (their starts all at their place's first byte; see ``unread``).
+    package init?(arena: [UInt8], starts: [UInt32], index: Index, unread: UnreadKeys? = nil) {
         guard index.keys == starts.count, starts.first.map({ $0 == 0 }) ?? arena.isEmpty else { return nil }
         for i in starts.indices.dropFirst() where starts[i] < starts[i - 1] { return nil }
         guard Int(starts.last ?? 0) <= arena.count else { return nil }
+        if let unread {
+            guard unread.chunkSize > 0, unread.chunks.allSatisfy({ $0 >= 0 && $0 * unread.chunkSize < starts.count }) else { return nil }
+        }
         self.arena = arena
         self.starts = starts
         self.slots = index.slots
         self.taggedFrom = index.keys
+        self.unread = unread.flatMap { $0.chunks.isEmpty ? nil : $0 }
+    }
+
+    /// The chunks of unread keys (``unread``) that looking `key` up would compare it with: those of the
+    /// ids its probe meets that carry its hash tag. A caller fills them before it looks the key up or
+    /// inserts it; with no unread keys, none.
+    package func unreadCandidates(_ key: FieldBytes) -> [Int] {
+        guard let unread else { return [] }
+        let h = ByteTable.hash(key.buffer)
+        let tag = ByteTable.tag(h)
+        var i = home(h)
+        var chunks: [Int] = []
+        while true {
+            let s = slots[i]
+            if s == 0 { return chunks }
+            if UInt32(truncatingIfNeeded: s >> 32) == tag {
+                let chunk = (Int(s & 0xFFFF_FFFF) - 1) / unread.chunkSize
+                if unread.chunks.contains(chunk) && !chunks.contains(chunk) { chunks.append(chunk) }
+            }
+            i = next(i)
+        }
+    }
+
+    /// Whether adding `n` keys rebuilds the slots (past three-quarters full), which hashes every key again:
+    /// a caller with unread keys fills them all first.
+    package func rebuildsSlots(adding n: Int) -> Bool { (starts.count + n) * 4 > slots.count * 3 }
+
+    /// Reads the keys of unread chunk `k` (its `n` ids) into the place kept for them, from a stored chunk's
+    /// `bytes`: at `startsAt` where each key starts among them (little-endian 32-bit offsets, the first 0,
+    /// none going down), then from `startsAt + 4 * n` the keys one after another to the end. False, with
+    /// nothing changed, when the chunk is not unread, `n` is not its id count, or the keys do not fill
+    /// their place exactly.
+    package mutating func fillKeys(chunk k: Int, count n: Int, from bytes: [UInt8], startsAt: Int) -> Bool {
+        guard var waiting = unread, waiting.chunks.contains(k) else { return false }
+        let first = k * waiting.chunkSize
+        guard n > 0, n <= waiting.chunkSize, first + n <= starts.count, startsAt >= 0, startsAt + 4 * n <= bytes.count
+        else { return false }
+        let place = Int(starts[first])
+        let end = first + n < starts.count ? Int(starts[first + n]) : arena.count
+        let keyBytes = bytes.count - startsAt - 4 * n
+        guard end - place == keyBytes else { return false }
+        let read = bytes.withUnsafeBytes { raw -> [UInt32]? in
+            var previous: UInt32 = 0
+            var out = [UInt32](repeating: 0, count: n)
+            for j in 0..<n {
+                let start = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: startsAt + 4 * j, as: UInt32.self))
+                guard j == 0 ? start == 0 : start >= previous, Int(start) <= keyBytes else { return nil }
+                previous = start
+                out[j] = UInt32(place) + start
+            }
+            return out
+        }
+        guard let read else { return false }
+        starts.replaceSubrange(first..<first + n, with: read)
+        if keyBytes > 0 {
+            arena.withUnsafeMutableBytes { a in
+                bytes.withUnsafeBytes { b in
+                    a.baseAddress!.advanced(by: place).copyMemory(from: b.baseAddress! + startsAt + 4 * n, byteCount: keyBytes)
+                }
+            }
+        }
+        waiting.chunks.remove(k)
+        unread = waiting.chunks.isEmpty ? nil : waiting
+        return true
     }
 
     /// Hands each of the table's buffers to `release` (to give their memory back) and leaves it empty.
@@ -176,6 +285,7 @@ public struct ByteTable: Sendable {
         slots = Array(repeating: 0, count: 16)
         taggedFrom = 0
         insertsSinceMark = nil
+        unread = nil
     }
 
     /// Bytes held, for traces: arena, starts, slots.
@@ -496,3 +606,11 @@ private struct SendableInts: @unchecked Sendable { let base: UnsafeMutablePointe
 private struct SendableHomes: @unchecked Sendable { let base: UnsafeMutablePointer<Int>; init(_ b: UnsafeMutablePointer<Int>) { base = b } }
 private struct SendableSlots: @unchecked Sendable { let base: UnsafeMutablePointer<UInt64>; init(_ b: UnsafeMutablePointer<UInt64>) { base = b } }
 private struct SendableLeft: @unchecked Sendable { let base: UnsafeMutablePointer<[Int]>; init(_ b: UnsafeMutablePointer<[Int]>) { base = b } }
+/// Pointers into the buffers of ``ByteTable/Index/init(count:slots:parts:run:)``'s check, each part
+/// writing its own bitmap and counts.
+private struct IndexCheck: @unchecked Sendable {
+    let slots: UnsafePointer<UInt64>
+    let seen: UnsafeMutablePointer<UInt64>
+    let named: UnsafeMutablePointer<Int>
+    let bad: UnsafeMutablePointer<UInt64>
+}

@@ -29,8 +29,8 @@ enum PostgresSchema {
             (#"CREATE TABLE findings \("#, "CREATE TABLE findings (\n  seq BIGINT GENERATED ALWAYS AS IDENTITY,"),
             // The stored state's chunks are already dense binary: kept out of line without compression,
             // which would otherwise cost more than the write itself.
-            (#"(CREATE TABLE dossier_snapshot_chunks \([^;]*\);)"#,
-             "$1\n        ALTER TABLE dossier_snapshot_chunks ALTER COLUMN data SET STORAGE EXTERNAL;"),
+            (#"(CREATE TABLE (dossier_snapshot_chunks\w*) \([^;]*\);)"#,
+             "$1\n        ALTER TABLE $2 ALTER COLUMN data SET STORAGE EXTERNAL;"),
         ]
         for (pattern, template) in rules {
             s = s.replacingOccurrences(of: pattern, with: template, options: .regularExpression)

@@ -57,6 +57,7 @@ final class PostgresSession: SQLSession {
     func blob(table: String, column: String, rowid: Int) throws -> [UInt8]? { nil }
     func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
                    words: ([UInt8], Int) -> Int?) throws -> BlobParts? { nil }
+    func blobHead(table: String, column: String, rowid: Int, bytes: Int) throws -> (head: [UInt8], size: Int)? { nil }
 
     func periodTable(table: String, periodID: Int) throws -> String {
         let partition = PostgresSchema.partition(table, periodID)

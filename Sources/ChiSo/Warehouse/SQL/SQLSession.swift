@@ -36,6 +36,10 @@ protocol SQLSession: AnyObject {
     /// rows have no rowid (PostgreSQL).
     func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
                    words: ([UInt8], Int) -> Int?) throws -> BlobParts?
+
+    /// The first `bytes` bytes of the same BLOB (all of it when shorter) and its size, the rest not read;
+    /// nil where rows have no rowid (PostgreSQL).
+    func blobHead(table: String, column: String, rowid: Int, bytes: Int) throws -> (head: [UInt8], size: Int)?
 }
 
 /// A BLOB read in three parts: its first bytes, 64-bit words (as stored, little-endian), its last bytes.

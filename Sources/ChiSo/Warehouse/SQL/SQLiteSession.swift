@@ -45,6 +45,10 @@ final class SQLiteSession: SQLSession {
         try BulkRead.blobParts(db, table: table, column: column, rowid: rowid, head: head, tail: tail, words: words)
     }
 
+    func blobHead(table: String, column: String, rowid: Int, bytes: Int) throws -> (head: [UInt8], size: Int)? {
+        try BulkRead.blobHead(db, table: table, column: column, rowid: rowid, bytes: bytes)
+    }
+
     func bulkWriter(table: String, columns: [String]) throws -> any SQLBulkWriter {
         try BulkInsert(db, table: table, columns: columns)
     }
