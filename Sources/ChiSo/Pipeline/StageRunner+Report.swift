@@ -5,14 +5,14 @@ extension StageRunner {
     func runReport(_ p: PlannedStage, _ runID: Int64, started: Date, reports: [StageReport]) throws -> [String] {
         let reorganization = try reorganization()
         let registry = reorganization.reporting
-        let predecessors = reorganization.lineageConfigured
-            ? reorganization.predecessorColumn(
-                inPeriod: try table?.inPeriodByRow ?? warehouse.loadAttribution(key, rowCount: reorganization.registry.units.count),
-                ancestors: try ancestors ?? warehouse.loadAncestors(key, registry: reorganization.registry))
-            : nil
         let style = options.headerStyle
         let dir = outputDirectory
-        let output = try OutputFolder(target: dir)
+        let early = earlyWorkbook
+        earlyWorkbook = nil
+        // The staging folder the early workbook writes in, else a fresh one.
+        let output = try early?.output ?? OutputFolder(target: dir)
+        // Whatever happens below, the early workbook is done writing in the folder before the folder goes.
+        defer { if let early { _ = early.bytes.take() } }
         var written: [String] = []
         var hashes: [String: String] = [:]
         func put(_ bytes: [UInt8], _ name: String) throws {
@@ -20,53 +20,35 @@ extension StageRunner {
             written.append(dir + "/" + name)
             hashes[name] = Hashing.sha256(Data(bytes))
         }
-        // Each table is built once in Vietnamese for the workbook, and again with keys when the CSVs want keys.
-        var sheets: [(name: String, table: ReportTable)] = []
-        func stage(_ name: String, _ sheet: String, _ build: (HeaderStyle) -> ReportTable) throws {
-            let vi = build(.vi)
-            try put((style == .vi ? vi : build(style)).bytes, name)
-            sheets.append((sheet, vi))
-        }
         let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
         StageRunner.trace("report: begins")
-        try stage("chi-tieu.csv", "Chỉ tiêu") {
-            Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: $0, predecessors: predecessors)
-        }
-        for index in config.indices {
-            let scores = try indexScores(index)
-            let external = reorganization.reportingTable(try loadedReferences()[.external])
-            try stage("chi-so-\(index.key).csv", "Chỉ số \(index.key)") {
-                Reports.index(index, scores: scores, registry: registry, config: config, style: $0, predecessors: predecessors,
-                              external: external)
-            }
-        }
-        var allDecisions: [String: [AwardDecision]] = [:]
-        for award in config.awards {
-            let d: [AwardDecision]
-            if let mem = decisions[award.key] { d = mem } else if let stored = try warehouse.loadDecisions(key, award, registry: registry) { d = stored } else {
-                throw ConfigError(file: config.path, "khen thưởng '\(award.key)' chưa được xét trong kho dữ liệu; chạy 'chiso run \(config.path) --stage awards'")
-            }
-            allDecisions[award.key] = d
-            let scores = try indexScores(config.indices.first { $0.key == award.index }!)
-            try stage("khen-thuong-\(award.key).csv", "Khen thưởng \(award.key)") {
-                Reports.award(d, scores: scores, registry: registry, style: $0)
-            }
+        let allDecisions = try reportDecisions()
+        // Each table is built once in Vietnamese for the workbook, and again with keys when the CSVs want keys.
+        var sheets: [(name: String, table: ReportTable)] = []
+        for sheet in try reportSheets(rows: rows, decisions: allDecisions, scores: indexScores, ancestors: {
+            try self.ancestors ?? self.warehouse.loadAncestors(self.key, registry: reorganization.registry)
+        }) {
+            let vi = sheet.build(.vi)
+            try put((style == .vi ? vi : sheet.build(style)).bytes, sheet.file)
+            sheets.append((sheet.sheet, vi))
         }
         let findings = try periodFindings()
         let ordered = Reports.sortedFindings(findings)  // for the findings sheet and the CSV alike
         StageRunner.trace("report: tables staged, \(findings.count) findings at hand")
-        // The workbook (the longest output to build, mostly zlib) is built on the other core, starting with
-        // its last sheet, the findings' (6,849 rows on a 5M night), while this one builds the findings CSV
-        // (in the CSVs' header style) and the council's report; all are staged in the same order as ever.
-        let overview = Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: allDecisions)
-        let (pipeline, asOf, built) = (config, dates.asOf, sheets)
-        let xlsx = Ahead<Result<[UInt8], any Error>>()
+        // The workbook (the longest output to build, mostly libxlsxwriter and zlib) is built on the other
+        // core, while this one builds the findings CSV (in the CSVs' header style) and the council's report;
+        // all are staged in the same order as ever. A workbook started from these very inputs while the
+        // stages were written (``startWorkbookEarly(normalizeFindings:)``) is taken instead.
+        let inputs = WorkbookInputs(config: config, asOf: dates.asOf, sheets: sheets, findings: ordered,
+                                    overview: Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: allDecisions))
         let xlsxPath = output.staging + "/bao-cao.xlsx"
-        xlsx.start {
-            let sheets = built + [("Chất lượng dữ liệu", Reports.findings(ordered, style: .vi, ordered: true))]
-            let workbook = OfficeWorkbook(config: pipeline, asOf: asOf, overview: overview, tables: sheets.map(\.table),
-                                          sheetNames: sheets.map(\.name))
-            return Result { try XlsxFile.bytes(workbook, besides: xlsxPath) }
+        let xlsx: Ahead<Result<[UInt8], any Error>>
+        if let early, early.inputs == inputs {
+            xlsx = early.bytes
+            StageRunner.trace("report: the workbook started early is built from these tables")
+        } else {
+            if let early { _ = early.bytes.take() }  // built from other tables (never expected): not used
+            xlsx = inputs.start(besides: xlsxPath)
         }
         StageRunner.trace("report: workbook started")
         var waited = false
@@ -87,7 +69,11 @@ extension StageRunner {
         releaseDossierState()  // while the workbook finishes on the other core
         StageRunner.trace("report: dossier state released")
         waited = true
-        guard let workbookBytes = xlsx.take() else { throw OutputError(path: xlsxPath, reason: "không tạo được bảng tính") }
+        var workbook = xlsx.take()
+        if early != nil, case .failure? = workbook {
+            workbook = inputs.start(besides: xlsxPath).take()  // built again here, so that an error is the report's own
+        }
+        guard let workbookBytes = workbook else { throw OutputError(path: xlsxPath, reason: "không tạo được bảng tính") }
         try put(try workbookBytes.get(), "bao-cao.xlsx")
         StageRunner.trace("report: workbook staged")
         try put(html, "bao-cao.html")
@@ -130,5 +116,93 @@ extension StageRunner {
             try Warehouse.saveStageState(db, key, stage: p.stage.rawValue, fingerprint: p.fingerprint, run: runID, rows: written.count)
         }
         return written
+    }
+
+    /// Each award's decisions: this run's, else the warehouse's (an award never decided is an error that
+    /// names the stage to run).
+    func reportDecisions() throws -> [String: [AwardDecision]] {
+        var all: [String: [AwardDecision]] = [:]
+        for award in config.awards {
+            if let mem = decisions[award.key] { all[award.key] = mem; continue }
+            guard let stored = try warehouse.loadDecisions(key, award, registry: try scoringUnits()) else {
+                throw ConfigError(file: config.path, "khen thưởng '\(award.key)' chưa được xét trong kho dữ liệu; chạy 'chiso run \(config.path) --stage awards'")
+            }
+            all[award.key] = stored
+        }
+        return all
+    }
+
+    /// One table of the report: its CSV, its sheet, and the table in a header style (built on any core).
+    struct ReportSheet {
+        let file: String
+        let sheet: String
+        let build: @Sendable (HeaderStyle) -> ReportTable
+    }
+
+    /// The report's tables in order (`chi-tieu`, `chi-so-*` per index, `khen-thuong-*` per award) over the
+    /// indicator `rows`, the indices' `scores`, the awards' `decisions` and the units' `ancestors` in the
+    /// compared period; what they read from the warehouse is read here.
+    func reportSheets(rows: [IndicatorRow], decisions: [String: [AwardDecision]], scores indexScores: (IndexConfig) throws -> [UnitScore],
+                      ancestors: () throws -> [Int: [Int]]) throws -> [ReportSheet] {
+        let reorganization = try reorganization()
+        let registry = reorganization.reporting
+        let predecessors = reorganization.lineageConfigured
+            ? reorganization.predecessorColumn(
+                inPeriod: try table?.inPeriodByRow ?? warehouse.loadAttribution(key, rowCount: reorganization.registry.units.count),
+                ancestors: try ancestors())
+            : nil
+        let config = self.config
+        var sheets = [ReportSheet(file: "chi-tieu.csv", sheet: "Chỉ tiêu") {
+            Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: $0, predecessors: predecessors)
+        }]
+        let external = reorganization.reportingTable(try loadedReferences()[.external])
+        for index in config.indices {
+            let scores = try indexScores(index)
+            sheets.append(ReportSheet(file: "chi-so-\(index.key).csv", sheet: "Chỉ số \(index.key)") {
+                Reports.index(index, scores: scores, registry: registry, config: config, style: $0, predecessors: predecessors,
+                              external: external)
+            })
+        }
+        for award in config.awards {
+            let d = decisions[award.key] ?? []
+            let scores = try indexScores(config.indices.first { $0.key == award.index }!)
+            sheets.append(ReportSheet(file: "khen-thuong-\(award.key).csv", sheet: "Khen thưởng \(award.key)") {
+                Reports.award(d, scores: scores, registry: registry, style: $0)
+            })
+        }
+        return sheets
+    }
+
+    /// Starts the report's workbook on the other core as soon as everything it shows is known, which is
+    /// once normalize has its table: the indices and the awards are pure functions of it, computed here
+    /// as their stages will compute them. The workbook is the longest output to build (0.19 s of
+    /// libxlsxwriter and zlib on a 5M night), and this core still has three stages' transactions to write
+    /// and the CSVs and the council's report to build. Only in a run whose indices, awards and report run;
+    /// the report takes it only if the tables it builds itself are these (``WorkbookInputs``), else
+    /// builds its own.
+    func startWorkbookEarly(normalizeFindings: [Finding]) {
+        guard willRun.contains(.indices), willRun.contains(.report), willRun.contains(.awards) || config.awards.isEmpty,
+              earlyWorkbook == nil, let rows = table?.rows else { return }
+        do {
+            let reorganization = try reorganization()
+            let registry = reorganization.reporting
+            let facts = try facts()
+            let scored = ComputingStages.indices(config: config, reorganization: reorganization, facts: facts,
+                                                 compared: try config.compareTo.map(comparedPeriod))
+            let scores = { (index: IndexConfig) in scored.scores[index.key] ?? [] }
+            let decided = ComputingStages.awards(config: config, units: registry.units, facts: facts, scores: scores)
+            let sheets = try reportSheets(rows: rows, decisions: decided, scores: scores, ancestors: { scored.ancestors })
+                .map { (name: $0.sheet, table: $0.build(.vi)) }
+            let findings = try periodFindings(computed: [.normalize: normalizeFindings, .indices: scored.findings])
+            let inputs = WorkbookInputs(config: config, asOf: dates.asOf, sheets: sheets, findings: Reports.sortedFindings(findings),
+                                        overview: Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: decided))
+            // In the report's staging folder, made now (its temporary files where the report's own go; a
+            // run that dies leaves it to the next run's clean-up, one that fails removes it).
+            let output = try OutputFolder(target: outputDirectory)
+            earlyWorkbook = (inputs, inputs.start(besides: output.staging + "/bao-cao.xlsx"), output)
+            StageRunner.trace("workbook started early")
+        } catch {
+            return  // the report builds it, and meets the error itself
+        }
     }
 }

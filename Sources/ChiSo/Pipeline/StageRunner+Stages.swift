@@ -43,6 +43,7 @@ extension StageRunner {
         let chunks = StoreSnapshot.chunkCount(result.store.dossiers.count)
         let (table, findings) = (normalized.table, normalized.findings)
         self.table = table
+        startWorkbookEarly(normalizeFindings: findings)
         let scoring = reorganization.reporting
         try warehouse.write { db in
             try Warehouse.saveIndicatorParts(db, key, fresh, chunks: chunks)

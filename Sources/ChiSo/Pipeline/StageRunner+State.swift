@@ -44,14 +44,17 @@ extension StageRunner {
     /// run have theirs in memory, in the order they were committed (stage by stage); the warehouse is read,
     /// once, for the others' only (a night's `ingest.units`, skipped, rather than its 6,849 findings at 5M
     /// dossiers). Those were committed by earlier runs, so they come first, as the warehouse orders them.
-    func periodFindings() throws -> [Finding] {
-        if let cached = periodFindingsCache { return cached }
+    /// With `computed`, those are stages' findings computed but not yet committed, and nothing is cached:
+    /// what ``startWorkbookEarly(normalizeFindings:)`` shows before the stages are written.
+    func periodFindings(computed: [Stage: [Finding]] = [:]) throws -> [Finding] {
+        if computed.isEmpty, let cached = periodFindingsCache { return cached }
         let producers = graph.stages.filter { $0.isIngest || $0 == .normalize || $0 == .indices }
-        let ran = producers.filter { storedFindings[$0] != nil }
-        let findings = ran.count == producers.count ? ran.flatMap { storedFindings[$0]! }
+        let held = storedFindings.merging(computed) { $1 }
+        let ran = producers.filter { held[$0] != nil }
+        let findings = ran.count == producers.count ? ran.flatMap { held[$0]! }
             : ran.isEmpty ? try warehouse.loadFindings(key)
-            : try warehouse.loadFindings(key, except: ran.map(\.rawValue)) + ran.flatMap { storedFindings[$0]! }
-        periodFindingsCache = findings
+            : try warehouse.loadFindings(key, except: ran.map(\.rawValue)) + ran.flatMap { held[$0]! }
+        if computed.isEmpty { periodFindingsCache = findings }
         return findings
     }
 

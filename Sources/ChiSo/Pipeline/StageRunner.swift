@@ -71,6 +71,11 @@ public final class StageRunner {
     var storedIndicatorParts: [Int: Warehouse.StoredIndicatorPart]?
     /// The period's findings once assembled or loaded.
     var periodFindingsCache: [Finding]?
+    /// The stages this run runs (not skipped as up to date).
+    var willRun: Set<Stage> = []
+    /// The report's workbook, started once normalize had its table, with what it was built from (see
+    /// ``startWorkbookEarly(normalizeFindings:)``).
+    var earlyWorkbook: (inputs: WorkbookInputs, bytes: Ahead<Result<[UInt8], any Error>>, output: OutputFolder)?
     var fileHashes: [String: (sha256: String, size: Int)] = [:]
     /// Size, mtime and inode of each file when it was hashed.
     var fileStamps: [String: [Int64]] = [:]
@@ -144,6 +149,10 @@ public final class StageRunner {
         var plan = planned
         let started = Date()
         var reports: [StageReport] = []
+        willRun = Set(planned.filter(\.run).map(\.stage))
+        // A workbook started early and not taken (a stage after it failed) finishes, and removes its
+        // temporary files, before the run returns.
+        defer { if let early = earlyWorkbook { _ = early.bytes.take(); earlyWorkbook = nil } }
         func record(_ p: PlannedStage, seconds: Double, rows: Int?, bytes: Int? = nil) throws {
             let r = StageReport(stage: p.stage, fingerprint: p.fingerprint.value, ran: p.run, reason: p.reason, seconds: seconds, rows: rows, bytes: bytes)
             reports.append(r)

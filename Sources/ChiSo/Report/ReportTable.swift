@@ -1,7 +1,7 @@
 /// One output table (a CSV, a workbook sheet) before it is written: column keys and headers, how each
 /// column's values are typed, and the rows as the CSVs show them. The CSV and the workbook are written
 /// from the same table, so they always hold the same values.
-public struct ReportTable: Sendable {
+public struct ReportTable: Sendable, Equatable {
     /// How a column's cells are typed in the workbook (the CSV holds them as text either way).
     public enum Kind: Sendable, Equatable {
         /// Text; in a CSV, text from an input that a spreadsheet would run gets a leading `'` (SPEC 11.3).
