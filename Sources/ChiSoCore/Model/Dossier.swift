@@ -290,11 +290,8 @@ public struct DossierStore: Sendable {
     /// - Returns: each of `other`'s dossiers (by its index in `other`) that replaced one here, with the row
     ///   it replaced.
     package mutating func merge(_ other: DossierStore, parts: Int, run: ByteTable.Parts) -> [(other: Int, previous: RowRef)] {
-        if ids.unread != nil {
-            var chunks = Set<Int>()
-            for j in 0..<other.ids.count { other.ids.withKey(j) { chunks.formUnion(ids.unreadCandidates($0)) } }
-            for k in chunks.sorted() { fillPending(chunk: k) }
-            if ids.unread != nil && ids.rebuildsSlots(adding: other.ids.count) { fillAllPending() }
+        for j in 0..<other.ids.count where ids.unread != nil {
+            other.ids.withKey(j) { fillUnreadCandidates(of: $0, adding: other.ids.count) }
         }
         let existing = ids.ids(of: other.ids, parts: parts, run: run)
         var replacedRows: [(other: Int, previous: RowRef)] = []

@@ -243,8 +243,8 @@ public struct ByteTable: Sendable {
     /// Reads the keys of unread chunk `k` (its `n` ids) into the place kept for them, from a stored chunk's
     /// `bytes`: at `startsAt` where each key starts among them (little-endian 32-bit offsets, the first 0,
     /// none going down), then from `startsAt + 4 * n` the keys one after another to the end. False, with
-    /// nothing changed, when the chunk is not unread, `n` is not its id count, or the keys do not fill
-    /// their place exactly.
+    /// nothing changed, when the chunk is not unread, its `n` ids run past the table, or the keys do not
+    /// fill their place exactly or their starts are not as above.
     package mutating func fillKeys(chunk k: Int, count n: Int, from bytes: [UInt8], startsAt: Int) -> Bool {
         guard var waiting = unread, waiting.chunks.contains(k) else { return false }
         let first = k * waiting.chunkSize
