@@ -27,10 +27,16 @@ import Testing
         // stages it runs have theirs in memory; the findings CSV must still be a cold run's.
         let external = try String(contentsOfFile: "\(s.path)/data/chi-so-khac.csv", encoding: .utf8)
         s.write("data/chi-so-khac.csv", external + "999.99.99.H99;75,02;15;77,05;5;85,63;91,04\r\n")
+        // The index scores 10 of its points from `external.dan_van`, and the award asks for the online rate
+        // the province assigned (`target.online_rate`): a night that reads only new dossiers scores and
+        // selects with the reference values its warehouse holds, as a cold run does with the files.
         let yaml = try String(contentsOfFile: CLI.root + "/pipelines/sample.yaml", encoding: .utf8)
             .replacingOccurrences(of: "../samples/hoa-phong/", with: s.path + "/data/")
-            .replacingOccurrences(of: "  delimiter: auto\n", with: "  external: \(s.path)/data/chi-so-khac.csv\n  delimiter: auto\n")
-        #expect(yaml.contains("external: "))
+            .replacingOccurrences(of: "  delimiter: auto\n", with: "  external: \(s.path)/data/chi-so-khac.csv\n  targets: \(s.path)/data/chi-tieu-giao.csv\n  delimiter: auto\n")
+            .replacingOccurrences(of: "label: \"Giải quyết đúng hạn\", points: 40,", with: "label: \"Giải quyết đúng hạn\", points: 30,")
+            .replacingOccurrences(of: "      - {key: so_hoa,", with: "      - {key: dan_van, label: \"Dân vận\", points: 10, numerator: external.dan_van, denominator: 100}\n      - {key: so_hoa,")
+            .replacingOccurrences(of: "      - \"score >= 80\"\n", with: "      - \"score >= 60\"\n      - \"rate.truc_tuyen >= target.online_rate\"\n")
+        #expect(yaml.contains("external: ") && yaml.contains("targets: ") && yaml.contains("external.dan_van") && yaml.contains("target.online_rate"))
         s.write("pipeline.yaml", yaml)
     }
 

@@ -22,7 +22,9 @@ extension StageRunner {
         self.registry = registry
         // References, checked against the keys the pipeline uses.
         // The reference stages that do not run keep what the warehouse holds (a failure to read it is an error).
-        var refs = runs.contains(.ingestTargets) || runs.contains(.ingestExternal) ? try loadedReferences() : [:]
+        // (A night that reads only new dossiers still scores with them: leaving them out when neither reference
+        // stage ran gave its indices no `target.*` or `external.*` values.)
+        var refs = try loadedReferences()
         for kind in [SourceKind.targets, .external] {
             let stage: Stage = kind == .targets ? .ingestTargets : .ingestExternal
             guard runs.contains(stage) else { continue }
