@@ -44,6 +44,7 @@ struct RunCommand: ParsableCommand {
         options.from = from
         options.command = CommandLine.arguments.joined(separator: " ")
         let (config, sections) = try PipelineLoader.load(path: pipeline)
+        StageRunner.trace("pipeline loaded")
 
         if dryRun {
             let runner = try StageRunner(config: config, sections: sections, options: options, warehouse: try Warehouse(readingFrom: warehouseOptions.location))
@@ -67,7 +68,9 @@ struct RunCommand: ParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         // The warehouse opens first: a corrupt one stops the run before anything is made under --out.
+        StageRunner.trace("warehouse locked")
         let runner = try StageRunner(config: config, sections: sections, options: options, warehouse: try Warehouse(creating: location))
+        StageRunner.trace("warehouse opened")
         let outputLock: RunLock
         do { outputLock = try RunLock(outputFolder: runner.outputDirectory) } catch let held as RunLock.Held {
             Terminal.error("chiso: \(held.description)")
@@ -81,6 +84,7 @@ struct RunCommand: ParsableCommand {
         let result = try runner.run(try runner.plan())
         if result.exit == .success {
             progress.finish(result)
+            StageRunner.trace("run reported")
             return
         }
         Terminal.error("chiso: dữ liệu đầu vào lỗi; không ghi kết quả mới (kho dữ liệu và kết quả cũ giữ nguyên).")

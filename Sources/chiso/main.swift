@@ -5,6 +5,7 @@ import Glibc
 #endif
 
 // chiso's own entry point, so that usage errors exit 2 (SPEC 8) rather than ArgumentParser's 64.
+StageRunner.startTraceClock()
 let code: Int32
 if CommandLine.arguments.count == 1 {
     // No subcommand is a usage error for cron's sake, not a request for help.
@@ -39,4 +40,5 @@ do {
         code = RunExit.configError.rawValue
     }
 }
+StageRunner.trace("exits")
 exit(code)

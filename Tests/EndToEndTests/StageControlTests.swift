@@ -343,9 +343,11 @@ import Testing
 
 import GRDB
 
-/// A run whose stages all ran reports its findings from memory, and takes the workbook it started once the
-/// indicators were counted (``StageRunner/startWorkbookEarly(normalizeFindings:)``); a report-only rerun reads
-/// them from the warehouse and builds the workbook in the report. Both must write the same bytes.
+/// A run whose stages all ran reports its findings from memory, and takes the workbook it started on the
+/// core that computed normalize while the ingest committed (``EarlyWorkbookPlan``); a run from normalize
+/// starts it once normalize has its table (``StageRunner/startWorkbookEarly(normalizeFindings:)``); a
+/// report-only rerun reads the findings from the warehouse and builds the workbook in the report. All
+/// must write the same bytes.
 @Suite struct FindingsFromMemoryTests {
     @Test func aColdRunAndAReportOnlyRerunWriteTheSameFindings() throws {
         let s = Scratch()
@@ -353,6 +355,7 @@ import GRDB
         let first = try CLI.run(["run", "pipelines/sample.yaml", "--db", db, "--out", s.path + "/out", "--verbose"],
                                 environment: ["CHISO_TRACE": "1"])
         #expect(first.status == 0)
+        #expect(first.stderr.contains("workbook started with normalize"), "\(first.stderr)")
         #expect(first.stderr.contains("report: the workbook started early is built from these tables"), "\(first.stderr)")
         // No staging folder or temporary file is left beside the outputs.
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.path + "/out/hoa-phong-dvc") == ["2023"])
@@ -362,7 +365,17 @@ import GRDB
         let rerun = try CLI.run(["run", "pipelines/sample.yaml", "--db", db, "--out", s.path + "/out", "--stage", "report", "--verbose"],
                                 environment: ["CHISO_TRACE": "1"])
         #expect(rerun.status == 0 && rerun.stderr.contains("report ran"), "\(rerun.stderr)")
-        #expect(!rerun.stderr.contains("workbook started early"))
+        #expect(!rerun.stderr.contains("workbook started with normalize") && !rerun.stderr.contains(" workbook started early\n"))
+        #expect(!rerun.stderr.contains("report: the workbook started early"))
         #expect(files.map { s.read("out/hoa-phong-dvc/2023/" + $0) } == cold)
+        // From normalize: no ingest, so the workbook starts once normalize has its table, and is taken.
+        let fromNormalize = try CLI.run(["run", "pipelines/sample.yaml", "--db", db, "--out", s.path + "/out", "--from", "normalize", "--verbose"],
+                                        environment: ["CHISO_TRACE": "1"])
+        #expect(fromNormalize.status == 0, "\(fromNormalize.stderr)")
+        #expect(!fromNormalize.stderr.contains("workbook started with normalize"))
+        #expect(fromNormalize.stderr.contains(" workbook started early\n"), "\(fromNormalize.stderr)")
+        #expect(fromNormalize.stderr.contains("report: the workbook started early is built from these tables"), "\(fromNormalize.stderr)")
+        #expect(files.map { s.read("out/hoa-phong-dvc/2023/" + $0) } == cold)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: s.path + "/out/hoa-phong-dvc") == ["2023"])
     }
 }

@@ -73,10 +73,11 @@ public final class RunLock {
             throw Held(path: path, holder: String(decoding: holder.prefix(max(0, n)), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines))
         }
+        // Who holds it, for the message a second run prints; not synced (the lock is the kernel's, and dies
+        // with its holder; the stamp only names it).
         let stamp = "pid \(getpid()), bắt đầu \(Warehouse.now())\n"
         ftruncate(fd, 0)
         _ = stamp.withCString { pwrite(fd, $0, strlen($0), 0) }
-        fsync(fd)
     }
 
     /// The warehouse's path with every link and `..` resolved (its folder's, if the file is not there yet).

@@ -97,8 +97,12 @@ public struct StageGraph: Sendable {
 /// A stage's fingerprint: the SHA-256 of its named inputs.
 public struct Fingerprint: Sendable, Equatable {
     let inputs: [String: String]
-    var value: String {
-        Hashing.sha256(inputs.keys.sorted().map { "\($0)\t\(inputs[$0]!)" }.joined(separator: "\n"))
+    /// Hashed once: a run asks for it at every stage it plans, records and writes.
+    let value: String
+
+    init(inputs: [String: String]) {
+        self.inputs = inputs
+        value = Hashing.sha256(inputs.keys.sorted().map { "\($0)\t\(inputs[$0]!)" }.joined(separator: "\n"))
     }
 
     /// Names of inputs that differ from `previous` (added, removed or changed).

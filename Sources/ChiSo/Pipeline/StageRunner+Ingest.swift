@@ -102,6 +102,10 @@ extension StageRunner {
         // Normalize will need the reorganization: loaded now, before the writer holds the warehouse, so that
         // normalize can be computed while the writer commits (a failure here is met again by normalize).
         if writer != nil && graph.stages.contains(.normalize) { _ = try? reorganization() }
+        // And the report's workbook, started with normalize when the stages after it run: what it reads from
+        // the warehouse is read now too (a failure here leaves the workbook to the report, which meets it).
+        let ingestRuns = stages.filter { $0.isIngest && runs.contains($0) }
+        var workbookPlan = writer != nil && startsWorkbookEarly ? try? earlyWorkbookPlan(ingestRuns: ingestRuns) : nil
         if let writer {
             let dossiers = result.store.dossiers, ids = result.store.ids
             let warehouse = self.warehouse
@@ -291,7 +295,10 @@ extension StageRunner {
         if let writer {
             handedOff = true
             handoff.send(.finish(failed ? nil : rest))
-            if !failed { normalizeAhead(result, chunkHashes: unchangedHashes, stored: storedParts) }
+            if !failed {
+                workbookPlan?.ingestFindings = StageRunner.findingsByStage(ingestFindings, stages: ingestRuns)
+                normalizeAhead(result, chunkHashes: unchangedHashes, stored: storedParts, workbook: workbookPlan)
+            }
             writer.wait()
             trace("ingest committed")
             if let error = handoff.error { throw error }
@@ -303,12 +310,7 @@ extension StageRunner {
             stateHashes = unchangedHashes.merging(encoded.value) { $1 }
             storedIndicatorParts = storedParts
         }
-        if !failed {
-            for stage in stages where stage.isIngest && runs.contains(stage) {
-                let source = stage.source!
-                storedFindings[stage] = ingestFindings.filter { $0.source == source }
-            }
-        }
+        if !failed { storedFindings.merge(StageRunner.findingsByStage(ingestFindings, stages: ingestRuns)) { $1 } }
         return IngestOutcome(files: newFiles, findings: findings, failed: failed)
     }
 
@@ -380,7 +382,10 @@ extension StageRunner {
     /// with the reorganization already loaded: the writer holds the warehouse until it commits.
     /// The chunks whose bytes are known (`chunkHashes`: the stored state's that this run keeps) take their
     /// table from `stored` when it was counted from them with this run's parameters (``IndicatorParts``).
-    func normalizeAhead(_ result: IngestResult, chunkHashes: [Int: String], stored: [Int: Warehouse.StoredIndicatorPart]) {
+    /// With a `workbook` plan, the report's workbook is started on the same core as soon as normalize's
+    /// table is there (``EarlyWorkbookPlan``), rather than once the ingest has committed.
+    func normalizeAhead(_ result: IngestResult, chunkHashes: [Int: String], stored: [Int: Warehouse.StoredIndicatorPart],
+                        workbook: EarlyWorkbookPlan?) {
         guard graph.stages.contains(.normalize), let registry, let reorganization = reorganizationCache else { return }
         let ahead = Ahead<NormalizedParts?>()
         normalized = ahead
@@ -391,10 +396,13 @@ extension StageRunner {
         ahead.start {
             guard let counted = parts.count(result.store, reorganization: reorganization, dates: dates, checkLateList: checkLateList)
             else { return nil }
-            return NormalizedParts(
-                normalized: ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
-                                                      checkLateList: checkLateList, registryFile: registryFile, table: counted.table, knownIDs: counted.knownIDs),
-                counted: counted.counted, reused: counted.reused)
+            let normalized = ComputingStages.normalize(result, registry: registry, reorganization: reorganization, dates: dates,
+                                                       checkLateList: checkLateList, registryFile: registryFile,
+                                                       table: counted.table, knownIDs: counted.knownIDs)
+            StageRunner.trace("normalize computed ahead")
+            let early = workbook.flatMap { try? $0.start(table: normalized.table, normalizeFindings: normalized.findings) }
+            if early != nil { StageRunner.trace("workbook started with normalize") }
+            return NormalizedParts(normalized: normalized, counted: counted.counted, reused: counted.reused, early: early)
         }
     }
 
@@ -403,6 +411,13 @@ extension StageRunner {
         var normalized: ComputingStages.Normalized
         var counted: [Int: [UInt8]]
         var reused: Int
+        /// The report's workbook, when it was started with normalize.
+        var early: EarlyWorkbook?
+    }
+
+    /// The findings of each of `stages` (ingest stages) among an ingest's `findings`, by their source.
+    static func findingsByStage(_ findings: [Finding], stages: [Stage]) -> [Stage: [Finding]] {
+        Dictionary(uniqueKeysWithValues: stages.map { stage in (stage, findings.filter { $0.source == stage.source! }) })
     }
 }
 

@@ -66,7 +66,10 @@ extension StageRunner {
                                     external: reorganization.reportingTable(try loadedReferences()[.external]))
         let html = Array(try council.html().utf8)
         StageRunner.trace("report: findings CSV and HTML built")
-        releaseDossierState()  // while the workbook finishes on the other core
+        // While the workbook finishes on the other core, this one is idle: the log the stages before left is
+        // copied back into the file now, rather than by the run's close, and the dossier state is freed.
+        warehouse.checkpointInBackground()
+        releaseDossierState()
         StageRunner.trace("report: dossier state released")
         waited = true
         var workbook = xlsx.take()
@@ -145,17 +148,26 @@ extension StageRunner {
     func reportSheets(rows: [IndicatorRow], decisions: [String: [AwardDecision]], scores indexScores: (IndexConfig) throws -> [UnitScore],
                       ancestors: () throws -> [Int: [Int]]) throws -> [ReportSheet] {
         let reorganization = try reorganization()
+        return try StageRunner.reportSheets(
+            config: config, reorganization: reorganization, rows: rows,
+            inPeriod: { try self.table?.inPeriodByRow ?? self.warehouse.loadAttribution(self.key, rowCount: reorganization.registry.units.count) },
+            external: try loadedReferences()[.external], decisions: decisions, scores: indexScores, ancestors: ancestors)
+    }
+
+    /// The report's tables, from what they show: `inPeriod` (each registry row's attribution) and
+    /// `ancestors` are asked for only when the pipeline has a lineage. Pure but for what the closures read.
+    static func reportSheets(config: PipelineConfig, reorganization: Reorganization, rows: [IndicatorRow], inPeriod: () throws -> [Int],
+                             external: ReferenceTable?, decisions: [String: [AwardDecision]],
+                             scores indexScores: (IndexConfig) throws -> [UnitScore],
+                             ancestors: () throws -> [Int: [Int]]) rethrows -> [ReportSheet] {
         let registry = reorganization.reporting
         let predecessors = reorganization.lineageConfigured
-            ? reorganization.predecessorColumn(
-                inPeriod: try table?.inPeriodByRow ?? warehouse.loadAttribution(key, rowCount: reorganization.registry.units.count),
-                ancestors: try ancestors())
+            ? reorganization.predecessorColumn(inPeriod: try inPeriod(), ancestors: try ancestors())
             : nil
-        let config = self.config
         var sheets = [ReportSheet(file: "chi-tieu.csv", sheet: "Chỉ tiêu") {
             Reports.indicators(IndicatorTable(rows: rows, warnings: []), registry: registry, config: config, style: $0, predecessors: predecessors)
         }]
-        let external = reorganization.reportingTable(try loadedReferences()[.external])
+        let external = reorganization.reportingTable(external)
         for index in config.indices {
             let scores = try indexScores(index)
             sheets.append(ReportSheet(file: "chi-so-\(index.key).csv", sheet: "Chỉ số \(index.key)") {
@@ -173,33 +185,36 @@ extension StageRunner {
         return sheets
     }
 
-    /// Starts the report's workbook on the other core as soon as everything it shows is known, which is
-    /// once normalize has its table: the indices and the awards are pure functions of it, computed here
-    /// as their stages will compute them. The workbook is the longest output to build (0.19 s of
-    /// libxlsxwriter and zlib on a 5M night), and this core still has three stages' transactions to write
-    /// and the CSVs and the council's report to build. Only in a run whose indices, awards and report run;
-    /// the report takes it only if the tables it builds itself are these (``WorkbookInputs``), else
-    /// builds its own.
+    /// Whether this run starts the report's workbook before the report stage: only when its indices, awards
+    /// and report run (what the early workbook computes is what they will).
+    var startsWorkbookEarly: Bool {
+        willRun.contains(.normalize) && willRun.contains(.indices) && willRun.contains(.report)
+            && (willRun.contains(.awards) || config.awards.isEmpty)
+    }
+
+    /// What the early workbook needs from this run and the warehouse (see ``EarlyWorkbookPlan``), for a run
+    /// whose ingest runs `ingestRuns`; their findings are the caller's to set.
+    func earlyWorkbookPlan(ingestRuns: [Stage]) throws -> EarlyWorkbookPlan {
+        let producers = findingProducers
+        let ran = producers.filter { ingestRuns.contains($0) || $0 == .normalize || $0 == .indices }
+        return EarlyWorkbookPlan(
+            config: config, reorganization: try reorganization(), asOf: dates.asOf, references: try loadedReferences(),
+            compared: try config.compareTo.map(comparedPeriod), producers: producers, ingestFindings: [:],
+            earlierFindings: ran.count == producers.count ? [] : try warehouse.loadFindings(key, except: ran.map(\.rawValue)),
+            outputDirectory: outputDirectory)
+    }
+
+    /// Starts the report's workbook on the other core once normalize has its table, when the ingest did not
+    /// start it already with normalize (``normalizeAhead(_:chunkHashes:stored:)``): the indices and the
+    /// awards are pure functions of the table, computed as their stages will compute them. The report takes
+    /// it only if the tables it builds itself are these (``WorkbookInputs``), else builds its own.
     func startWorkbookEarly(normalizeFindings: [Finding]) {
-        guard willRun.contains(.indices), willRun.contains(.report), willRun.contains(.awards) || config.awards.isEmpty,
-              earlyWorkbook == nil, let rows = table?.rows else { return }
+        guard startsWorkbookEarly, earlyWorkbook == nil, let table else { return }
         do {
-            let reorganization = try reorganization()
-            let registry = reorganization.reporting
-            let facts = try facts()
-            let scored = ComputingStages.indices(config: config, reorganization: reorganization, facts: facts,
-                                                 compared: try config.compareTo.map(comparedPeriod))
-            let scores = { (index: IndexConfig) in scored.scores[index.key] ?? [] }
-            let decided = ComputingStages.awards(config: config, units: registry.units, facts: facts, scores: scores)
-            let sheets = try reportSheets(rows: rows, decisions: decided, scores: scores, ancestors: { scored.ancestors })
-                .map { (name: $0.sheet, table: $0.build(.vi)) }
-            let findings = try periodFindings(computed: [.normalize: normalizeFindings, .indices: scored.findings])
-            let inputs = WorkbookInputs(config: config, asOf: dates.asOf, sheets: sheets, findings: Reports.sortedFindings(findings),
-                                        overview: Overview.table(config: config, asOf: dates.asOf, registry: registry, decisions: decided))
-            // In the report's staging folder, made now (its temporary files where the report's own go; a
-            // run that dies leaves it to the next run's clean-up, one that fails removes it).
-            let output = try OutputFolder(target: outputDirectory)
-            earlyWorkbook = (inputs, inputs.start(besides: output.staging + "/bao-cao.xlsx"), output)
+            let ingest = storedFindings.filter { $0.key.isIngest }
+            var plan = try earlyWorkbookPlan(ingestRuns: Array(ingest.keys))
+            plan.ingestFindings = ingest
+            earlyWorkbook = try plan.start(table: table, normalizeFindings: normalizeFindings)
             StageRunner.trace("workbook started early")
         } catch {
             return  // the report builds it, and meets the error itself

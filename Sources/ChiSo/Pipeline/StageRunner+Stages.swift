@@ -17,8 +17,9 @@ extension StageRunner {
         let reorganization = try reorganization()
         let checkLateList = graph.stages.contains(.ingestLate)
         // Computed ahead from this run's ingest (the same inputs), or now.
-        let ahead = ingest != nil ? self.normalized?.take() ?? nil : nil
+        var ahead = self.normalized?.take() ?? nil
         self.normalized = nil
+        if ingest == nil { ahead?.early?.finish(); ahead = nil }
         let done: NormalizedParts
         if let ahead { done = ahead } else {
             let stored = try storedIndicatorParts ?? warehouse.loadIndicatorParts(key)
@@ -43,7 +44,7 @@ extension StageRunner {
         let chunks = StoreSnapshot.chunkCount(result.store.dossiers.count)
         let (table, findings) = (normalized.table, normalized.findings)
         self.table = table
-        startWorkbookEarly(normalizeFindings: findings)
+        if let early = done.early { earlyWorkbook = early } else { startWorkbookEarly(normalizeFindings: findings) }
         let scoring = reorganization.reporting
         try warehouse.write { db in
             try Warehouse.saveIndicatorParts(db, key, fresh, chunks: chunks)

@@ -48,14 +48,24 @@ extension StageRunner {
     /// what ``startWorkbookEarly(normalizeFindings:)`` shows before the stages are written.
     func periodFindings(computed: [Stage: [Finding]] = [:]) throws -> [Finding] {
         if computed.isEmpty, let cached = periodFindingsCache { return cached }
-        let producers = graph.stages.filter { $0.isIngest || $0 == .normalize || $0 == .indices }
-        let held = storedFindings.merging(computed) { $1 }
-        let ran = producers.filter { held[$0] != nil }
-        let findings = ran.count == producers.count ? ran.flatMap { held[$0]! }
-            : ran.isEmpty ? try warehouse.loadFindings(key)
-            : try warehouse.loadFindings(key, except: ran.map(\.rawValue)) + ran.flatMap { held[$0]! }
+        let findings = try StageRunner.assembleFindings(producers: findingProducers, held: storedFindings.merging(computed) { $1 }) { ran in
+            ran.isEmpty ? try warehouse.loadFindings(key) : try warehouse.loadFindings(key, except: ran.map(\.rawValue))
+        }
         if computed.isEmpty { periodFindingsCache = findings }
         return findings
+    }
+
+    /// The stages that make findings, in the graph's order.
+    var findingProducers: [Stage] { graph.stages.filter { $0.isIngest || $0 == .normalize || $0 == .indices } }
+
+    /// The period's findings from those `held` in memory, per producer, and the `earlier` ones of the
+    /// producers not held (the warehouse's, asked for with the producers that are held; not asked when every
+    /// producer is held): those come first, as the warehouse orders them, then the held ones stage by stage.
+    static func assembleFindings(producers: [Stage], held: [Stage: [Finding]],
+                                 earlier: ([Stage]) throws -> [Finding]) rethrows -> [Finding] {
+        let ran = producers.filter { held[$0] != nil }
+        let mine = ran.flatMap { held[$0]! }
+        return ran.count == producers.count ? mine : try earlier(ran) + mine
     }
 
     func allFiles() throws -> [FileReport] {

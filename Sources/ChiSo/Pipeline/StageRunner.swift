@@ -75,7 +75,7 @@ public final class StageRunner {
     var willRun: Set<Stage> = []
     /// The report's workbook, started once normalize had its table, with what it was built from (see
     /// ``startWorkbookEarly(normalizeFindings:)``).
-    var earlyWorkbook: (inputs: WorkbookInputs, bytes: Ahead<Result<[UInt8], any Error>>, output: OutputFolder)?
+    var earlyWorkbook: EarlyWorkbook?
     var fileHashes: [String: (sha256: String, size: Int)] = [:]
     /// Size, mtime and inode of each file when it was hashed.
     var fileStamps: [String: [Int64]] = [:]
@@ -123,14 +123,19 @@ public final class StageRunner {
         let runID = try warehouse.beginRun(key, asOf: PortalDate.iso(dates.asOf), pipelineSHA: config.sha256,
                                            command: options.command, outDirectory: options.outDirectory,
                                            headerStyle: options.headerStyle.rawValue)
-        defer { warehouse.settle() }  // the run ends with its writes copied into the warehouse file
+        defer {
+            warehouse.settle()  // the run ends with its writes copied into the warehouse file
+            trace("warehouse settled")
+        }
         do {
             let result = try execute(plan, runID: runID)
+            trace("stages done")
             if result.exit == .success {
                 try warehouse.write { db in try Warehouse.saveSnapshot(db, key, asOf: PortalDate.iso(dates.asOf), run: runID) }
             }
             try warehouse.finishRun(runID, status: result.exit == .success ? "ok" : "failed", exitCode: result.exit.rawValue,
                                     message: result.exit == .success ? nil : "dữ liệu đầu vào lỗi")
+            trace("run recorded")
             return result
         } catch let error where warehouse.environmentError(error) != nil {
             let environment = warehouse.environmentError(error)!
@@ -152,7 +157,11 @@ public final class StageRunner {
         willRun = Set(planned.filter(\.run).map(\.stage))
         // A workbook started early and not taken (a stage after it failed) finishes, and removes its
         // temporary files, before the run returns.
-        defer { if let early = earlyWorkbook { _ = early.bytes.take(); earlyWorkbook = nil } }
+        defer {
+            if let early = earlyWorkbook { early.finish(); earlyWorkbook = nil }
+            if let ahead = normalized?.take(), let early = ahead?.early { early.finish() }  // started with normalize, never taken
+            normalized = nil
+        }
         func record(_ p: PlannedStage, seconds: Double, rows: Int?, bytes: Int? = nil) throws {
             let r = StageReport(stage: p.stage, fingerprint: p.fingerprint.value, ran: p.run, reason: p.reason, seconds: seconds, rows: rows, bytes: bytes)
             reports.append(r)
@@ -218,8 +227,11 @@ public final class StageRunner {
     static let tracing = ProcessInfo.processInfo.environment["CHISO_TRACE"] == "1"
     /// When the process began tracing (the first use of the clock): every trace line's time counts from it.
     static let traceStart = Date()
+    /// Starts the trace's clock (the command line calls it first, so that trace times count from the
+    /// process's start).
+    public static func startTraceClock() { _ = traceStart }
     /// A timing line without the run's clock (from the writer thread).
-    static func trace(_ what: String) {
+    public static func trace(_ what: String) {
         guard tracing else { return }
         FileHandle.standardError.write(Data("trace \(String(format: "%.3f", Date().timeIntervalSince(traceStart))) \(what)\n".utf8))
     }

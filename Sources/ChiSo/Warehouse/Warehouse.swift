@@ -219,6 +219,9 @@ public final class Warehouse: @unchecked Sendable {
     /// Waits for the background work of ``writeLarge(_:)``: called before a run ends.
     func settle() { store.settle() }
 
+    /// See ``WarehouseStore/checkpointInBackground()``.
+    func checkpointInBackground() { store.checkpointInBackground() }
+
     /// Runs `body` in one read-only transaction.
     func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
         try store.read(body)

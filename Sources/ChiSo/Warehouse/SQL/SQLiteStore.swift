@@ -70,8 +70,10 @@ final class SQLiteStore: WarehouseStore, @unchecked Sendable {
 
     func preparePeriod(_ periodID: Int) throws {}
 
-    /// The copy of the log back into the file that `writeLarge` left running, if any.
+    /// The copies of the log back into the file that `writeLarge` and `checkpointInBackground` left
+    /// running, if any: one at a time, in order.
     private let checkpoints = DispatchGroup()
+    private let checkpointQueue = DispatchQueue(label: "chiso.sqlite.checkpoint")
     private let deferredLock = NSLock()
     private var deferred = false
 
@@ -98,8 +100,14 @@ final class SQLiteStore: WarehouseStore, @unchecked Sendable {
         deferredLock.withLock { deferred = true }
         let result = try queue.write { try body(SQLiteSession($0)) }
         let path = self.path
-        DispatchQueue.global().async(group: checkpoints) { SQLiteStore.checkpoint(path) }
+        checkpointQueue.async(group: checkpoints) { SQLiteStore.checkpoint(path) }
         return result
+    }
+
+    func checkpointInBackground() {
+        guard deferredLock.withLock({ deferred }) else { return }  // the connection's own checkpoints are on
+        let path = self.path
+        checkpointQueue.async(group: checkpoints) { SQLiteStore.checkpoint(path) }
     }
 
     /// True when the warehouse holds no per-dossier rows and could leave WAL mode for a rollback journal

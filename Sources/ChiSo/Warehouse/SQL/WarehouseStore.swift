@@ -18,10 +18,15 @@ protocol WarehouseStore: AnyObject, Sendable {
     func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T
     /// Waits for what `writeLarge` left running (before a run reports that it is done).
     func settle()
+    /// Starts copying what the log holds back into the file while the run goes on (SQLite after a large
+    /// write, whose automatic checkpoints are off until ``settle()``), so that the run's end copies and
+    /// syncs only its last transactions; ``settle()`` waits for it. Nothing to do elsewhere.
+    func checkpointInBackground()
 }
 
 extension WarehouseStore {
     /// PostgreSQL has no log to copy back: a large transaction is an ordinary one.
     func writeLarge<T>(_ body: (any SQLSession) throws -> T) throws -> T { try write(body) }
     func settle() {}
+    func checkpointInBackground() {}
 }
