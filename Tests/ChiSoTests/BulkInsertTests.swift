@@ -79,3 +79,42 @@ import Testing
         try queue.read { try check($0, rows: 103) }
     }
 }
+
+/// A BLOB read in parts (``BulkRead/blobParts``): its words come back whole and, piece by piece, to the
+/// callback (on other cores, in any order), each piece handed over before the read returns.
+@Suite struct BlobPartsTests {
+    @Test func theWordsAreReadInPiecesEachHandedOverBeforeTheReadReturns() throws {
+        let n = 3 * BulkRead.pieceWords + 5  // three whole pieces and a short one
+        let words = (0..<n).map { UInt64($0) &* 0x9E37_79B9_7F4A_7C15 }
+        var blob: [UInt8] = [1, 2, 3]
+        for w in words { for b in 0..<8 { blob.append(UInt8(truncatingIfNeeded: w.littleEndian >> (8 * UInt64(b)))) } }
+        blob += [9, 9]
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE c (data BLOB)")
+            try db.execute(sql: "INSERT INTO c (data) VALUES (?)", arguments: [Data(blob)])
+        }
+        final class Seen: @unchecked Sendable {
+            var pieces: [(first: Int, words: [UInt64])] = []
+            let lock = NSLock()
+        }
+        let seen = Seen()
+        let (parts, handedOver) = try queue.read { db in
+            let parts = try BulkRead.blobParts(db, table: "c", column: "data", rowid: 1, head: 3, tail: 2,
+                                               words: { head, size in head == [1, 2, 3] ? (size - 5) / 8 : nil },
+                                               piece: { piece in
+                                                   Thread.sleep(forTimeInterval: 0.05)  // a slow consumer: the read waits for it
+                                                   seen.lock.withLock { seen.pieces.append((piece.first, piece.stored)) }
+                                               })
+            return (parts, seen.lock.withLock { seen.pieces.count })  // at once
+        }
+        #expect(handedOver == 4)
+        #expect(parts.head == [1, 2, 3] && parts.tail == [9, 9])
+        #expect(parts.words.map { UInt64(littleEndian: $0) } == words)
+        // The pieces, by where they start: each where the one before ends, together the words.
+        let pieces = seen.lock.withLock { seen.pieces }.sorted { $0.first < $1.first }
+        #expect(pieces.map(\.words.count) == [BulkRead.pieceWords, BulkRead.pieceWords, BulkRead.pieceWords, 5])
+        #expect(pieces.map(\.first) == [0, BulkRead.pieceWords, 2 * BulkRead.pieceWords, 3 * BulkRead.pieceWords])
+        #expect(Array(pieces.map(\.words).joined()) == parts.words)
+    }
+}

@@ -155,6 +155,24 @@ import Testing
                 for parts in [2, 3] {
                     #expect((ByteTable.Index(count: 100, slots: slots, parts: parts, run: serially) != nil) == whole, "\(parts) parts")
                 }
+                // Checked piece by piece as a reader hands them over (uneven pieces, the last one short).
+                for size in [1, 7, 50, slotCount] {
+                    var check = ByteTable.SlotCheck(count: 100)
+                    slots.withUnsafeBufferPointer { all in
+                        for lo in stride(from: 0, to: slotCount, by: size) {
+                            check.check(UnsafeBufferPointer(rebasing: all[lo..<min(lo + size, slotCount)]))
+                        }
+                    }
+                    #expect(check.slots == slotCount)
+                    #expect((ByteTable.Index(count: 100, slots: slots, checked: check) != nil) == whole, "pieces of \(size)")
+                }
+                // A check that missed a piece, or was made for another count, is refused.
+                var part = ByteTable.SlotCheck(count: 100)
+                slots.withUnsafeBufferPointer { part.check(UnsafeBufferPointer(rebasing: $0[1...])) }
+                #expect(ByteTable.Index(count: 100, slots: slots, checked: part) == nil)
+                var other = ByteTable.SlotCheck(count: 99)
+                slots.withUnsafeBufferPointer { other.check($0) }
+                #expect(ByteTable.Index(count: 100, slots: slots, checked: other) == nil)
             }
             return whole
         }

@@ -303,7 +303,7 @@ extension StageRunner {
             trace("ingest committed")
             if let error = handoff.error { throw error }
         } else if !failed {
-            try warehouse.write(rest)
+            try warehouse.writeLarge(rest)  // linked rows and the state: copied back into the file on another core
         }
         if snapshot != nil && !failed {
             encoder.wait()

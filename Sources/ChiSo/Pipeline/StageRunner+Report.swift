@@ -205,7 +205,7 @@ extension StageRunner {
     }
 
     /// Starts the report's workbook on the other core once normalize has its table, when the ingest did not
-    /// start it already with normalize (``normalizeAhead(_:chunkHashes:stored:)``): the indices and the
+    /// start it already with normalize (``normalizeAhead(_:chunkHashes:stored:workbook:)``): the indices and the
     /// awards are pure functions of the table, computed as their stages will compute them. The report takes
     /// it only if the tables it builds itself are these (``WorkbookInputs``), else builds its own.
     func startWorkbookEarly(normalizeFindings: [Finding]) {

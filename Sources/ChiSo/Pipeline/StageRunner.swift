@@ -73,8 +73,8 @@ public final class StageRunner {
     var periodFindingsCache: [Finding]?
     /// The stages this run runs (not skipped as up to date).
     var willRun: Set<Stage> = []
-    /// The report's workbook, started once normalize had its table, with what it was built from (see
-    /// ``startWorkbookEarly(normalizeFindings:)``).
+    /// The report's workbook, started with normalize (``EarlyWorkbookPlan``) or once normalize had its table
+    /// (``startWorkbookEarly(normalizeFindings:)``), with what it was built from.
     var earlyWorkbook: EarlyWorkbook?
     var fileHashes: [String: (sha256: String, size: Int)] = [:]
     /// Size, mtime and inode of each file when it was hashed.

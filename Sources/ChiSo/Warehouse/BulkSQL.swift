@@ -1,3 +1,5 @@
+import ChiSoCore
+import Dispatch
 import GRDB
 import GRDBSQLite
 
@@ -180,14 +182,18 @@ final class BulkRead: SQLCursor {
     /// The BLOB in `column` of `table`'s row `rowid` read in three parts: `head` bytes, then as many
     /// 64-bit words as `words` makes of the head and the BLOB's size (read straight into their array, as
     /// stored: little-endian), then the last `tail` bytes. No words when `words` gives nil.
+    /// Words per piece of a ``blobParts(_:table:column:rowid:head:tail:words:piece:)`` read: 4 MB, a dozen
+    /// pieces for a 5M state's index.
+    static let pieceWords = 1 << 19
+
     static func blobParts(_ db: Database, table: String, column: String, rowid: Int, head: Int, tail: Int,
-                          words: ([UInt8], Int) -> Int?) throws -> BlobParts {
+                          words: ([UInt8], Int) -> Int?, piece: @escaping @Sendable (WordPiece) -> Void) throws -> BlobParts {
         try IncrementalBlob(db, table: table, column: column, rowid: rowid).read { blob in
             let first = blob.bytes(head, at: 0)
             guard let n = words(first, blob.size), n > 0, head + 8 * n + tail == blob.size else {
                 return BlobParts(head: first, words: [], tail: [])
             }
-            let middle = blob.words(n, at: head)
+            let middle = blob.words(n, at: head, piece: piece)
             return BlobParts(head: first, words: middle, tail: blob.bytes(tail, at: head + 8 * n))
         }
     }
@@ -203,6 +209,27 @@ final class BulkRead: SQLCursor {
     /// then it is copied: for the stored state's 53 MB index, two fresh buffers where one will do.
     static func blob(_ db: Database, table: String, column: String, rowid: Int) throws -> [UInt8] {
         try IncrementalBlob(db, table: table, column: column, rowid: rowid).read { $0.bytes($0.size, at: 0) }
+    }
+}
+
+/// A piece of the words of a ``BlobParts`` being read, valid only during the call it is handed to (it
+/// points into the array being filled; the pointer stays in this file).
+struct WordPiece: @unchecked Sendable {
+    fileprivate let words: UnsafeBufferPointer<UInt64>
+    /// Where the piece starts among the BLOB's words.
+    let first: Int
+    /// How many words it has.
+    var count: Int { words.count }
+    /// Its words, as stored (little-endian), copied.
+    var stored: [UInt64] { Array(words) }
+
+    /// Checks the piece as slots of an id index (``ByteTable/SlotCheck``), in this machine's byte order.
+    func check(into check: inout ByteTable.SlotCheck) {
+        #if _endian(little)
+        check.check(words)
+        #else
+        words.map { UInt64(littleEndian: $0) }.withUnsafeBufferPointer { check.check($0) }
+        #endif
     }
 }
 
@@ -240,14 +267,28 @@ private final class IncrementalBlob {
         }
     }
 
-    /// `n` 64-bit words from `offset`, as stored (none past the end, or after a failed read).
-    func words(_ n: Int, at offset: Int) -> [UInt64] {
+    /// `n` 64-bit words from `offset`, as stored (none past the end, or after a failed read), read in
+    /// pieces of ``BulkRead/pieceWords``: each piece read is handed to `piece` on another core while the
+    /// next is read (pieces may be handled at once, in any order), and every call has returned before
+    /// this does (the pieces point into the array being filled).
+    func words(_ n: Int, at offset: Int, piece: @escaping @Sendable (WordPiece) -> Void) -> [UInt64] {
         guard failure == SQLITE_OK, n > 0, offset >= 0, offset + 8 * n <= size else { return [] }
+        let handed = DispatchGroup(), queue = DispatchQueue.global()
         return [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
-            failure = sqlite3_blob_read(blob, buffer.baseAddress, Int32(8 * n), Int32(offset))
+            defer { handed.wait() }
+            var at = 0
+            while at < n && failure == SQLITE_OK {
+                let m = min(BulkRead.pieceWords, n - at)
+                failure = sqlite3_blob_read(blob, buffer.baseAddress! + at, Int32(8 * m), Int32(offset + 8 * at))
+                guard failure == SQLITE_OK else { break }
+                let read = WordPiece(words: UnsafeBufferPointer(rebasing: buffer[at..<(at + m)]), first: at)
+                queue.async(group: handed) { piece(read) }
+                at += m
+            }
             count = failure == SQLITE_OK ? n : 0
         }
     }
+
 
     private func error(_ code: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))

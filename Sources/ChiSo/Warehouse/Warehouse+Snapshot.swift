@@ -92,22 +92,23 @@ extension Warehouse {
                     if k == -1 { sawIndex = true } else { received += 1 }
                     guard k < expected else { return }  // one chunk too many: counted, and the state refused below
                     let indexed = count - deltaKeys  // the keys the index held when it was written whole
-                    if k == -1, direct, let crc,
-                       let index = try db.blobParts(table: "dossier_snapshot_chunks", column: "data", rowid: row.int(1),
-                                                    head: StoreSnapshot.indexHead, tail: StoreSnapshot.indexTail,
-                                                    words: StoreSnapshot.indexSlots) {
+                    if k == -1, direct, let crc, indexed >= 0 {
                         // The index's slots (53 MB at 5M dossiers) are read straight into the array the table
-                        // keeps, checked and used in place: never copied.
+                        // keeps, checked and used in place: never copied. Each 4 MB piece read is checked
+                        // (``ByteTable/SlotCheck``) on another core while the next is read.
+                        let pieces = IndexPieces(keys: indexed)
+                        guard let index = try db.blobParts(table: "dossier_snapshot_chunks", column: "data", rowid: row.int(1),
+                                                           head: StoreSnapshot.indexHead, tail: StoreSnapshot.indexTail,
+                                                           words: StoreSnapshot.indexSlots, piece: pieces.add)
+                        else { parts.setIndex(nil); return }
                         let held = HeldParts(index)
                         room.wait()
                         DispatchQueue.global().async(group: decoding) {
                             defer { room.signal() }
                             let (head, words, tail) = held.take()
                             let intact = UInt32(exactly: crc) == Hashing.crc32(head: head, words: words, tail: tail)
-                            parts.setIndex(intact && indexed >= 0
-                                           ? StoreSnapshot.decodeIndex(slots: consume words, tail: tail, count: indexed) { parts, part in
-                                               DispatchQueue.concurrentPerform(iterations: parts, execute: part)
-                                           } : nil)
+                            parts.setIndex(intact ? StoreSnapshot.decodeIndex(slots: consume words, tail: tail, count: indexed,
+                                                                              checked: pieces.checked) : nil)
                         }
                         return
                     }
@@ -302,6 +303,29 @@ extension Warehouse {
 
 /// A BLOB's parts on their way to another core, handed over whole: their array has one owner when it is
 /// checked in place (a second would make it a copy).
+/// The check of the id index's slots, made piece by piece as they are read, on whichever cores are free
+/// (``SQLSession/blobParts(table:column:rowid:head:tail:words:piece:)`` hands them over, and every piece is
+/// in before it returns): each piece into a check that no other piece is using at the time.
+private final class IndexPieces: @unchecked Sendable {
+    private let keys: Int
+    private var idle: [ByteTable.SlotCheck] = []
+    private var all = 0
+    private let lock = NSLock()
+
+    init(keys: Int) { self.keys = keys }
+
+    func add(_ piece: WordPiece) {
+        var check = lock.withLock { idle.popLast() } ?? ByteTable.SlotCheck(count: keys)
+        piece.check(into: &check)
+        lock.withLock { idle.append(check) }
+    }
+
+    /// Every piece's check, as one (once the read has returned).
+    var checked: ByteTable.SlotCheck {
+        lock.withLock { idle.isEmpty ? ByteTable.SlotCheck(count: keys) : ByteTable.SlotCheck.merged(idle) }
+    }
+}
+
 private final class HeldParts: @unchecked Sendable {
     private var parts: BlobParts?
     init(_ parts: BlobParts) { self.parts = parts }

@@ -154,6 +154,19 @@ package enum StoreSnapshot {
         return ByteTable.Index(count: count, slots: consume slots, parts: 2, run: run)
     }
 
+    /// The id index from slots as stored whose every piece was checked as it was read (`checked`, over
+    /// the slots in this machine's byte order); nil when they are not an index of `count` keys.
+    package static func decodeIndex(slots stored: consuming [UInt64], tail: [UInt8], count: Int,
+                                    checked: ByteTable.SlotCheck) -> ByteTable.Index? {
+        var r = ByteReader(tail)
+        guard r.u32() == UInt32(count), r.atEnd else { return nil }
+        var slots = consume stored
+        #if _endian(big)
+        for k in slots.indices { slots[k] = UInt64(littleEndian: slots[k]) }
+        #endif
+        return ByteTable.Index(count: count, slots: consume slots, checked: checked)
+    }
+
     /// The store back from its index and chunks in order, on one core; nil when they are not a whole,
     /// well-formed snapshot of `count` dossiers over a registry of `units` rows.
     package static func decode(index: [UInt8], chunks: [[UInt8]], count: Int, units: Int) -> DossierStore? {

@@ -140,55 +140,98 @@ public struct ByteTable: Sendable {
         package init?(count: Int, slots stored: consuming [UInt64], parts: Int = 1, run: Parts? = nil) {
             var slots = consume stored  // its only owner: checked in place, not copied
             let n = slots.count
-            guard n >= 16, count * 4 <= n * 3, count < Int(UInt32.max) else { return nil }
+            guard n >= 16, count >= 0, count * 4 <= n * 3, count < Int(UInt32.max) else { return nil }  // before sizing the check
             #if _endian(big)
             for k in 0..<n { slots[k] = UInt64(littleEndian: slots[k]) }
             #endif
-            // Each part sets a bit per key its slots name (an empty slot sets the spare bit `count`) and
-            // counts them: every key in exactly one slot is as many named slots as keys and as many distinct
-            // bits, none past `count`; an empty slot must be all zeros. Branch-free, so that the slots stream
-            // through at memory speed (the tags stay in the slots: written per key apart from them, joining
-            // the two cost a cache miss per key, 0.15 s of CPU at 5M keys).
             let parts = run == nil ? 1 : max(1, min(parts, n / 16))
-            let words = count / 64 + 1
-            var seen = [UInt64](repeating: 0, count: parts * words)
-            var named = [Int](repeating: 0, count: parts), bad = [UInt64](repeating: 0, count: parts)
+            var checks = (0..<parts).map { _ in SlotCheck(count: count) }  // a bitmap each, not one shared
             slots.withUnsafeBufferPointer { all in
-                seen.withUnsafeMutableBufferPointer { sb in
-                    named.withUnsafeMutableBufferPointer { nb in
-                        bad.withUnsafeMutableBufferPointer { bb in
-                            let at = IndexCheck(slots: all.baseAddress!, seen: sb.baseAddress!, named: nb.baseAddress!, bad: bb.baseAddress!)
-                            let check: @Sendable (Int) -> Void = { t in
-                                let seen = at.seen + t * words
-                                var named = 0, bad: UInt64 = 0
-                                for k in (t * n / parts)..<((t + 1) * n / parts) {
-                                    let s = at.slots[k]
-                                    let id = Int(s & 0xFFFF_FFFF)
-                                    let empty = id == 0
-                                    bad |= (empty ? s : 0) | (id > count ? 1 : 0)
-                                    let j = empty ? count : min(id - 1, count)
-                                    seen[j >> 6] |= 1 << UInt64(j & 63)
-                                    named &+= empty ? 0 : 1
-                                }
-                                at.named[t] = named
-                                at.bad[t] = bad
-                            }
-                            if let run, parts > 1 { run(parts, check) } else { check(0) }
-                        }
+                checks.withUnsafeMutableBufferPointer { cb in
+                    let at = IndexCheck(slots: all, checks: cb.baseAddress!)
+                    let check: @Sendable (Int) -> Void = { t in
+                        at.checks[t].check(UnsafeBufferPointer(rebasing: at.slots[(t * n / parts)..<((t + 1) * n / parts)]))
                     }
+                    if let run, parts > 1 { run(parts, check) } else { check(0) }
                 }
             }
-            guard bad.allSatisfy({ $0 == 0 }), named.reduce(0, +) == count else { return nil }
-            var distinct = 0
-            for w in 0..<words {
-                var bits: UInt64 = 0
-                for t in 0..<parts { bits |= seen[t * words + w] }
-                if w == count >> 6 { bits &= ~(1 << UInt64(count & 63)) }  // the spare bit of empty slots
-                distinct += bits.nonzeroBitCount
-            }
-            guard distinct == count else { return nil }
+            self.init(count: count, slots: consume slots, checked: SlotCheck.merged(checks))
+        }
+
+        /// The index of a table of `count` keys from its slots (in this machine's byte order) and the check
+        /// of every one of them, made as they were read (``SlotCheck``); nil when they do not fit the keys.
+        package init?(count: Int, slots: consuming [UInt64], checked: SlotCheck) {
+            let n = slots.count
+            guard n >= 16, count * 4 <= n * 3, count < Int(UInt32.max), checked.count == count, checked.slots == n,
+                  checked.namesEveryKeyOnce else { return nil }
             self.slots = slots
             self.keys = count
+        }
+    }
+
+    /// The check that an index's slots name each of `count` keys exactly once, made over ranges of the
+    /// slots as they come (each slot once, in any order): a caller reading the 53 MB of a 5M index in
+    /// pieces checks each piece on another core while it reads the next.
+    ///
+    /// Each range sets a bit per key its slots name (an empty slot sets the spare bit `count`) and counts
+    /// them: every key in exactly one slot is as many named slots as keys and as many distinct bits, none
+    /// past `count`; an empty slot must be all zeros. Branch-free, so that the slots stream through at
+    /// memory speed (the tags stay in the slots: written per key apart from them, joining the two cost a
+    /// cache miss per key, 0.15 s of CPU at 5M keys).
+    package struct SlotCheck: Sendable {
+        /// The keys the slots must name.
+        package let count: Int
+        /// How many slots were checked.
+        package private(set) var slots = 0
+        private var seen: [UInt64]
+        private var named = 0
+        private var bad: UInt64 = 0
+
+        package init(count: Int) {
+            self.count = max(0, count)
+            seen = [UInt64](repeating: 0, count: max(0, count) / 64 + 1)
+        }
+
+        /// Checks `range`, slots in this machine's byte order.
+        package mutating func check(_ range: UnsafeBufferPointer<UInt64>) {
+            let count = self.count
+            var named = 0, bad: UInt64 = 0
+            seen.withUnsafeMutableBufferPointer { seen in
+                for s in range {
+                    let id = Int(s & 0xFFFF_FFFF)
+                    let empty = id == 0
+                    bad |= (empty ? s : 0) | (id > count ? 1 : 0)
+                    let j = empty ? count : min(id - 1, count)
+                    seen[j >> 6] |= 1 << UInt64(j & 63)
+                    named &+= empty ? 0 : 1
+                }
+            }
+            self.named &+= named
+            self.bad |= bad
+            slots += range.count
+        }
+
+        /// The checks of disjoint ranges, as one.
+        package static func merged(_ checks: [SlotCheck]) -> SlotCheck {
+            var all = checks[0]
+            for c in checks.dropFirst() {
+                for w in all.seen.indices { all.seen[w] |= c.seen[w] }
+                all.named &+= c.named
+                all.bad |= c.bad
+                all.slots += c.slots
+            }
+            return all
+        }
+
+        /// Whether the slots checked name every key exactly once (and no other, and hold nothing in an
+        /// empty slot).
+        package var namesEveryKeyOnce: Bool {
+            guard bad == 0, named == count else { return false }
+            var distinct = 0
+            for (w, word) in seen.enumerated() {
+                distinct += (w == count >> 6 ? word & ~(1 << UInt64(count & 63)) : word).nonzeroBitCount  // not the spare bit
+            }
+            return distinct == count
         }
     }
 
@@ -606,11 +649,9 @@ private struct SendableInts: @unchecked Sendable { let base: UnsafeMutablePointe
 private struct SendableHomes: @unchecked Sendable { let base: UnsafeMutablePointer<Int>; init(_ b: UnsafeMutablePointer<Int>) { base = b } }
 private struct SendableSlots: @unchecked Sendable { let base: UnsafeMutablePointer<UInt64>; init(_ b: UnsafeMutablePointer<UInt64>) { base = b } }
 private struct SendableLeft: @unchecked Sendable { let base: UnsafeMutablePointer<[Int]>; init(_ b: UnsafeMutablePointer<[Int]>) { base = b } }
-/// Pointers into the buffers of ``ByteTable/Index/init(count:slots:parts:run:)``'s check, each part
-/// writing its own bitmap and counts.
+/// The slots and the checks of ``ByteTable/Index/init(count:slots:parts:run:)``, each part checking its
+/// own range into its own ``ByteTable/SlotCheck``.
 private struct IndexCheck: @unchecked Sendable {
-    let slots: UnsafePointer<UInt64>
-    let seen: UnsafeMutablePointer<UInt64>
-    let named: UnsafeMutablePointer<Int>
-    let bad: UnsafeMutablePointer<UInt64>
+    let slots: UnsafeBufferPointer<UInt64>
+    let checks: UnsafeMutablePointer<ByteTable.SlotCheck>
 }

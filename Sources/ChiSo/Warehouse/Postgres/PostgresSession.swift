@@ -56,7 +56,7 @@ final class PostgresSession: SQLSession {
     /// PostgreSQL rows have no rowid: the caller selects the column.
     func blob(table: String, column: String, rowid: Int) throws -> [UInt8]? { nil }
     func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
-                   words: ([UInt8], Int) -> Int?) throws -> BlobParts? { nil }
+                   words: ([UInt8], Int) -> Int?, piece: @escaping @Sendable (WordPiece) -> Void) throws -> BlobParts? { nil }
     func blobHead(table: String, column: String, rowid: Int, bytes: Int) throws -> (head: [UInt8], size: Int)? { nil }
 
     func periodTable(table: String, periodID: Int) throws -> String {

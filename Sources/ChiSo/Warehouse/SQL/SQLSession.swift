@@ -33,9 +33,11 @@ protocol SQLSession: AnyObject {
 
     /// The same BLOB in three parts (``BlobParts``): `head` bytes, the 64-bit words that `words` counts
     /// from the head and the BLOB's size, read straight into their array, then `tail` bytes; nil where
-    /// rows have no rowid (PostgreSQL).
+    /// rows have no rowid (PostgreSQL). The words are read in pieces of about 4 MB, each handed to
+    /// `piece` (as stored) on another core while the next is read (pieces may be handled at once, in any
+    /// order); every call has returned when this does.
     func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
-                   words: ([UInt8], Int) -> Int?) throws -> BlobParts?
+                   words: ([UInt8], Int) -> Int?, piece: @escaping @Sendable (WordPiece) -> Void) throws -> BlobParts?
 
     /// The first `bytes` bytes of the same BLOB (all of it when shorter) and its size, the rest not read;
     /// nil where rows have no rowid (PostgreSQL).

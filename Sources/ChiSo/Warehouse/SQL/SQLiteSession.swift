@@ -41,8 +41,8 @@ final class SQLiteSession: SQLSession {
     }
 
     func blobParts(table: String, column: String, rowid: Int, head: Int, tail: Int,
-                   words: ([UInt8], Int) -> Int?) throws -> BlobParts? {
-        try BulkRead.blobParts(db, table: table, column: column, rowid: rowid, head: head, tail: tail, words: words)
+                   words: ([UInt8], Int) -> Int?, piece: @escaping @Sendable (WordPiece) -> Void) throws -> BlobParts? {
+        try BulkRead.blobParts(db, table: table, column: column, rowid: rowid, head: head, tail: tail, words: words, piece: piece)
     }
 
     func blobHead(table: String, column: String, rowid: Int, bytes: Int) throws -> (head: [UInt8], size: Int)? {
