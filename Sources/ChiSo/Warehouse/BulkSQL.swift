@@ -179,13 +179,15 @@ final class BulkRead: SQLCursor {
         return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 
-    /// The BLOB in `column` of `table`'s row `rowid` read in three parts: `head` bytes, then as many
-    /// 64-bit words as `words` makes of the head and the BLOB's size (read straight into their array, as
-    /// stored: little-endian), then the last `tail` bytes. No words when `words` gives nil.
     /// Words per piece of a ``blobParts(_:table:column:rowid:head:tail:words:piece:)`` read: 4 MB, a dozen
     /// pieces for a 5M state's index.
     static let pieceWords = 1 << 19
 
+    /// The BLOB in `column` of `table`'s row `rowid` read in three parts: `head` bytes, then as many
+    /// 64-bit words as `words` makes of the head and the BLOB's size (read straight into their array, as
+    /// stored: little-endian), then the last `tail` bytes. No words when `words` gives nil.
+    /// The words are read in pieces of ``pieceWords``, each handed to `piece` on another core while the
+    /// next is read; every call has returned when this does.
     static func blobParts(_ db: Database, table: String, column: String, rowid: Int, head: Int, tail: Int,
                           words: ([UInt8], Int) -> Int?, piece: @escaping @Sendable (WordPiece) -> Void) throws -> BlobParts {
         try IncrementalBlob(db, table: table, column: column, rowid: rowid).read { blob in
@@ -288,7 +290,6 @@ private final class IncrementalBlob {
             count = failure == SQLITE_OK ? n : 0
         }
     }
-
 
     private func error(_ code: Int32) -> DatabaseError {
         DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))

@@ -301,15 +301,12 @@ extension Warehouse {
     }
 }
 
-/// A BLOB's parts on their way to another core, handed over whole: their array has one owner when it is
-/// checked in place (a second would make it a copy).
 /// The check of the id index's slots, made piece by piece as they are read, on whichever cores are free
 /// (``SQLSession/blobParts(table:column:rowid:head:tail:words:piece:)`` hands them over, and every piece is
 /// in before it returns): each piece into a check that no other piece is using at the time.
 private final class IndexPieces: @unchecked Sendable {
     private let keys: Int
     private var idle: [ByteTable.SlotCheck] = []
-    private var all = 0
     private let lock = NSLock()
 
     init(keys: Int) { self.keys = keys }
@@ -326,6 +323,8 @@ private final class IndexPieces: @unchecked Sendable {
     }
 }
 
+/// A BLOB's parts on their way to another core, handed over whole: their array has one owner when it is
+/// checked in place (a second would make it a copy).
 private final class HeldParts: @unchecked Sendable {
     private var parts: BlobParts?
     init(_ parts: BlobParts) { self.parts = parts }
