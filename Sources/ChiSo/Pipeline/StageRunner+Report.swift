@@ -12,7 +12,7 @@ extension StageRunner {
         // The staging folder the early workbook writes in, else a fresh one.
         let output = try early?.output ?? OutputFolder(target: dir)
         // Whatever happens below, the early workbook is done writing in the folder before the folder goes.
-        defer { if let early { _ = early.bytes.take() } }
+        defer { early?.finish() }
         var written: [String] = []
         var hashes: [String: String] = [:]
         func put(_ bytes: [UInt8], _ name: String) throws {
@@ -47,7 +47,7 @@ extension StageRunner {
             xlsx = early.bytes
             StageRunner.trace("report: the workbook started early is built from these tables")
         } else {
-            if let early { _ = early.bytes.take() }  // built from other tables (never expected): not used
+            early?.finish()  // built from other tables (never expected): not used
             xlsx = inputs.start(besides: xlsxPath)
         }
         StageRunner.trace("report: workbook started")

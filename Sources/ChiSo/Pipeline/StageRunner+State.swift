@@ -44,14 +44,12 @@ extension StageRunner {
     /// run have theirs in memory, in the order they were committed (stage by stage); the warehouse is read,
     /// once, for the others' only (a night's `ingest.units`, skipped, rather than its 6,849 findings at 5M
     /// dossiers). Those were committed by earlier runs, so they come first, as the warehouse orders them.
-    /// With `computed`, those are stages' findings computed but not yet committed, and nothing is cached:
-    /// what ``startWorkbookEarly(normalizeFindings:)`` shows before the stages are written.
-    func periodFindings(computed: [Stage: [Finding]] = [:]) throws -> [Finding] {
-        if computed.isEmpty, let cached = periodFindingsCache { return cached }
-        let findings = try StageRunner.assembleFindings(producers: findingProducers, held: storedFindings.merging(computed) { $1 }) { ran in
+    func periodFindings() throws -> [Finding] {
+        if let cached = periodFindingsCache { return cached }
+        let findings = try StageRunner.assembleFindings(producers: findingProducers, held: storedFindings) { ran in
             ran.isEmpty ? try warehouse.loadFindings(key) : try warehouse.loadFindings(key, except: ran.map(\.rawValue))
         }
-        if computed.isEmpty { periodFindingsCache = findings }
+        periodFindingsCache = findings
         return findings
     }
 
