@@ -7,6 +7,13 @@ struct FirstSeen: Sendable {
     let unit: Int32
 }
 
+/// A dossier file read on its own store (``Ingestor/readApart(_:firstFileID:)``): its result and the row
+/// that first named each of its dossiers, in its store's order.
+struct DossierFileApart: Sendable {
+    let result: IngestResult
+    let first: [FirstSeen]
+}
+
 /// Where a file read on its own records, in store order, the row that first named each dossier.
 final class FirstSeenLog {
     var rows: [FirstSeen] = []
@@ -38,15 +45,39 @@ extension Ingestor {
         var merged = slots.take(0).result
         for k in 1..<paths.count {
             let (partial, first) = slots.take(k)
-            merged.files += partial.files
-            merged.fileIDs += partial.fileIDs
-            merged.findings += partial.findings
-            merge(partial.store, firstSeen: first, display: partial.files[0].file, sameFile: false, into: &merged)
+            mergeFile(DossierFileApart(result: partial, first: first), into: &merged)
         }
         result.store = merged.store
         result.files += merged.files
         result.fileIDs += merged.fileIDs
         result.findings += merged.findings
+    }
+
+    /// Reads each of `paths` on its own store, in order, numbering them from `firstFileID`: what a night
+    /// reads on the other core while this one decodes the stored state, then adds after that state's files
+    /// with ``mergeApart(_:into:)``.
+    func readApart(_ paths: [String], firstFileID: Int) -> [DossierFileApart] {
+        paths.enumerated().map { i, path in
+            var partial = IngestResult()
+            let first = FirstSeenLog()
+            ingestDossiers(path, into: &partial, fileIndex: firstFileID + i, firstSeen: first)
+            return DossierFileApart(result: partial, first: first.rows)
+        }
+    }
+
+    /// Adds dossier files read apart after `result`'s files, in order: the dossiers, duplicates (the later
+    /// file wins) and findings of reading them after its files, one after another (``readApart(_:firstFileID:)``
+    /// numbered them as such).
+    func mergeApart(_ files: [DossierFileApart], into result: inout IngestResult) {
+        for file in files { mergeFile(file, into: &result) }
+    }
+
+    /// One file read apart added after `merged`'s files.
+    private func mergeFile(_ file: DossierFileApart, into merged: inout IngestResult) {
+        merged.files += file.result.files
+        merged.fileIDs += file.result.fileIDs
+        merged.findings += file.result.findings
+        merge(file.result.store, firstSeen: file.first, display: file.result.files[0].file, sameFile: false, into: &merged)
     }
 
     /// Upserts the dossiers of a store read apart into `merged`, in their order, as reading their rows

@@ -29,8 +29,8 @@ extension StageRunner {
     ///   sources read again, their links as they were. When the stored state was used, `stored` then
     ///   holds its chunk hashes only: its store became the run's (moved, never copied).
     func readDossiers(into result: inout IngestResult, runs: Set<Stage>, linkedRuns: [Stage], planned: [Stage: PlannedStage],
-                      stored: inout Warehouse.StoredDossiers?, registry: UnitRegistry,
-                      ingestor: Ingestor) throws -> (kept: KeptLinks, base: AppendedBase?, relinked: StoreDiff.Relinked?) {
+                      stored: inout Warehouse.StoredDossiers?, registry: UnitRegistry, ingestor: Ingestor,
+                      apart: FilesReadApart? = nil) throws -> (kept: KeptLinks, base: AppendedBase?, relinked: StoreDiff.Relinked?) {
         var kept = KeptLinks()
         let appended = try runs.contains(.ingestDossiers) && stored != nil ? appendedDossierFiles(planned[.ingestDossiers]!) : nil
         if let appended, var state = stored {
@@ -49,7 +49,12 @@ extension StageRunner {
             let bytes = try appended.reduce(0) { $0 + (try size($1)) }
             result.store.reserve(count + bytes / 150 + 1024, expected: 0)
             result.findings = try warehouse.loadFindings(key, stage: Stage.ingestDossiers.rawValue)
-            for path in appended { ingestor.ingestDossiers(path, into: &result) }
+            if let apart, apart.paths == appended, apart.firstFileID == result.nextFileID(.dossiers), let files = apart.files.take() {
+                ingestor.mergeApart(files, into: &result)
+                trace("\(files.count) new dossier file(s) read apart while the state was decoded, added after it")
+            } else {
+                for path in appended { ingestor.ingestDossiers(path, into: &result) }
+            }
             let replaced = result.store.replaced ?? [:]
             result.store.replaced = nil
             var reread: [SourceKind] = []
@@ -126,6 +131,24 @@ extension StageRunner {
             filled += 1
         }
         trace("\(waiting.chunks.count - filled) chunk(s) of the stored state left undecoded, \(filled) decoded for normalize")
+    }
+
+    /// New dossier files being read on another core, each on its own store (``Ingestor/readApart(_:firstFileID:)``).
+    struct FilesReadApart {
+        let paths: [String]
+        /// The file id the first of them has (those of the stored state's dossier files come before).
+        let firstFileID: Int
+        let files: Ahead<[DossierFileApart]>
+    }
+
+    /// Starts reading `paths`, the files ``appendedDossierFiles(_:)`` found, on another core, numbered after
+    /// the dossier files the warehouse records.
+    func readApart(_ paths: [String], ingestor: Ingestor) throws -> FilesReadApart {
+        let storedFiles = try warehouse.loadExportFiles(key).files.filter { $0.source == .dossiers }.count
+        let first = FileIDs.id(.dossiers, storedFiles)
+        let files = Ahead<[DossierFileApart]>()
+        files.start { ingestor.readApart(paths, firstFileID: first) }
+        return FilesReadApart(paths: paths, firstFileID: first, files: files)
     }
 
     /// The new dossier files, when the dossier stage's inputs are those of its last run plus files that

@@ -313,7 +313,13 @@ public struct DossierStore: Sendable {
                 links.append(DossierLinks())
             }
         }
-        ids.append(absent: absent, of: other.ids, parts: parts, run: run)
+        if ids.insertsSinceMark != nil {
+            // The slot each new id takes is recorded (a night saves its state's index as what it gained):
+            // they are inserted one by one, as reading their rows after this store's would.
+            for j in absent { other.ids.withKey(j) { _ = ids.insert($0) } }
+        } else {
+            ids.append(absent: absent, of: other.ids, parts: parts, run: run)
+        }
         return replacedRows
     }
 
