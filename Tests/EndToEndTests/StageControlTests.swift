@@ -77,6 +77,37 @@ import Testing
         #expect(s.read("out/tay-tinh/2023/chi-so-dvc.csv") == before)
     }
 
+    /// The pipeline file named another way (from its folder, by its absolute path, through `..`) is the same
+    /// pipeline: its sources show under the same names, so nothing reruns and the outputs are the same
+    /// bytes. Sources written as absolute paths inside the pipeline's folder showed as absolute paths when
+    /// the file was named relatively, and as relative ones otherwise.
+    @Test func thePipelineFileNamedAnotherWayIsTheSamePipeline() throws {
+        writeFixture()
+        let folder = RunLock.realPath(s.path)
+        s.write("p.yaml", String(decoding: s.read("p.yaml"), as: UTF8.self).replacingOccurrences(of: "data/", with: folder + "/data/"))
+        // Finished late and not in the late list: a finding that names its file.
+        s.write("data/ho-so/ho-so-2.csv", "Mã hồ sơ,Mã đơn vị,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Trạng thái,Kênh nộp\nHS-9,B,1/2/2023,5/2/2023,9/2/2023,10,Trực tuyến\n")
+        let out = s.path + "/out"  // one spelling of the output folder throughout: it is the report's input
+        let first = try CLI.run(["run", "p.yaml", "--db", db, "--out", out, "--verbose"], cwd: s.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        let findings = String(decoding: s.read("out/tay-tinh/2023/chat-luong-du-lieu.csv"), as: UTF8.self)
+        #expect(findings.contains(",data/ho-so/ho-so-2.csv,"), "\(findings)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: s.path + "/out/tay-tinh/2023").filter { $0 != "manifest.json" }
+        let before = names.map { s.read("out/tay-tinh/2023/" + $0) }
+        try FileManager.default.createDirectory(atPath: s.path + "/sub", withIntermediateDirectories: true)
+        for (name, cwd) in [(s.path + "/p.yaml", "/"), ("../p.yaml", s.path + "/sub"), ("./p.yaml", s.path)] {
+            let r = try CLI.run(["run", name, "--db", db, "--out", out, "--verbose"], cwd: cwd)
+            #expect(r.status == 0, "\(name): \(r.stderr)")
+            #expect(stages(r) == Dictionary(uniqueKeysWithValues: all.map { ($0, "skipped") }), "\(name)")
+            let same = names.map { s.read("out/tay-tinh/2023/" + $0) } == before
+            #expect(same, "\(name): the outputs differ")
+        }
+        let forced = try CLI.run(["run", s.path + "/p.yaml", "--db", db, "--out", out, "--force"], cwd: "/")
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let same = names.map { s.read("out/tay-tinh/2023/" + $0) } == before
+        #expect(same, "forced: the outputs differ")
+    }
+
     @Test func changingOneExportRerunsItsIngestAndEverythingDownstream() throws {
         writeFixture()
         #expect(try run().status == 0)

@@ -77,7 +77,11 @@ public enum PipelineLoader {
         let indices = try top.optional("indices").map { try scoring.indices($0) } ?? []
         let awards = try top.optional("awards").map { try scoring.awards($0, indices: indices) } ?? []
         try checkReferencesConfigured(indices: indices, awards: awards, sources: sources, top: top, r: r)
-        let directory = (path as NSString).deletingLastPathComponent
+        // The pipeline file's folder as the system names it (absolute, links resolved): the paths its sources
+        // resolve to, and the names reports show them by, are then the same however the file was named on
+        // the command line (`p.yaml`, `./p.yaml`, `/srv/chiso/p.yaml`), and so are the stages' fingerprints.
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = RunLock.realPath(folder.isEmpty ? "." : folder)
         let config = PipelineConfig(
             path: path, directory: directory, pipeline: key, title: title,
             period: Period(key: periodKey, from: from, to: to), compareTo: compareTo,

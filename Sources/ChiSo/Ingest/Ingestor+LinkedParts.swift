@@ -58,31 +58,58 @@ extension Ingestor {
     /// packed record of its action).
     private func resolveLinked(_ kind: SourceKind, _ path: String, display: String, fileIndex: Int, dossiers: DossierStore,
                                part: ExportPart) -> ResolvedLinkedPart? {
-        var parser: LinkedParser?
-        var linker = LinkedRowLinker(kind: kind, display: display, fileIndex: fileIndex, registry: registry)
-        var actions = LinkedActions()
-        var fits = true
-        // Rows are resolved a batch at a time (their dossiers looked up side by side), in file order.
-        var batch = LinkedRowBatch()
-        func resolve() {
-            batch.lookUp(in: dossiers)
-            batch.drain { parsed, found, id, unit, unitRaw, line in
-                guard let index = linker.resolve(parsed, found: found, id: id, unit: unit, unitRaw: unitRaw, line: line, in: dossiers)
-                else { return }
-                fits = actions.record(index, line: line, payload: parsed.payload, unit: unit, findingsEnd: linker.findings.count) && fits
-            }
-        }
+        var resolver = LinkedPartResolver(linker: LinkedRowLinker(kind: kind, display: display, fileIndex: fileIndex, registry: registry),
+                                          dossiers: dossiers)
         let (report, readFindings, nextLine) = reader(kind).read(path: path, display: display, part: part, begin: { map, _ in
-            parser = LinkedParser(kind: kind, columns: map)
-        }, row: { row in
-            let parsed = try parser!.parse(row)
-            batch.append(parsed, id: parser!.idCell(row), unit: parser!.unitCell(row), unitRaw: parser!.unitRawCell(row), line: row.line)
-            if batch.isFull { resolve() }
-        })
-        resolve()
-        guard fits else { return nil }
-        actions.findings = linker.findings
-        return ResolvedLinkedPart(report: report, readFindings: readFindings, nextLine: nextLine, actions: actions)
+            resolver.parser = LinkedParser(kind: kind, columns: map)
+        }, row: { row in try resolver.take(row) })
+        resolver.resolve()
+        guard resolver.fits else { return nil }
+        resolver.actions.findings = resolver.linker.findings
+        return ResolvedLinkedPart(report: report, readFindings: readFindings, nextLine: nextLine, actions: resolver.actions)
+    }
+}
+
+/// What one part of a linked file keeps while it is read: its rows are resolved a batch at a time (their
+/// dossiers looked up side by side), in file order. One value the reader's closures reach through a single
+/// access per row: as separate captured variables, each of them was checked for exclusive access at every
+/// use (a tenth of the part's time).
+private struct LinkedPartResolver {
+    var parser: LinkedParser?
+    var linker: LinkedRowLinker
+    let dossiers: DossierStore
+    var actions = LinkedActions()
+    var batch = LinkedRowBatch()
+    /// False once a row does not fit the packed record of its action.
+    var fits = true
+
+    init(linker: LinkedRowLinker, dossiers: DossierStore) {
+        self.linker = linker
+        self.dossiers = dossiers
+    }
+
+    /// Adds a row to the batch, resolving the batch when it is full.
+    mutating func take(_ row: ExportRow) throws {
+        let parsed = try parser!.parse(row)
+        batch.append(parsed, id: parser!.idCell(row), unit: parser!.unitCell(row), unitRaw: parser!.unitRawCell(row), line: row.line)
+        if batch.isFull { resolve() }
+    }
+
+    /// Resolves the rows in the batch, in order.
+    mutating func resolve() {
+        batch.lookUp(in: dossiers)
+        Self.drain(&batch, through: &linker, into: &actions, fits: &fits, dossiers: dossiers)
+    }
+
+    /// The batch's rows given to the linker and their actions recorded (each part of the resolver passed
+    /// on its own, so that the batch can be drained while the linker and the actions change).
+    private static func drain(_ batch: inout LinkedRowBatch, through linker: inout LinkedRowLinker, into actions: inout LinkedActions,
+                              fits: inout Bool, dossiers: DossierStore) {
+        batch.drain { parsed, found, id, unit, unitRaw, line in
+            guard let index = linker.resolve(parsed, found: found, id: id, unit: unit, unitRaw: unitRaw, line: line, in: dossiers)
+            else { return }
+            fits = actions.record(index, line: line, payload: parsed.payload, unit: unit, findingsEnd: linker.findings.count) && fits
+        }
     }
 }
 

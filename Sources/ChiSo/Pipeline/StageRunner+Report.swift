@@ -15,10 +15,14 @@ extension StageRunner {
         defer { early?.finish() }
         var written: [String] = []
         var hashes: [String: String] = [:]
-        func put(_ bytes: [UInt8], _ name: String) throws {
+        /// Writes a file into the staging folder (listed in `written` by `put`, in the usual order).
+        func stage(_ bytes: [UInt8], _ name: String) throws {
             try output.stage(bytes, as: name)
-            written.append(dir + "/" + name)
             hashes[name] = Hashing.sha256(Data(bytes))
+        }
+        func put(_ bytes: [UInt8], _ name: String) throws {
+            try stage(bytes, name)
+            written.append(dir + "/" + name)
         }
         let rows = try table?.rows ?? warehouse.loadIndicators(key, registry: registry)
         StageRunner.trace("report: begins")
@@ -61,26 +65,15 @@ extension StageRunner {
             scoresByIndex[index.key] = try indexScores(index)
             history[index.key] = try warehouse.periodHistory(pipeline: config.pipeline, index: index.key)
         }
+        let files = try allFiles()
         let council = CouncilReport(config: config, asOf: dates.asOf, registry: registry, scores: scoresByIndex,
-                                    decisions: allDecisions, findings: findings, files: try allFiles(), history: history,
+                                    decisions: allDecisions, findings: findings, files: files, history: history,
                                     external: reorganization.reportingTable(try loadedReferences()[.external]))
         let html = Array(try council.html().utf8)
         StageRunner.trace("report: findings CSV and HTML built")
-        // While the workbook finishes on the other core, this one is idle: the log the stages before left is
-        // copied back into the file now, rather than by the run's close, and the dossier state is freed.
-        warehouse.checkpointInBackground()
-        releaseDossierState()
-        StageRunner.trace("report: dossier state released")
-        waited = true
-        var workbook = xlsx.take()
-        if early != nil, case .failure? = workbook {
-            workbook = inputs.start(besides: xlsxPath).take()  // built again here, so that an error is the report's own
-        }
-        guard let workbookBytes = workbook else { throw OutputError(path: xlsxPath, reason: "không tạo được bảng tính") }
-        try put(try workbookBytes.get(), "bao-cao.xlsx")
-        StageRunner.trace("report: workbook staged")
-        try put(html, "bao-cao.html")
-        let files = try allFiles()
+        // The council's report and the manifest (neither depends on the workbook) are staged while the
+        // workbook is still being written: their writes and flushes leave the run's end.
+        try stage(html, "bao-cao.html")
         var counts: [String: Int] = [:]
         for f in findings { counts[f.severity.rawValue, default: 0] += 1 }
         let iso = ISO8601DateFormatter()
@@ -108,7 +101,21 @@ extension StageRunner {
             }
             manifest.reorganization = summary
         }
-        try put(try manifest.encoded(), "manifest.json")
+        try stage(try manifest.encoded(), "manifest.json")
+        // While the workbook finishes on the other core, this one is idle: the log the stages before left is
+        // copied back into the file now, rather than by the run's close, and the dossier state is freed.
+        warehouse.checkpointInBackground()
+        releaseDossierState()
+        StageRunner.trace("report: dossier state released")
+        waited = true
+        var workbook = xlsx.take()
+        if early != nil, case .failure? = workbook {
+            workbook = inputs.start(besides: xlsxPath).take()  // built again here, so that an error is the report's own
+        }
+        guard let workbookBytes = workbook else { throw OutputError(path: xlsxPath, reason: "không tạo được bảng tính") }
+        try put(try workbookBytes.get(), "bao-cao.xlsx")
+        StageRunner.trace("report: workbook staged")
+        written += ["bao-cao.html", "manifest.json"].map { dir + "/" + $0 }
         // The whole folder switches at once (loi/ and outputs of removed indices or awards go with the old
         // one); only then does the warehouse record the report, with each file's hash, so that a run killed
         // in between redoes the report and a file changed or lost later is noticed (see `plan`).

@@ -125,6 +125,7 @@ public final class StageRunner {
                                            headerStyle: options.headerStyle.rawValue)
         defer {
             warehouse.settle()  // the run ends with its writes copied into the warehouse file
+            OutputFolder.waitForRemovals()  // and the output folder it replaced removed
             trace("warehouse settled")
         }
         do {

@@ -59,7 +59,13 @@ public final class OutputFolder {
         try OutputFolder.writeNew(bytes, to: staging + "/" + name)
     }
 
-    /// Swaps the staging folder into place and removes the old one.
+    /// The removals of replaced folders still under way.
+    private static let removals = DispatchGroup()
+
+    /// Waits until every folder a commit replaced is removed: what a run does before it returns.
+    public static func waitForRemovals() { removals.wait() }
+
+    /// Swaps the staging folder into place and removes the old one (on another core: see ``waitForRemovals()``).
     public func commit() throws {
         let dir = open(staging, O_RDONLY | O_DIRECTORY)
         if dir >= 0 { fsync(dir); close(dir) }
@@ -69,7 +75,11 @@ public final class OutputFolder {
                 throw OutputError.system(target)
             }
             committed = true
-            try? FileManager.default.removeItem(atPath: staging)  // now the old folder
+            // The old folder, now under the staging name, is removed on another core while the run records
+            // itself; the run waits for it last (``waitForRemovals()``). One left by a run that died goes
+            // at the next run's start, with the other leftovers.
+            let old = staging
+            DispatchQueue.global().async(group: OutputFolder.removals) { try? FileManager.default.removeItem(atPath: old) }
         } else {
             guard rename(staging, target) == 0 else { throw OutputError.system(target) }
             committed = true
